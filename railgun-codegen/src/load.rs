@@ -1,0 +1,88 @@
+//! Reading a spec: YAML text → [`Spec`], with every error located.
+
+use crate::diag::{SpecError, SpecErrors};
+use crate::locate::{Location, Locations};
+use crate::model::Spec;
+use crate::validate;
+
+/// Parses and validates a spec. `file` names it in error messages.
+///
+/// Syntax and shape errors (bad YAML, an unknown key, a missing field) stop
+/// at the first one, as the YAML cannot be read further; semantic errors are
+/// all collected and reported together.
+pub fn parse(source: &str, file: &str) -> Result<Spec, SpecErrors> {
+    let deserializer = serde_yaml::Deserializer::from_str(source);
+    let spec: Spec = serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let location = inner
+            .location()
+            .map(|l| Location { line: l.line(), column: l.column() });
+        let path = if path == "." { String::new() } else { path };
+        SpecErrors(vec![SpecError {
+            file: file.to_owned(),
+            message: strip_context(&inner.to_string(), &path),
+            path,
+            location,
+        }])
+    })?;
+    let locations = Locations::index(source);
+    let problems = validate::validate(&spec);
+    if problems.is_empty() {
+        return Ok(spec);
+    }
+    Err(SpecErrors(
+        problems
+            .into_iter()
+            .map(|(path, message)| SpecError {
+                file: file.to_owned(),
+                location: locations.find(&path),
+                path,
+                message,
+            })
+            .collect(),
+    ))
+}
+
+/// serde_yaml appends " at line L column C" and may prefix the path; both are
+/// printed by [`SpecError`] itself.
+fn strip_context(message: &str, path: &str) -> String {
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    let message = message.strip_prefix(path).and_then(|m| m.strip_prefix(": ")).unwrap_or(message);
+    message.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(source: &str) -> Vec<String> {
+        parse(source, "spec.yaml").unwrap_err().0.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn syntax_errors_carry_their_location() {
+        let errs = errors("version: 1\nfamilies: [\n");
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].contains("at spec.yaml:3:1"), "{errs:?}");
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_their_path() {
+        let src = "version: 1\nbase_url: x\ndocs_base: y\nfamilies: []\ntypes: []\nendpoints: []\nbase_uri: z\n";
+        let errs = errors(src);
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].starts_with("base_uri: unknown field `base_uri`, expected one of"), "{errs:?}");
+        assert!(errs[0].ends_with("at spec.yaml:7:1"), "{errs:?}");
+    }
+
+    #[test]
+    fn missing_fields_name_the_parent() {
+        let src = "version: 1\nbase_url: x\ndocs_base: y\nfamilies: []\ntypes:\n  - name: Mode\n    doc: d\nendpoints: []\n";
+        let errs = errors(src);
+        assert_eq!(errs, ["types[0]: missing field `kind` at spec.yaml:6:5"]);
+    }
+}
