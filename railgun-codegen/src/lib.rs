@@ -19,6 +19,7 @@ mod emit;
 mod load;
 mod locate;
 pub mod model;
+pub mod snapshot;
 mod ty;
 mod validate;
 

@@ -15,9 +15,10 @@ pub fn parse(source: &str, file: &str) -> Result<Spec, SpecErrors> {
     let spec: Spec = serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
-        let location = inner
-            .location()
-            .map(|l| Location { line: l.line(), column: l.column() });
+        let location = inner.location().map(|l| Location {
+            line: l.line(),
+            column: l.column(),
+        });
         let path = if path == "." { String::new() } else { path };
         SpecErrors(vec![SpecError {
             file: file.to_owned(),
@@ -48,11 +49,26 @@ pub fn parse(source: &str, file: &str) -> Result<Spec, SpecErrors> {
 /// printed by [`SpecError`] itself.
 fn strip_context(message: &str, path: &str) -> String {
     let message = match message.rfind(" at line ") {
-        Some(i) => &message[..i],
-        None => message,
+        Some(i) if is_line_column(&message[i + " at line ".len()..]) => &message[..i],
+        _ => message,
     };
-    let message = message.strip_prefix(path).and_then(|m| m.strip_prefix(": ")).unwrap_or(message);
-    message.to_owned()
+    // serde_yaml's own path may stop short of ours (the mapping rather than
+    // the unknown key in it).
+    match message.split_once(": ") {
+        Some((prefix, rest))
+            if !prefix.is_empty() && !prefix.contains(' ') && path.starts_with(prefix) =>
+        {
+            rest.to_owned()
+        }
+        _ => message.to_owned(),
+    }
+}
+
+/// `L column C`, exactly.
+fn is_line_column(text: &str) -> bool {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    text.split_once(" column ")
+        .is_some_and(|(l, c)| digits(l) && digits(c))
 }
 
 #[cfg(test)]
@@ -60,7 +76,12 @@ mod tests {
     use super::*;
 
     fn errors(source: &str) -> Vec<String> {
-        parse(source, "spec.yaml").unwrap_err().0.iter().map(ToString::to_string).collect()
+        parse(source, "spec.yaml")
+            .unwrap_err()
+            .0
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]
@@ -75,7 +96,10 @@ mod tests {
         let src = "version: 1\nbase_url: x\ndocs_base: y\nfamilies: []\ntypes: []\nendpoints: []\nbase_uri: z\n";
         let errs = errors(src);
         assert_eq!(errs.len(), 1);
-        assert!(errs[0].starts_with("base_uri: unknown field `base_uri`, expected one of"), "{errs:?}");
+        assert!(
+            errs[0].starts_with("base_uri: unknown field `base_uri`, expected one of"),
+            "{errs:?}"
+        );
         assert!(errs[0].ends_with("at spec.yaml:7:1"), "{errs:?}");
     }
 

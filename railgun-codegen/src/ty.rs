@@ -40,7 +40,11 @@ impl Scalar {
 
     /// The name the spec uses for this scalar.
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|&&(_, s)| s == self).map(|&(n, _)| n).unwrap_or("?")
+        Self::ALL
+            .iter()
+            .find(|&&(_, s)| s == self)
+            .map(|&(n, _)| n)
+            .unwrap_or("?")
     }
 }
 
@@ -100,13 +104,19 @@ mod tests {
             TypeExpr::parse("list<Railgun>"),
             Ok(TypeExpr::List(Box::new(TypeExpr::Named("Railgun".into()))))
         );
-        assert_eq!(TypeExpr::parse("list<Railgun>").unwrap().to_string(), "list<Railgun>");
+        assert_eq!(
+            TypeExpr::parse("list<Railgun>").unwrap().to_string(),
+            "list<Railgun>"
+        );
     }
 
     #[test]
     fn rejects_misspelt_scalars() {
         let err = TypeExpr::parse("strin").unwrap_err();
-        assert!(err.starts_with("unknown type 'strin': expected one of string, secret"), "{err}");
+        assert!(
+            err.starts_with("unknown type 'strin': expected one of string, secret"),
+            "{err}"
+        );
         assert!(TypeExpr::parse("list<>").is_err());
         assert!(TypeExpr::parse("Rail-gun").is_err());
     }

@@ -1,1 +1,67 @@
-//! stub
+//! `generate_api!("path/to/spec.yaml")`: expands a Railgun spec into client
+//! types and models.
+//!
+//! A thin shell around `railgun-codegen`: it reads the file (relative to the
+//! invoking crate's `CARGO_MANIFEST_DIR`), turns every spec error into a
+//! `compile_error!` carrying the spec's line and column, and makes the crate
+//! rebuild when the spec changes.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use std::path::PathBuf;
+
+use proc_macro::TokenStream;
+use quote::quote;
+use syn::{LitStr, parse_macro_input};
+
+/// Expands the spec at the given path into a `types` module, one module per
+/// family with its client type, and re-exports of the client types.
+///
+/// The generated code refers to the runtime as `::railgun_api`, so the
+/// invoking crate must depend on `railgun-api`.
+#[proc_macro]
+pub fn generate_api(input: TokenStream) -> TokenStream {
+    let path = parse_macro_input!(input as LitStr);
+    expand(&path)
+        .unwrap_or_else(|e| e.to_compile_error())
+        .into()
+}
+
+fn expand(path: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
+    let relative = path.value();
+    let root = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .ok_or_else(|| {
+            syn::Error::new(
+                path.span(),
+                "CARGO_MANIFEST_DIR is not set; build with cargo",
+            )
+        })?;
+    let full = root.join(&relative);
+    let source = std::fs::read_to_string(&full).map_err(|e| {
+        syn::Error::new(
+            path.span(),
+            format!("cannot read spec file `{relative}`: {e}"),
+        )
+    })?;
+    let spec = railgun_codegen::parse(&source, &relative).map_err(|errors| {
+        errors
+            .0
+            .iter()
+            .map(|e| syn::Error::new(path.span(), e.to_string()))
+            .reduce(|mut all, e| {
+                all.combine(e);
+                all
+            })
+            .unwrap_or_else(|| syn::Error::new(path.span(), "invalid spec"))
+    })?;
+    let items = railgun_codegen::expand(&spec);
+    // Makes cargo rebuild the invoking crate when the spec changes
+    // (`proc_macro::tracked_path` is not stable yet).
+    let tracked = full.to_string_lossy().into_owned();
+    Ok(quote! {
+        const _: &str = ::core::include_str!(#tracked);
+        #items
+    })
+}

@@ -14,7 +14,10 @@ use crate::ty::{Scalar, TypeExpr};
 pub fn family_module(spec: &Spec, family: &Family) -> TokenStream {
     let module = ident(&family.name);
     let client = ident(&family.client);
-    let module_doc = format!(" The {}: [`{}`] and its methods.", family.title, family.client);
+    let module_doc = format!(
+        " The {}: [`{}`] and its methods.",
+        family.title, family.client
+    );
     let client_doc = attrs(&paragraphs([
         family.doc.as_str(),
         &format!(
@@ -43,7 +46,9 @@ pub fn family_module(spec: &Spec, family: &Family) -> TokenStream {
         let wire = &p.name;
         let credential = rt("__private::Credential");
         match TypeExpr::parse(&p.ty) {
-            Ok(TypeExpr::Scalar(Scalar::Secret)) => quote! { #credential::secret(#wire, #name.into()) },
+            Ok(TypeExpr::Scalar(Scalar::Secret)) => {
+                quote! { #credential::secret(#wire, #name.into()) }
+            }
             _ => quote! { #credential::plain(#wire, #name.into()) },
         }
     });
@@ -55,7 +60,10 @@ pub fn family_module(spec: &Spec, family: &Family) -> TokenStream {
         .collect::<Vec<_>>()
         .join("\n");
     let new_doc = attrs(&paragraphs([
-        format!("A client with the default settings, sending to <{}>.", spec.base_url),
+        format!(
+            "A client with the default settings, sending to <{}>.",
+            spec.base_url
+        ),
         cred_docs.clone(),
         "# Errors\n\n[`railgun_api::Error::InvalidInput`] when a credential is empty.".to_owned(),
     ]));
@@ -66,10 +74,13 @@ pub fn family_module(spec: &Spec, family: &Family) -> TokenStream {
 
     let base_url = &spec.base_url;
     let builder = rt("ApiBuilder");
+    let new_builder = rt("__private::builder");
     let error = rt("Error");
     let session = rt("__private::Session");
     let from_session = rt("__private::FromSession");
-    let methods = spec.endpoints_of(&family.name).map(|ep| method(spec, family, ep));
+    let methods = spec
+        .endpoints_of(&family.name)
+        .map(|ep| method(spec, family, ep));
 
     quote! {
         #[doc = #module_doc]
@@ -88,7 +99,7 @@ pub fn family_module(spec: &Spec, family: &Family) -> TokenStream {
 
                 #builder_doc
                 pub fn builder(#(#cred_args),*) -> #builder<Self> {
-                    #builder::new(#base_url, ::std::vec![#(#cred_values),*])
+                    #new_builder(#base_url, ::std::vec![#(#cred_values),*])
                 }
 
                 #(#methods)*
@@ -156,7 +167,11 @@ fn method(spec: &Spec, family: &Family, ep: &Endpoint) -> TokenStream {
 }
 
 fn method_doc(spec: &Spec, family: &Family, ep: &Endpoint) -> String {
-    let methods = ep.methods.iter().map(|m| format!("`{}`", m.as_str())).collect::<Vec<_>>();
+    let methods = ep
+        .methods
+        .iter()
+        .map(|m| format!("`{}`", m.as_str()))
+        .collect::<Vec<_>>();
     let transport = if ep.methods.len() == 1 {
         format!(
             "Sent as {} to `{}{}` whatever method the client is configured with; \
@@ -176,8 +191,17 @@ fn method_doc(spec: &Spec, family: &Family, ep: &Endpoint) -> String {
         .params
         .iter()
         .map(|p| {
-            let optional = if p.optional { " Optional: `None` leaves it out." } else { "" };
-            format!("- `{}` (`{}`): {}{optional}", p.rust_name(), p.name, p.doc.trim())
+            let optional = if p.optional {
+                " Optional: `None` leaves it out."
+            } else {
+                ""
+            };
+            format!(
+                "- `{}` (`{}`): {}{optional}",
+                p.rust_name(),
+                p.name,
+                p.doc.trim()
+            )
         })
         .collect();
     if args.is_empty() {
@@ -186,9 +210,15 @@ fn method_doc(spec: &Spec, family: &Family, ep: &Endpoint) -> String {
     let deviations = if ep.deviations.is_empty() {
         String::new()
     } else {
-        let items: Vec<_> =
-            ep.deviations.iter().map(|d| format!("- {}: {}", d.item, d.reason.trim())).collect();
-        format!("This client differs from the upstream page on purpose:\n{}", items.join("\n"))
+        let items: Vec<_> = ep
+            .deviations
+            .iter()
+            .map(|d| format!("- {}: {}", d.item, d.reason.trim()))
+            .collect();
+        format!(
+            "This client differs from the upstream page on purpose:\n{}",
+            items.join("\n")
+        )
     };
     paragraphs([
         ep.summary.trim(),
@@ -221,16 +251,25 @@ fn param_type(spec: &Spec, p: &Param) -> TokenStream {
         }
         TypeExpr::Named(n) => {
             let n = ident(&n);
-            if is_copy_enum(spec, p) { quote! { super::types::#n } } else { quote! { &super::types::#n } }
+            if is_copy_enum(spec, p) {
+                quote! { super::types::#n }
+            } else {
+                quote! { &super::types::#n }
+            }
         }
         _ => quote! { &str },
     };
-    if p.optional { quote! { ::std::option::Option<#base> } } else { base }
+    if p.optional {
+        quote! { ::std::option::Option<#base> }
+    } else {
+        base
+    }
 }
 
 /// Closed enums are small `Copy` values and are passed by value.
 fn is_copy_enum(spec: &Spec, p: &Param) -> bool {
-    spec.type_def(&p.ty).is_some_and(|d| d.kind == TypeKind::Enum && d.open != Some(true))
+    spec.type_def(&p.ty)
+        .is_some_and(|d| d.kind == TypeKind::Enum && d.open != Some(true))
 }
 
 /// Wire names whose values are secrets, in the request or anywhere in the
@@ -248,7 +287,12 @@ fn secret_keys(spec: &Spec, family: &Family, ep: &Endpoint) -> Vec<String> {
         if !seen.insert(name.clone()) {
             continue;
         }
-        for f in spec.type_def(&name).and_then(|d| d.fields.as_ref()).into_iter().flatten() {
+        for f in spec
+            .type_def(&name)
+            .and_then(|d| d.fields.as_ref())
+            .into_iter()
+            .flatten()
+        {
             match TypeExpr::parse(&f.ty) {
                 Ok(TypeExpr::Scalar(Scalar::Secret)) => {
                     keys.insert(f.name.clone());

@@ -7,7 +7,11 @@ use quote::quote;
 pub fn attrs(text: &str) -> TokenStream {
     let text = text.trim_end();
     let lines = text.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote! { #[doc = #line] }
     });
     quote! { #(#lines)* }

@@ -42,10 +42,17 @@ fn struct_item(spec: &Spec, def: &TypeDef) -> TokenStream {
 fn field(spec: &Spec, f: &Field) -> TokenStream {
     let name = ident(f.rust_name());
     let wire = &f.name;
-    let doc = attrs(&paragraphs([f.doc.as_str(), &format!("Wire name: `{wire}`.")]));
+    let doc = attrs(&paragraphs([
+        f.doc.as_str(),
+        &format!("Wire name: `{wire}`."),
+    ]));
     let expr = TypeExpr::parse(&f.ty).expect("validated type expression");
     let ty = rust_type(&expr);
-    let ty = if f.optional { quote! { ::std::option::Option<#ty> } } else { ty };
+    let ty = if f.optional {
+        quote! { ::std::option::Option<#ty> }
+    } else {
+        ty
+    };
     // Scalars and enums go through the runtime's lenient wire decoding;
     // structs and lists use their own Deserialize.
     let lenient = match &expr {
@@ -54,8 +61,12 @@ fn field(spec: &Spec, f: &Field) -> TokenStream {
         TypeExpr::List(_) => false,
     };
     let serde_attr = match (lenient, f.optional) {
-        (true, false) => quote! { #[serde(rename = #wire, deserialize_with = "::railgun_api::__private::wire::required")] },
-        (true, true) => quote! { #[serde(rename = #wire, default, deserialize_with = "::railgun_api::__private::wire::optional")] },
+        (true, false) => {
+            quote! { #[serde(rename = #wire, deserialize_with = "::railgun_api::__private::wire::required")] }
+        }
+        (true, true) => {
+            quote! { #[serde(rename = #wire, default, deserialize_with = "::railgun_api::__private::wire::optional")] }
+        }
         (false, false) => quote! { #[serde(rename = #wire)] },
         (false, true) => quote! { #[serde(rename = #wire, default)] },
     };
@@ -94,7 +105,11 @@ fn enum_item(def: &TypeDef) -> TokenStream {
     let open = def.open == Some(true);
     let variants = def.variants.as_deref().unwrap_or_default();
     let doc = attrs(&def.doc);
-    let wire_list = variants.iter().map(|v| format!("`{}`", v.wire)).collect::<Vec<_>>().join(", ");
+    let wire_list = variants
+        .iter()
+        .map(|v| format!("`{}`", v.wire))
+        .collect::<Vec<_>>()
+        .join(", ");
     let expected = format!("one of {wire_list}");
 
     let decls = variants.iter().map(|v| {
@@ -135,7 +150,6 @@ fn enum_item(def: &TypeDef) -> TokenStream {
     };
     let from_wire_trait = rt("__private::FromWire");
     let to_param_trait = rt("__private::ToParam");
-    let param_value = rt("__private::ParamValue");
     let as_wire_doc = format!(" The value as sent on the wire: {wire_list}.");
 
     quote! {
@@ -175,8 +189,8 @@ fn enum_item(def: &TypeDef) -> TokenStream {
         }
 
         impl #to_param_trait for #name {
-            fn to_param(&self) -> ::std::result::Result<#param_value<'_>, &'static str> {
-                ::std::result::Result::Ok(#param_value::Plain(self.as_wire()))
+            fn to_param(&self) -> ::std::result::Result<::std::borrow::Cow<'_, str>, &'static str> {
+                ::std::result::Result::Ok(::std::borrow::Cow::Borrowed(self.as_wire()))
             }
         }
     }

@@ -1,0 +1,169 @@
+//! [`IpRange`]: an address with an optional netmask, as `ipr_set` takes it.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+/// An IPv4 or IPv6 address with the number of bits of its netmask.
+///
+/// Written `address/bits`; without `/bits` it is a single host (32 bits for
+/// IPv4, 128 for IPv6) and displays without the suffix, as the service does.
+/// Cloudflare accepts netmasks from 8 to 32 bits for IPv4 and from 112 to 128
+/// bits for IPv6; others are refused when parsing, before anything is sent.
+///
+/// ```
+/// let range: railgun_api::IpRange = "203.0.0.0/8".parse().unwrap();
+/// assert_eq!(range.prefix_len(), 8);
+/// assert_eq!("207.0.0.7".parse::<railgun_api::IpRange>().unwrap().to_string(), "207.0.0.7");
+/// assert!("10.0.0.0/4".parse::<railgun_api::IpRange>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IpRange {
+    addr: IpAddr,
+    prefix_len: u8,
+}
+
+/// Why a text is not an [`IpRange`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid IP range '{input}': {reason}")]
+pub struct ParseIpRangeError {
+    input: String,
+    reason: String,
+}
+
+impl IpRange {
+    /// Smallest and largest netmask Cloudflare accepts for IPv4.
+    pub const IPV4_PREFIX: (u8, u8) = (8, 32);
+    /// Smallest and largest netmask Cloudflare accepts for IPv6.
+    pub const IPV6_PREFIX: (u8, u8) = (112, 128);
+
+    /// A range from an address and a netmask length, checked against the
+    /// bounds Cloudflare accepts.
+    pub fn new(addr: IpAddr, prefix_len: u8) -> Result<IpRange, ParseIpRangeError> {
+        let ((lo, hi), family) = match addr {
+            IpAddr::V4(_) => (Self::IPV4_PREFIX, "IPv4"),
+            IpAddr::V6(_) => (Self::IPV6_PREFIX, "IPv6"),
+        };
+        if !(lo..=hi).contains(&prefix_len) {
+            return Err(ParseIpRangeError {
+                input: format!("{addr}/{prefix_len}"),
+                reason: format!("{family} netmasks must be between {lo} and {hi} bits"),
+            });
+        }
+        Ok(IpRange { addr, prefix_len })
+    }
+
+    /// The address.
+    pub fn addr(&self) -> IpAddr {
+        self.addr
+    }
+
+    /// The number of bits in the netmask.
+    pub fn prefix_len(&self) -> u8 {
+        self.prefix_len
+    }
+
+    fn host_len(&self) -> u8 {
+        if self.addr.is_ipv4() { 32 } else { 128 }
+    }
+}
+
+impl FromStr for IpRange {
+    type Err = ParseIpRangeError;
+
+    fn from_str(text: &str) -> Result<IpRange, ParseIpRangeError> {
+        let fail = |reason: &str| ParseIpRangeError {
+            input: text.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let (addr, bits) = match text.trim().split_once('/') {
+            Some((addr, bits)) => (addr, Some(bits)),
+            None => (text.trim(), None),
+        };
+        let addr: IpAddr = addr
+            .parse()
+            .map_err(|_| fail("not an IPv4 or IPv6 address"))?;
+        let prefix_len = match bits {
+            Some(bits) => bits
+                .parse()
+                .map_err(|_| fail("the netmask must be a number of bits"))?,
+            None if addr.is_ipv4() => 32,
+            None => 128,
+        };
+        IpRange::new(addr, prefix_len).map_err(|e| ParseIpRangeError {
+            input: text.to_owned(),
+            reason: e.reason,
+        })
+    }
+}
+
+impl fmt::Display for IpRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.prefix_len == self.host_len() {
+            write!(f, "{}", self.addr)
+        } else {
+            write!(f, "{}/{}", self.addr, self.prefix_len)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_documented_example() {
+        let shown: Vec<String> = [
+            "203.0.0.0/8",
+            "208.0.0.0/8",
+            "207.0.0.7",
+            "BE81::02C3:B44F:FE1E:8329/112",
+        ]
+        .iter()
+        .map(|t| t.parse::<IpRange>().unwrap().to_string())
+        .collect();
+        assert_eq!(
+            shown,
+            [
+                "203.0.0.0/8",
+                "208.0.0.0/8",
+                "207.0.0.7",
+                "be81::2c3:b44f:fe1e:8329/112"
+            ]
+        );
+    }
+
+    #[test]
+    fn single_hosts_display_without_a_netmask() {
+        assert_eq!(
+            "207.0.0.7/32".parse::<IpRange>().unwrap().to_string(),
+            "207.0.0.7"
+        );
+        assert_eq!("::1/128".parse::<IpRange>().unwrap().to_string(), "::1");
+    }
+
+    #[test]
+    fn netmasks_outside_the_bounds_are_refused() {
+        let err = |t: &str| t.parse::<IpRange>().unwrap_err().to_string();
+        assert_eq!(
+            err("10.0.0.0/7"),
+            "invalid IP range '10.0.0.0/7': IPv4 netmasks must be between 8 and 32 bits"
+        );
+        assert_eq!(
+            err("10.0.0.0/33"),
+            "invalid IP range '10.0.0.0/33': IPv4 netmasks must be between 8 and 32 bits"
+        );
+        assert_eq!(
+            err("::/64"),
+            "invalid IP range '::/64': IPv6 netmasks must be between 112 and 128 bits"
+        );
+        assert_eq!(
+            err("example.com"),
+            "invalid IP range 'example.com': not an IPv4 or IPv6 address"
+        );
+        assert_eq!(
+            err("1.2.3.4/x"),
+            "invalid IP range '1.2.3.4/x': the netmask must be a number of bits"
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! How values cross the wire: lenient decoding of the scalars the service
+//! sends (ids and flags as strings, numbers where strings were expected) and
+//! encoding of parameters. Used by the generated code.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserializer, Visitor};
+
+use crate::{IpRange, Secret, Timestamp};
+
+/// A value decoded from one JSON scalar, whatever its JSON type: numbers and
+/// booleans are read through their text (`1` as `"1"`, `true` as `"true"`).
+pub trait FromWire: Sized {
+    /// What a valid value looks like, for error messages.
+    const EXPECTED: &'static str;
+
+    /// Reads the value from its text; `None` when the text is not valid.
+    fn from_wire(text: &str) -> Option<Self>;
+}
+
+impl FromWire for String {
+    const EXPECTED: &'static str = "a string";
+
+    fn from_wire(text: &str) -> Option<Self> {
+        Some(text.to_owned())
+    }
+}
+
+impl FromWire for Secret {
+    const EXPECTED: &'static str = "a string";
+
+    fn from_wire(text: &str) -> Option<Self> {
+        Some(Secret::new(text))
+    }
+}
+
+impl FromWire for u64 {
+    const EXPECTED: &'static str = "a non-negative integer, as a number or a string of digits";
+
+    fn from_wire(text: &str) -> Option<Self> {
+        text.trim().parse().ok()
+    }
+}
+
+impl FromWire for bool {
+    const EXPECTED: &'static str = "a flag: \"t\"/\"f\", \"1\"/\"0\" or a boolean";
+
+    fn from_wire(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "t" | "true" | "1" | "y" | "yes" => Some(true),
+            "f" | "false" | "0" | "n" | "no" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+impl FromWire for Timestamp {
+    const EXPECTED: &'static str = "a timestamp such as \"2012-10-27 16:34:37.718746-07\"";
+
+    fn from_wire(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+/// `deserialize_with` for a field that must be present and not `null`.
+pub fn required<'de, D: Deserializer<'de>, T: FromWire>(deserializer: D) -> Result<T, D::Error> {
+    deserializer
+        .deserialize_any(ScalarVisitor::<T>(PhantomData))?
+        .ok_or_else(|| {
+            de::Error::custom(format_args!("invalid type: null, expected {}", T::EXPECTED))
+        })
+}
+
+/// `deserialize_with` for a field that may be missing or `null`
+/// (used together with `#[serde(default)]`).
+pub fn optional<'de, D: Deserializer<'de>, T: FromWire>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    deserializer.deserialize_any(ScalarVisitor::<T>(PhantomData))
+}
+
+/// Visits one scalar; `Ok(None)` for `null`.
+struct ScalarVisitor<T>(PhantomData<T>);
+
+impl<T: FromWire> ScalarVisitor<T> {
+    fn parse<E: de::Error>(text: &str, unexpected: de::Unexpected<'_>) -> Result<Option<T>, E> {
+        match T::from_wire(text) {
+            Some(value) => Ok(Some(value)),
+            None => Err(E::invalid_value(unexpected, &Expected(T::EXPECTED))),
+        }
+    }
+}
+
+struct Expected(&'static str);
+
+impl de::Expected for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl<'de, T: FromWire> Visitor<'de> for ScalarVisitor<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTED)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Self::parse(v, de::Unexpected::Str(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Self::parse(&v.to_string(), de::Unexpected::Unsigned(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Self::parse(&v.to_string(), de::Unexpected::Signed(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Self::parse(&v.to_string(), de::Unexpected::Float(v))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Self::parse(if v { "true" } else { "false" }, de::Unexpected::Bool(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// A value that can be sent as a request parameter.
+pub trait ToParam {
+    /// Whether the value must be blanked out of anything shown.
+    const SECRET: bool = false;
+
+    /// The text to send, or why the value cannot be sent.
+    fn to_param(&self) -> Result<Cow<'_, str>, &'static str>;
+}
+
+impl ToParam for str {
+    fn to_param(&self) -> Result<Cow<'_, str>, &'static str> {
+        if self.trim().is_empty() {
+            return Err("must not be empty");
+        }
+        Ok(Cow::Borrowed(self))
+    }
+}
+
+impl ToParam for Secret {
+    const SECRET: bool = true;
+
+    fn to_param(&self) -> Result<Cow<'_, str>, &'static str> {
+        self.expose_secret().to_param()
+    }
+}
+
+impl ToParam for [IpRange] {
+    fn to_param(&self) -> Result<Cow<'_, str>, &'static str> {
+        if self.is_empty() {
+            return Err("must hold at least one IP range");
+        }
+        let texts: Vec<String> = self.iter().map(ToString::to_string).collect();
+        serde_json::to_string(&texts)
+            .map(Cow::Owned)
+            .map_err(|_| "cannot be encoded as JSON")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Sample {
+        #[serde(deserialize_with = "required")]
+        id: u64,
+        #[serde(deserialize_with = "required")]
+        enabled: bool,
+        #[serde(default, deserialize_with = "optional")]
+        port: Option<u64>,
+        #[serde(default, deserialize_with = "optional")]
+        name: Option<String>,
+    }
+
+    fn sample(json: &str) -> Result<Sample, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn ids_and_flags_are_read_from_strings_numbers_and_booleans() {
+        let s = sample(r#"{"id": "178", "enabled": "t", "port": 2408, "name": 7}"#).unwrap();
+        assert_eq!(
+            (s.id, s.enabled, s.port, s.name.as_deref()),
+            (178, true, Some(2408), Some("7"))
+        );
+        let s = sample(r#"{"id": 1, "enabled": "f"}"#).unwrap();
+        assert_eq!((s.id, s.enabled, s.port, s.name), (1, false, None, None));
+        let s = sample(r#"{"id": "2", "enabled": true, "port": null, "name": null}"#).unwrap();
+        assert_eq!((s.id, s.enabled, s.port), (2, true, None));
+        assert!(sample(r#"{"id": "1", "enabled": "1"}"#).unwrap().enabled);
+        assert!(!sample(r#"{"id": "1", "enabled": 0}"#).unwrap().enabled);
+    }
+
+    #[test]
+    fn bad_scalars_say_what_was_expected() {
+        let err = sample(r#"{"id": "x1", "enabled": "t"}"#).unwrap_err();
+        assert!(
+            err.starts_with("invalid value: string \"x1\", expected a non-negative integer"),
+            "{err}"
+        );
+        let err = sample(r#"{"id": null, "enabled": "t"}"#).unwrap_err();
+        assert!(
+            err.starts_with("invalid type: null, expected a non-negative integer"),
+            "{err}"
+        );
+        let err = sample(r#"{"id": "1", "enabled": "maybe"}"#).unwrap_err();
+        assert!(
+            err.starts_with("invalid value: string \"maybe\", expected a flag"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn empty_parameters_are_refused() {
+        assert_eq!("example.com".to_param(), Ok(Cow::Borrowed("example.com")));
+        assert_eq!(" ".to_param(), Err("must not be empty"));
+        assert_eq!(Secret::new("").to_param(), Err("must not be empty"));
+        let none: &[IpRange] = &[];
+        assert_eq!(none.to_param(), Err("must hold at least one IP range"));
+    }
+
+    #[test]
+    fn ip_ranges_are_sent_as_a_json_array() {
+        let ranges: Vec<IpRange> = ["203.0.0.0/8", "207.0.0.7", "BE81::02C3:B44F:FE1E:8329/112"]
+            .iter()
+            .map(|r| r.parse().unwrap())
+            .collect();
+        let text = ranges.to_param().unwrap();
+        assert_eq!(
+            text,
+            r#"["203.0.0.0/8","207.0.0.7","be81::2c3:b44f:fe1e:8329/112"]"#
+        );
+    }
+}
