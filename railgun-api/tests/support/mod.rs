@@ -1,0 +1,184 @@
+//! A local HTTP server that records every request and answers as told, for
+//! tests that look at the wire.
+
+#![allow(dead_code)] // each test binary uses a different part
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use railgun_api::{ClientApi, HttpMethod, PartnerApi};
+
+/// The example credentials of the upstream pages.
+pub const EMAIL: &str = "user@cloudflare.com";
+pub const TKN: &str = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp";
+pub const HOST_KEY: &str = "e111dff66d1fddfda6a888c9992d4366";
+pub const RTKN: &str = "7h8i9j0k1l2m3n4o5p6q7r8id9h0j1l";
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: Method,
+    pub path: String,
+    pub query: Option<String>,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Seen {
+    pub fn header(&self, name: header::HeaderName) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// What the server answers.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
+    pub delay: Duration,
+}
+
+impl Reply {
+    pub fn json(body: impl Into<String>) -> Reply {
+        Reply {
+            status: 200,
+            content_type: "application/json",
+            body: body.into(),
+            delay: Duration::ZERO,
+        }
+    }
+
+    pub fn status(mut self, status: u16) -> Reply {
+        self.status = status;
+        self
+    }
+
+    pub fn content_type(mut self, content_type: &'static str) -> Reply {
+        self.content_type = content_type;
+        self
+    }
+
+    pub fn delay(mut self, delay: Duration) -> Reply {
+        self.delay = delay;
+        self
+    }
+}
+
+type Responder = Arc<dyn Fn(&Seen) -> Reply + Send + Sync>;
+
+#[derive(Clone)]
+struct Shared {
+    seen: Arc<Mutex<Vec<Seen>>>,
+    responder: Responder,
+}
+
+pub struct TestServer {
+    addr: SocketAddr,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestServer {
+    /// A server on 127.0.0.1 and a free port that always gives `reply`.
+    pub async fn replying(reply: Reply) -> TestServer {
+        Self::responding(move |_| reply.clone()).await
+    }
+
+    /// A server that answers each request with `responder(request)`.
+    pub async fn responding(
+        responder: impl Fn(&Seen) -> Reply + Send + Sync + 'static,
+    ) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let shared = Shared {
+            seen: Arc::default(),
+            responder: Arc::new(responder),
+        };
+        let seen = shared.seen.clone();
+        let app = axum::Router::new().fallback(record).with_state(shared);
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        TestServer { addr, seen, task }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}/api/v2/railgun/", self.addr)
+    }
+
+    pub fn requests(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    /// The one request the server got.
+    pub fn only_request(&self) -> Seen {
+        let seen = self.requests();
+        assert_eq!(seen.len(), 1, "expected exactly one request, got {seen:#?}");
+        seen.into_iter().next().unwrap()
+    }
+
+    pub fn client_api(&self, method: HttpMethod) -> ClientApi {
+        ClientApi::builder(EMAIL, TKN)
+            .base_url(self.base_url())
+            .method(method)
+            .build()
+            .unwrap()
+    }
+
+    pub fn partner_api(&self, method: HttpMethod) -> PartnerApi {
+        PartnerApi::builder(HOST_KEY)
+            .base_url(self.base_url())
+            .method(method)
+            .build()
+            .unwrap()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn record(
+    State(shared): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let seen = Seen {
+        method,
+        path: uri.path().to_owned(),
+        query: uri.query().map(str::to_owned),
+        headers,
+        body: body.to_vec(),
+    };
+    let reply = (shared.responder)(&seen);
+    shared.seen.lock().unwrap().push(seen);
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
+    }
+    let status = StatusCode::from_u16(reply.status).unwrap();
+    (
+        status,
+        [(header::CONTENT_TYPE, reply.content_type)],
+        reply.body,
+    )
+        .into_response()
+}
+
+/// A documented example response, from `tests/fixtures/responses`.
+pub fn fixture(family: &str, action: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/responses/{family}/{action}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
