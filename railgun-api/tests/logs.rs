@@ -1,0 +1,74 @@
+//! No secret reaches a log line: everything the client (and the HTTP stack
+//! under it) logs at TRACE level during GET and POST calls is captured and
+//! searched. A binary of its own, so the subscriber is global and no other
+//! test shares tracing's callsite cache with it.
+
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use railgun_api::HttpMethod::{Get, Post};
+use railgun_api::types::Mode;
+use railgun_api::{ClientApi, PartnerApi, Secret};
+use support::{EMAIL, Reply, TestServer, fixture};
+
+const TKN: &str = "TKN-client-api-token-0123456789";
+const HOST_KEY: &str = "HOSTKEY-partner-key-0123456789";
+const RTKN: &str = "RTKN-railgun-token-0123456789";
+
+/// Collects everything tracing writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn logs_never_show_secrets() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+
+    let rtkn = Secret::new(RTKN);
+    let server = TestServer::replying(Reply::json(fixture("client", "user_get_all"))).await;
+    let client = ClientApi::builder(EMAIL, TKN)
+        .base_url(server.base_url())
+        .method(Get)
+        .build()
+        .unwrap();
+    client.user_get_all().await.unwrap();
+    let server = TestServer::replying(Reply::json(fixture("partner", "delete"))).await;
+    for method in [Get, Post] {
+        let partner = PartnerApi::builder(HOST_KEY)
+            .base_url(server.base_url())
+            .method(method)
+            .build()
+            .unwrap();
+        partner.delete(&rtkn).await.unwrap();
+        partner.conn_set("", &rtkn, Mode::Active).await.unwrap_err();
+    }
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("railgun request") && log.contains("action=\"delete\""),
+        "nothing was logged:\n{log}"
+    );
+    assert!(log.contains("status=200"), "{log}");
+    for secret in [TKN, HOST_KEY, RTKN] {
+        assert!(!log.contains(secret), "the log shows a secret:\n{log}");
+    }
+}
