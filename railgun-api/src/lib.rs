@@ -54,6 +54,12 @@ pub use timestamp::{ParseTimestampError, Timestamp};
 
 railgun_macros::generate_api!("../spec/railgun.yaml");
 
+/// Expands a Railgun spec of your own into client types and models, the way
+/// this crate expands `spec/railgun.yaml`: `generate_api!("spec.yaml")`, with
+/// the path relative to your crate's `Cargo.toml`. See `spec/README.md` for
+/// the format. Spec errors fail the build and name the spec's line and column.
+pub use railgun_macros::generate_api;
+
 /// What the generated code needs from the runtime. Not part of the public
 /// API: it may change in any release.
 #[doc(hidden)]

@@ -1,15 +1,20 @@
 //! `generate_api!("path/to/spec.yaml")`: expands a Railgun spec into client
 //! types and models.
 //!
-//! A thin shell around `railgun-codegen`: it reads the file (relative to the
-//! invoking crate's `CARGO_MANIFEST_DIR`), turns every spec error into a
-//! `compile_error!` carrying the spec's line and column, and makes the crate
-//! rebuild when the spec changes.
+//! A thin shell around `railgun-codegen`: it reads the file, turns every spec
+//! error into a `compile_error!` carrying the spec's line and column, and
+//! makes the crate rebuild when the spec changes.
+//!
+//! The path is relative to the invoking crate's `CARGO_MANIFEST_DIR`; when no
+//! file is there, it is tried relative to the directory of the source file
+//! that invokes the macro, as `include_str!` does (useful when the crate is
+//! built from elsewhere, as trybuild does).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use std::path::PathBuf;
+use std::io;
+use std::path::{Path, PathBuf};
 
 use proc_macro::TokenStream;
 use quote::quote;
@@ -23,26 +28,15 @@ use syn::{LitStr, parse_macro_input};
 #[proc_macro]
 pub fn generate_api(input: TokenStream) -> TokenStream {
     let path = parse_macro_input!(input as LitStr);
-    expand(&path)
-        .unwrap_or_else(|e| e.to_compile_error())
-        .into()
+    expand(&path).unwrap_or_else(|e| e.to_compile_error()).into()
 }
 
 fn expand(path: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
     let relative = path.value();
-    let root = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .ok_or_else(|| {
-            syn::Error::new(
-                path.span(),
-                "CARGO_MANIFEST_DIR is not set; build with cargo",
-            )
-        })?;
-    let full = root.join(&relative);
-    let source = std::fs::read_to_string(&full).map_err(|e| {
+    let (full, source) = read_spec(&relative).map_err(|e| {
         syn::Error::new(
             path.span(),
-            format!("cannot read spec file `{relative}`: {e}"),
+            format!("cannot read spec file `{relative}` (relative to Cargo.toml or to this source file): {e}"),
         )
     })?;
     let spec = railgun_codegen::parse(&source, &relative).map_err(|errors| {
@@ -64,4 +58,24 @@ fn expand(path: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
         const _: &str = ::core::include_str!(#tracked);
         #items
     })
+}
+
+/// Finds and reads the spec: next to `Cargo.toml` first, then next to the
+/// invoking source file.
+fn read_spec(relative: &str) -> io::Result<(PathBuf, String)> {
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let source_dir = proc_macro::Span::call_site()
+        .local_file()
+        .and_then(|file| file.parent().map(Path::to_path_buf));
+    let mut first_error = None;
+    for dir in manifest_dir.into_iter().chain(source_dir) {
+        let candidate = dir.join(relative);
+        match std::fs::read_to_string(&candidate) {
+            Ok(source) => return Ok((candidate, source)),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| io::Error::new(io::ErrorKind::NotFound, "CARGO_MANIFEST_DIR is not set")))
 }

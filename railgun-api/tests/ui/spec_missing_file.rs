@@ -1,0 +1,3 @@
+railgun_api::generate_api!("specs/does-not-exist.yaml");
+
+fn main() {}

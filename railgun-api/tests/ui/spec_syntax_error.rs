@@ -1,0 +1,3 @@
+railgun_api::generate_api!("specs/syntax_error.yaml");
+
+fn main() {}
