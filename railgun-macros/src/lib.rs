@@ -28,7 +28,9 @@ use syn::{LitStr, parse_macro_input};
 #[proc_macro]
 pub fn generate_api(input: TokenStream) -> TokenStream {
     let path = parse_macro_input!(input as LitStr);
-    expand(&path).unwrap_or_else(|e| e.to_compile_error()).into()
+    expand(&path)
+        .unwrap_or_else(|e| e.to_compile_error())
+        .into()
 }
 
 fn expand(path: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
@@ -77,5 +79,7 @@ fn read_spec(relative: &str) -> io::Result<(PathBuf, String)> {
             }
         }
     }
-    Err(first_error.unwrap_or_else(|| io::Error::new(io::ErrorKind::NotFound, "CARGO_MANIFEST_DIR is not set")))
+    Err(first_error.unwrap_or_else(|| {
+        io::Error::new(io::ErrorKind::NotFound, "CARGO_MANIFEST_DIR is not set")
+    }))
 }

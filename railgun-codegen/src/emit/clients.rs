@@ -144,7 +144,7 @@ fn method(spec: &Spec, family: &Family, ep: &Endpoint) -> TokenStream {
             (false, false) => quote! { request.param(#wire, #arg)?; },
             (false, true) => quote! { request.param(#wire, &#arg)?; },
             (true, false) => quote! { if let ::std::option::Option::Some(value) = #arg { request.param(#wire, value)?; } },
-            (true, true) => quote! { if let ::std::option::Option::Some(value) = #arg { request.param(#wire, &value)?; } },
+            (true, true) => quote! { if let ::std::option::Option::Some(value) = &#arg { request.param(#wire, value)?; } },
         }
     });
     let doc = attrs(&method_doc(spec, family, ep));
