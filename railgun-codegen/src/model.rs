@@ -2,8 +2,8 @@
 //!
 //! Every struct rejects unknown keys, so a misspelt key is an error that
 //! points at its line instead of a setting that silently does nothing.
-//! Cross-references (type names, families) are checked later, in
-//! [`crate::validate`].
+//! Cross-references (type names, families) are checked later, when
+//! [`crate::parse`] validates the spec.
 
 use serde::Deserialize;
 
