@@ -60,6 +60,11 @@ railgun_macros::generate_api!("../spec/railgun.yaml");
 /// the format. Spec errors fail the build and name the spec's line and column.
 pub use railgun_macros::generate_api;
 
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// What the generated code needs from the runtime. Not part of the public
 /// API: it may change in any release.
 #[doc(hidden)]
