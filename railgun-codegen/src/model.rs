@@ -76,25 +76,34 @@ pub struct TypeDef {
     pub open: Option<bool>,
 }
 
-/// A field of a response object.
+/// A named, typed, documented value: a field of a response object, a
+/// request parameter, or a family's credential.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Field {
-    /// JSON key on the wire.
+pub struct Member {
+    /// Name on the wire: JSON key, form field or query key.
     pub name: String,
-    /// Rust field name, when it differs from the wire name.
+    /// Rust name (field or argument), when it differs from the wire name.
     #[serde(default)]
     pub rust: Option<String>,
-    /// Type expression: a scalar (`string`, `secret`, `id`, `integer`,
-    /// `flag`, `timestamp`), a named type, or `list<Name>`.
+    /// Type expression. Response fields take a scalar (`string`, `secret`,
+    /// `id`, `integer`, `flag`, `timestamp`), a named type, or `list<Name>`;
+    /// parameters take `string`, `secret`, `ip_ranges` or an enum's name.
     #[serde(rename = "type")]
     pub ty: String,
-    /// The service may omit the field or send `null`: generated as `Option`.
+    /// A field the service may omit or send as `null` (generated as
+    /// `Option`), or a parameter that may be left out (an `Option` argument).
     #[serde(default)]
     pub optional: bool,
-    /// Rustdoc of the field.
+    /// Rustdoc: what the value means, as the docs say it.
     pub doc: String,
 }
+
+/// A field of a response object.
+pub type Field = Member;
+
+/// A request parameter, or a family's credential.
+pub type Param = Member;
 
 /// A value of an enum.
 #[derive(Debug, Clone, Deserialize)]
@@ -105,25 +114,6 @@ pub struct Variant {
     /// Rust variant name (UpperCamelCase).
     pub name: String,
     /// Rustdoc of the variant.
-    pub doc: String,
-}
-
-/// A request parameter (or a family's credential).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Param {
-    /// Name on the wire (form field or query key).
-    pub name: String,
-    /// Rust argument name, when it differs from the wire name.
-    #[serde(default)]
-    pub rust: Option<String>,
-    /// `string`, `secret`, `ip_ranges` or the name of an enum type.
-    #[serde(rename = "type")]
-    pub ty: String,
-    /// Optional parameters are `Option` arguments and are left out when `None`.
-    #[serde(default)]
-    pub optional: bool,
-    /// What the parameter means, as the docs say it.
     pub doc: String,
 }
 
@@ -176,15 +166,8 @@ pub struct Endpoint {
     pub deviations: Vec<Deviation>,
 }
 
-impl Field {
-    /// The Rust field name.
-    pub fn rust_name(&self) -> &str {
-        self.rust.as_deref().unwrap_or(&self.name)
-    }
-}
-
-impl Param {
-    /// The Rust argument name.
+impl Member {
+    /// The Rust name: `rust` if given, else the wire name.
     pub fn rust_name(&self) -> &str {
         self.rust.as_deref().unwrap_or(&self.name)
     }
