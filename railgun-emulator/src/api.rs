@@ -1,0 +1,207 @@
+//! One request in, one envelope out: credentials, the spec's parameter
+//! rules, then the action itself.
+
+use serde_json::{Value, json};
+
+use crate::spec::SpecTable;
+use crate::state::{ApiError, Owner, State};
+
+/// A Client API account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Account email.
+    pub email: String,
+    /// API token.
+    pub tkn: String,
+}
+
+/// The accounts the emulator accepts.
+#[derive(Debug, Clone, Default)]
+pub struct Accounts {
+    /// Client API users; the first has account id 1.
+    pub users: Vec<User>,
+    /// Optimized Partner API host keys; the first has account id 1.
+    pub host_keys: Vec<String>,
+}
+
+/// Request parameters in the order they came.
+pub type Params = Vec<(String, String)>;
+
+/// The emulator-only action that stands in for the daemon's activation.
+pub const ACTIVATE: &str = "activate";
+
+fn param<'p>(params: &'p Params, name: &str) -> Option<&'p str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Answers one request with the service's JSON envelope.
+pub fn handle(
+    spec: &SpecTable,
+    accounts: &Accounts,
+    state: &State,
+    action: &str,
+    get: bool,
+    params: &Params,
+) -> Value {
+    match answer(spec, accounts, state, action, get, params) {
+        Ok((act, mut response)) => {
+            response["act"] = Value::String(act);
+            json!({"msg": null, "response": response, "result": "success"})
+        }
+        Err(e) => json!({"msg": e.msg, "response": null, "result": "error", "err_code": e.code}),
+    }
+}
+
+fn answer(
+    spec: &SpecTable,
+    accounts: &Accounts,
+    state: &State,
+    action: &str,
+    get: bool,
+    params: &Params,
+) -> Result<(String, Value), ApiError> {
+    if action == ACTIVATE {
+        let rtkn = required(params, "rtkn")?;
+        return Ok(("railgun_activate".to_owned(), state.activate(rtkn)?));
+    }
+    if !spec.knows(action) {
+        return Err(ApiError::new(
+            "E_UNKNOWN_ACTION",
+            format!("unknown action '{action}'"),
+        ));
+    }
+    let (family, owner) = authenticate(accounts, params)?;
+    let endpoint = spec.endpoint(family, action).ok_or_else(|| {
+        let title = if family == "client" {
+            "the Client API"
+        } else {
+            "the Optimized Partner API"
+        };
+        ApiError::new(
+            "E_UNKNOWN_ACTION",
+            format!("{title} has no action '{action}'"),
+        )
+    })?;
+    if (get && !endpoint.get) || (!get && !endpoint.post) {
+        let only = if endpoint.get { "GET" } else { "POST" };
+        return Err(ApiError::new(
+            "E_METHOD",
+            format!("{action} accepts {only} only"),
+        ));
+    }
+    for name in &endpoint.required {
+        required(params, name)?;
+    }
+    let p = |name: &str| param(params, name).filter(|v| !v.is_empty());
+    let zone = || zone(params);
+    let rtkn = || required(params, "rtkn");
+    let response = match action {
+        "init" => state.init(owner, p("name"), p("pubname"))?,
+        "delete" => state.delete(owner, rtkn()?)?,
+        "user_get_all" | "host_get_all" => state.get_all(owner),
+        "zone_conn_get_active" => state.zone_conn_get_active(owner, zone()?),
+        "suggestion_set" => {
+            state.suggestion_set(owner, zone()?, rtkn()?, mode(params, "auto_enabled")?)?
+        }
+        "conn_set" => {
+            let (id, conn, rec_name) =
+                state.conn_set(owner, zone()?, rtkn()?, mode(params, "mode")?)?;
+            match owner {
+                Owner::User(_) => json!({"railgun_id": id.to_string()}),
+                Owner::Host(_) => {
+                    json!({"railgun_conn_id": conn.id.to_string(), "railgun_rec_name": rec_name})
+                }
+            }
+        }
+        "conn_setmode_enabled" => state.conn_setmode(owner, zone()?, rtkn()?, true)?,
+        "conn_setmode_disabled" => state.conn_setmode(owner, zone()?, rtkn()?, false)?,
+        "conn_delete" => state.conn_delete(owner, zone()?, rtkn()?)?,
+        "ipr_set" => state.ipr_set(owner, rtkn()?, required(params, "ipr")?)?,
+        other => {
+            return Err(ApiError::new(
+                "E_NOT_EMULATED",
+                format!("the emulator does not implement '{other}' yet"),
+            ));
+        }
+    };
+    Ok((endpoint.act.clone(), response))
+}
+
+/// The family the credentials belong to, and the calling account.
+fn authenticate(accounts: &Accounts, params: &Params) -> Result<(&'static str, Owner), ApiError> {
+    if let Some(key) = param(params, "host_key") {
+        let index = accounts.host_keys.iter().position(|k| k == key);
+        return match index {
+            Some(i) => Ok(("partner", Owner::Host(i as u64 + 1))),
+            None => Err(ApiError::new("E_UNAUTH", "invalid host_key")),
+        };
+    }
+    match (param(params, "email"), param(params, "tkn")) {
+        (Some(email), Some(tkn)) => {
+            let index = accounts
+                .users
+                .iter()
+                .position(|u| u.email == email && u.tkn == tkn);
+            match index {
+                Some(i) => Ok(("client", Owner::User(i as u64 + 1))),
+                None => Err(ApiError::new("E_UNAUTH", "invalid email or tkn")),
+            }
+        }
+        (Some(_), None) => Err(ApiError::new("E_UNAUTH", "missing credential 'tkn'")),
+        (None, Some(_)) => Err(ApiError::new("E_UNAUTH", "missing credential 'email'")),
+        (None, None) => Err(ApiError::new(
+            "E_UNAUTH",
+            "missing credentials: send host_key (Optimized Partner API) or email and tkn (Client API)",
+        )),
+    }
+}
+
+fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
+    match param(params, name) {
+        Some(v) if !v.trim().is_empty() => Ok(v),
+        Some(_) => Err(ApiError::new(
+            "E_MISSING_PARAM",
+            format!("parameter '{name}' is empty"),
+        )),
+        None => Err(ApiError::new(
+            "E_MISSING_PARAM",
+            format!("missing parameter '{name}'"),
+        )),
+    }
+}
+
+fn zone(params: &Params) -> Result<&str, ApiError> {
+    let z = required(params, "z")?;
+    let valid = z.len() <= 253
+        && z.split('.').count() >= 2
+        && z.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    if !valid {
+        return Err(ApiError::new(
+            "E_INVALID_PARAM",
+            format!("z: '{z}' is not a domain name"),
+        ));
+    }
+    Ok(z)
+}
+
+fn mode(params: &Params, name: &str) -> Result<bool, ApiError> {
+    match required(params, name)? {
+        "1" => Ok(true),
+        "0" => Ok(false),
+        other => Err(ApiError::new(
+            "E_INVALID_PARAM",
+            format!("{name} must be 1 or 0, not '{other}'"),
+        )),
+    }
+}

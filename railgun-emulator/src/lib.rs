@@ -1,0 +1,254 @@
+//! A local emulator of Cloudflare Railgun's v2 HTTP API.
+//!
+//! The service is retired; this serves `/api/v2/railgun/<action>` for the
+//! Client API and the Optimized Partner API, over GET (query string) and
+//! POST (form body), with the documented answer shapes: ids as strings,
+//! flags as `"1"`/`"0"` and `"t"`/`"f"`, Postgres-style timestamps, the
+//! documented `act` values, and `railgun_conn.obj: null` for a zone without
+//! a connection. Which actions exist, their methods and their required
+//! parameters come from `spec/railgun.yaml`, like the client's.
+//!
+//! State lives in memory. The daemon's activation, which the real service
+//! received from the Railgun daemon, is the emulator-only action `activate`
+//! (form or query parameter `rtkn`) or [`Emulator::activate`].
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let config = railgun_emulator::Config::new().host_key("e111dff66d1fddfda6a888c9992d4366");
+//! let emulator = railgun_emulator::Emulator::start(config, "127.0.0.1:0").await?;
+//! println!("try {}host_get_all?host_key=e111dff66d1fddfda6a888c9992d4366", emulator.base_url());
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod api;
+mod faults;
+mod spec;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State as AxumState};
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+pub use api::{Accounts, User};
+pub use faults::{Fault, Faults};
+pub use state::{ApiError, Owner, Snapshot};
+
+/// The emulator's accounts, faults and seed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Client API accounts.
+    pub users: Vec<UserConfig>,
+    /// Optimized Partner API host keys.
+    pub host_keys: Vec<String>,
+    /// Injected faults; none by default.
+    pub faults: Faults,
+    /// Seed of generated tokens and names, and of fault draws.
+    pub seed: u64,
+    /// Address to listen on (used by the binary).
+    pub listen: Option<String>,
+}
+
+/// A Client API account in a [`Config`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserConfig {
+    /// Account email.
+    pub email: String,
+    /// API token.
+    pub tkn: String,
+}
+
+impl Config {
+    /// No accounts, no faults.
+    pub fn new() -> Config {
+        Config::default()
+    }
+
+    /// The example credentials of the upstream pages: user
+    /// `user@cloudflare.com` with token `a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp`,
+    /// and host key `e111dff66d1fddfda6a888c9992d4366`.
+    pub fn docs_examples() -> Config {
+        Config::new()
+            .user("user@cloudflare.com", "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp")
+            .host_key("e111dff66d1fddfda6a888c9992d4366")
+    }
+
+    /// Reads a YAML config: `users: [{email, tkn}]`, `host_keys: [...]`,
+    /// `faults: {latency_ms, dropped, server_error, html_page, truncated}`,
+    /// `seed`, `listen`.
+    pub fn from_yaml(text: &str) -> Result<Config, String> {
+        let config: Config = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+        config.faults.validate()?;
+        Ok(config)
+    }
+
+    /// Adds a Client API account.
+    pub fn user(mut self, email: impl Into<String>, tkn: impl Into<String>) -> Config {
+        self.users.push(UserConfig {
+            email: email.into(),
+            tkn: tkn.into(),
+        });
+        self
+    }
+
+    /// Adds an Optimized Partner API host key.
+    pub fn host_key(mut self, key: impl Into<String>) -> Config {
+        self.host_keys.push(key.into());
+        self
+    }
+
+    /// Sets the injected faults.
+    pub fn faults(mut self, faults: Faults) -> Config {
+        self.faults = faults;
+        self
+    }
+
+    /// Sets the seed.
+    pub fn seed(mut self, seed: u64) -> Config {
+        self.seed = seed;
+        self
+    }
+}
+
+struct App {
+    spec: spec::SpecTable,
+    accounts: Accounts,
+    state: state::State,
+    faults: Faults,
+    dice: faults::Dice,
+}
+
+/// A running emulator. Dropping it stops the server.
+pub struct Emulator {
+    addr: SocketAddr,
+    app: Arc<App>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Emulator {
+    /// Binds `addr` (port 0 picks a free port) and serves until dropped.
+    pub async fn start(config: Config, addr: &str) -> std::io::Result<Emulator> {
+        config.faults.validate().map_err(std::io::Error::other)?;
+        let app = Arc::new(App {
+            spec: spec::SpecTable::load(),
+            accounts: Accounts {
+                users: config
+                    .users
+                    .into_iter()
+                    .map(|u| User {
+                        email: u.email,
+                        tkn: u.tkn,
+                    })
+                    .collect(),
+                host_keys: config.host_keys,
+            },
+            state: state::State::new(config.seed),
+            faults: config.faults,
+            dice: faults::Dice::new(config.seed ^ 0xFA17),
+        });
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let router = router(app.clone());
+        let task = tokio::spawn(async move {
+            // serve() returns only on an accept error, which ends the emulator.
+            let _ = axum::serve(listener, router).await;
+        });
+        Ok(Emulator { addr, app, task })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL clients use: `http://ADDR/api/v2/railgun/`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/api/v2/railgun/", self.addr)
+    }
+
+    /// Activates the Railgun with token `rtkn`, as its daemon would.
+    pub fn activate(&self, rtkn: &str) -> Result<(), ApiError> {
+        self.app.state.activate(rtkn).map(drop)
+    }
+
+    /// A copy of the state, for checks.
+    pub fn snapshot(&self) -> Snapshot {
+        self.app.state.snapshot()
+    }
+
+    /// Serves until the server fails (for the binary).
+    pub async fn run(mut self) {
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/api/v2/railgun/{action}", axum::routing::any(railgun))
+        .fallback(|| async {
+            (
+                StatusCode::NOT_FOUND,
+                "not found: the API lives under /api/v2/railgun/<action>\n",
+            )
+        })
+        .with_state(app)
+}
+
+async fn railgun(
+    AxumState(app): AxumState<Arc<App>>,
+    method: Method,
+    Path(action): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    if app.faults.latency_ms > 0 {
+        tokio::time::sleep(app.faults.latency()).await;
+    }
+    if let Some(fault) = app.faults.draw(&app.dice) {
+        let act = format!("railgun_{action}");
+        return faults::render(fault, &act);
+    }
+    let get = match method {
+        Method::GET => true,
+        Method::POST => false,
+        _ => {
+            return (
+                StatusCode::METHOD_NOT_ALLOWED,
+                [(header::ALLOW, "GET, POST")],
+                "",
+            )
+                .into_response();
+        }
+    };
+    let decode =
+        |text: &[u8]| -> api::Params { url::form_urlencoded::parse(text).into_owned().collect() };
+    let mut params = decode(query.as_deref().unwrap_or_default().as_bytes());
+    if !get {
+        // As PHP's $_REQUEST: form fields, then query parameters.
+        let mut form = decode(&body);
+        form.append(&mut params);
+        params = form;
+    }
+    let envelope = api::handle(&app.spec, &app.accounts, &app.state, &action, get, &params);
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        envelope.to_string(),
+    )
+        .into_response()
+}

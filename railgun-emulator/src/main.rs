@@ -1,0 +1,151 @@
+//! `railgun-emulator`: serves the emulated Railgun v2 API until stopped.
+
+use std::process::ExitCode;
+
+use railgun_emulator::{Config, Emulator, Faults};
+
+const USAGE: &str = "\
+usage: railgun-emulator [options]
+
+Serves Cloudflare Railgun's v2 API at http://ADDR/api/v2/railgun/<action>.
+
+accounts (repeatable; with none, the upstream docs' example credentials:
+user user@cloudflare.com / a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp and host key
+e111dff66d1fddfda6a888c9992d4366):
+  --user EMAIL:TKN       a Client API account
+  --host-key KEY         an Optimized Partner API host key
+
+  --listen ADDR          address to listen on (default 127.0.0.1:0: a free port)
+  --config FILE          YAML with users, host_keys, faults, seed, listen
+  --seed N               seed of generated tokens and of fault draws
+
+faults (off by default; shares between 0 and 1):
+  --latency-ms N         added to every answer
+  --dropped SHARE        connection cut after the headers
+  --server-error SHARE   503 answers
+  --html-page SHARE      HTML error pages with status 200
+  --truncated SHARE      half a JSON envelope
+
+The emulator-only action `activate` (parameter rtkn) activates a Railgun as
+its daemon would.
+";
+
+fn main() -> ExitCode {
+    match parse(std::env::args().skip(1).collect()) {
+        Ok(None) => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Ok(Some(config)) => serve(config),
+        Err(message) => {
+            eprintln!("railgun-emulator: {message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn parse(args: Vec<String>) -> Result<Option<Config>, String> {
+    // Fresh tokens on every run unless --seed (or a config file) fixes them.
+    let clock = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let mut config = Config::new().seed(clock);
+    let mut faults = Faults::default();
+    let mut faults_given = false;
+    let mut args = args.into_iter();
+    while let Some(flag) = args.next() {
+        if flag == "--help" || flag == "-h" {
+            return Ok(None);
+        }
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        let share = |v: String| {
+            v.parse::<f64>()
+                .map_err(|_| format!("{flag}: '{v}' is not a number"))
+        };
+        match flag.as_str() {
+            "--user" => {
+                let v = value()?;
+                let (email, tkn) = v.split_once(':').ok_or("--user takes EMAIL:TKN")?;
+                config = config.user(email, tkn);
+            }
+            "--host-key" => config = config.host_key(value()?),
+            "--listen" => config.listen = Some(value()?),
+            "--config" => {
+                let path = value()?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {path}: {e}"))?;
+                let file = Config::from_yaml(&text).map_err(|e| format!("{path}: {e}"))?;
+                config.users.extend(file.users);
+                config.host_keys.extend(file.host_keys);
+                config.listen = config.listen.or(file.listen);
+                if file.seed != 0 {
+                    config.seed = file.seed;
+                }
+                if file.faults.any() {
+                    faults = file.faults;
+                    faults_given = true;
+                }
+            }
+            "--seed" => config.seed = value()?.parse().map_err(|_| "--seed takes a number")?,
+            "--latency-ms" => {
+                faults.latency_ms = value()?
+                    .parse()
+                    .map_err(|_| "--latency-ms takes a number")?;
+                faults_given = true;
+            }
+            "--dropped" => (faults.dropped, faults_given) = (share(value()?)?, true),
+            "--server-error" => (faults.server_error, faults_given) = (share(value()?)?, true),
+            "--html-page" => (faults.html_page, faults_given) = (share(value()?)?, true),
+            "--truncated" => (faults.truncated, faults_given) = (share(value()?)?, true),
+            other => return Err(format!("unknown option '{other}'")),
+        }
+    }
+    if faults_given {
+        faults.validate()?;
+        config.faults = faults;
+    }
+    if config.users.is_empty() && config.host_keys.is_empty() {
+        let examples = Config::docs_examples();
+        config.users = examples.users;
+        config.host_keys = examples.host_keys;
+    }
+    Ok(Some(config))
+}
+
+fn serve(config: Config) -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("railgun-emulator: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let listen = config
+            .listen
+            .clone()
+            .unwrap_or_else(|| "127.0.0.1:0".to_owned());
+        let (users, hosts, faults) = (
+            config.users.len(),
+            config.host_keys.len(),
+            config.faults.any(),
+        );
+        let emulator = match Emulator::start(config, &listen).await {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("railgun-emulator: cannot listen on {listen}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        // Accounts are counted, never printed: tokens are secrets.
+        println!("railgun-emulator listening on {}", emulator.base_url());
+        println!(
+            "{users} Client API account(s), {hosts} host key(s), faults {}",
+            if faults { "on" } else { "off" }
+        );
+        tokio::select! {
+            () = emulator.run() => ExitCode::FAILURE,
+            _ = tokio::signal::ctrl_c() => ExitCode::SUCCESS,
+        }
+    })
+}

@@ -1,0 +1,686 @@
+//! The emulated service's state and the rules of every action.
+//!
+//! All state sits behind one mutex: every operation is a few map look-ups,
+//! so holding the lock for a whole operation keeps each request atomic and
+//! the state consistent under any number of concurrent requests.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+/// An error the service answers with `result: error`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// Machine-readable code, sent as `err_code`.
+    pub code: &'static str,
+    /// What was wrong, sent as `msg`.
+    pub msg: String,
+}
+
+impl ApiError {
+    pub(crate) fn new(code: &'static str, msg: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            msg: msg.into(),
+        }
+    }
+}
+
+/// Who is calling: the account that owns what it creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Owner {
+    /// A Client API user, by account id.
+    User(u64),
+    /// An Optimized Partner API host, by account id.
+    Host(u64),
+}
+
+/// Lifecycle status of a Railgun.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Created by `init`.
+    Initializing,
+    /// Activated by the daemon.
+    Verified,
+    /// Deleted.
+    Deleted,
+}
+
+impl Status {
+    fn wire(self) -> &'static str {
+        match self {
+            Status::Initializing => "INI",
+            Status::Verified => "V",
+            Status::Deleted => "D",
+        }
+    }
+}
+
+/// One Railgun.
+#[derive(Debug, Clone)]
+pub struct Railgun {
+    pub id: u64,
+    pub owner: Owner,
+    pub name: String,
+    pub pubname: Option<String>,
+    pub api_key: String,
+    pub tag: String,
+    pub status: Status,
+    pub created: OffsetDateTime,
+    pub edited: OffsetDateTime,
+    pub activated: Option<OffsetDateTime>,
+    pub deleted: Option<OffsetDateTime>,
+    pub rec_id: Option<u64>,
+    pub rec_name: Option<String>,
+    pub ranges: Vec<String>,
+}
+
+/// The connection of a zone to a Railgun.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub id: u64,
+    pub railgun_id: u64,
+    pub enabled: bool,
+}
+
+/// A copy of the whole state, for checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Railguns by id: owner and status.
+    pub railguns: BTreeMap<u64, (Owner, &'static str)>,
+    /// Connections by zone: Railgun id and whether enabled.
+    pub connections: BTreeMap<String, (u64, bool)>,
+    /// Zones a Railgun was suggested to, by zone: Railgun id.
+    pub suggestions: BTreeMap<String, u64>,
+    /// IP ranges by Railgun id.
+    pub ranges: BTreeMap<u64, Vec<String>>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    railguns: BTreeMap<u64, Railgun>,
+    by_rtkn: HashMap<String, u64>,
+    connections: HashMap<String, Connection>,
+    suggestions: HashMap<String, u64>,
+    next_railgun: u64,
+    next_connection: u64,
+    next_record: u64,
+    rng: u64,
+}
+
+/// The emulated service's data.
+#[derive(Debug)]
+pub struct State {
+    inner: Mutex<Inner>,
+}
+
+/// The daemon's version reported by an activated Railgun.
+const DAEMON_BUILD: (&str, &str, &str) = (
+    "2012-10-27-1257",
+    "2.6.0",
+    "ff3f8f25f5238de327cf34059659de0738399176",
+);
+
+impl State {
+    /// Empty state; `seed` makes tokens and names reproducible.
+    pub fn new(seed: u64) -> State {
+        State {
+            inner: Mutex::new(Inner {
+                next_railgun: 1,
+                next_connection: 1,
+                next_record: 100,
+                rng: seed,
+                ..Inner::default()
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave a half-done change:
+        // every operation checks everything before it changes anything.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// `init`: a new Railgun in `INI`, owned by `owner`.
+    pub fn init(
+        &self,
+        owner: Owner,
+        name: Option<&str>,
+        pubname: Option<&str>,
+    ) -> Result<Value, ApiError> {
+        let mut s = self.lock();
+        if let Some(name) = name {
+            let taken = s
+                .railguns
+                .values()
+                .any(|r| r.owner == owner && r.status != Status::Deleted && r.name == name);
+            if taken {
+                return Err(ApiError::new(
+                    "E_NAME_TAKEN",
+                    format!("a Railgun named '{name}' already exists"),
+                ));
+            }
+        }
+        let id = s.next_railgun;
+        s.next_railgun += 1;
+        let rtkn = s.token(30);
+        let name = match name {
+            Some(name) => name.to_owned(),
+            None => format!("RG_{}", s.token(24)),
+        };
+        let now = now();
+        let railgun = Railgun {
+            id,
+            owner,
+            name: name.clone(),
+            pubname: pubname.map(str::to_owned),
+            api_key: s.token(32),
+            tag: s.token(28),
+            status: Status::Initializing,
+            created: now,
+            edited: now,
+            activated: None,
+            deleted: None,
+            rec_id: None,
+            rec_name: None,
+            ranges: Vec::new(),
+        };
+        s.by_rtkn.insert(rtkn.clone(), id);
+        s.railguns.insert(id, railgun);
+        Ok(json!({
+            "railgun_id": id.to_string(),
+            "railgun_name": name,
+            "railgun_status": Status::Initializing.wire(),
+            "rtkn": rtkn,
+        }))
+    }
+
+    /// The daemon's activation: `INI` → `V`. Not part of the documented API.
+    pub fn activate(&self, rtkn: &str) -> Result<Value, ApiError> {
+        let mut s = self.lock();
+        let id = s.find(rtkn, None)?;
+        let record = s.next_record;
+        let rec_name = format!("rg-{}.port2408.net", s.token(32));
+        let railgun = s.railguns.get_mut(&id).expect("indexed Railgun exists");
+        if railgun.status == Status::Initializing {
+            let now = now();
+            railgun.status = Status::Verified;
+            railgun.activated = Some(now);
+            railgun.edited = now;
+            railgun.rec_id = Some(record);
+            railgun.rec_name = Some(rec_name);
+            s.next_record += 1;
+        }
+        Ok(json!({"railgun_id": id.to_string(), "railgun_status": Status::Verified.wire()}))
+    }
+
+    /// `delete`: `D`, its connections and suggestions gone.
+    pub fn delete(&self, owner: Owner, rtkn: &str) -> Result<Value, ApiError> {
+        let mut s = self.lock();
+        let id = s.find(rtkn, Some(owner))?;
+        s.connections.retain(|_, c| c.railgun_id != id);
+        s.suggestions.retain(|_, r| *r != id);
+        let railgun = s.railguns.get_mut(&id).expect("indexed Railgun exists");
+        let now = now();
+        railgun.status = Status::Deleted;
+        railgun.deleted = Some(now);
+        railgun.edited = now;
+        Ok(json!({"railgun_id": id.to_string()}))
+    }
+
+    /// `user_get_all` / `host_get_all`: the caller's Railguns that are not deleted.
+    pub fn get_all(&self, owner: Owner) -> Value {
+        let s = self.lock();
+        let objs: Vec<Value> = s
+            .railguns
+            .values()
+            .filter(|r| r.owner == owner && r.status != Status::Deleted)
+            .map(railgun_json)
+            .collect();
+        json!({"railguns": {"count": objs.len(), "objs": objs}})
+    }
+
+    /// `zone_conn_get_active`: the zone's connection, `obj: null` if none.
+    /// Only the caller's own Railguns are shown.
+    pub fn zone_conn_get_active(&self, owner: Owner, zone: &str) -> Value {
+        let s = self.lock();
+        let obj = s
+            .connections
+            .get(zone)
+            .and_then(|c| {
+                s.railguns
+                    .get(&c.railgun_id)
+                    .filter(|r| r.owner == owner)
+                    .map(|r| (c, r))
+            })
+            .map(|(c, r)| {
+                json!({
+                    "railgun_conn_id": c.id.to_string(),
+                    "railgun_id": c.railgun_id.to_string(),
+                    "railgun_conn_status": r.status.wire(),
+                    "railgun_conn_mode": flag01(c.enabled),
+                    "railgun_enabled": flag_tf(c.enabled),
+                })
+            });
+        json!({"railgun_conn": {"obj": obj}})
+    }
+
+    /// `suggestion_set`: expose a verified Railgun to a zone; with
+    /// `auto_enabled`, also connect and enable it.
+    pub fn suggestion_set(
+        &self,
+        owner: Owner,
+        zone: &str,
+        rtkn: &str,
+        auto_enabled: bool,
+    ) -> Result<Value, ApiError> {
+        let mut s = self.lock();
+        let id = s.find_verified(rtkn, owner)?;
+        if auto_enabled {
+            s.connect(zone, id, true)?;
+        }
+        s.suggestions.insert(zone.to_owned(), id);
+        Ok(json!({"railgun_id": id.to_string()}))
+    }
+
+    /// `conn_set`: connect a verified Railgun to a zone, in `mode`.
+    pub fn conn_set(
+        &self,
+        owner: Owner,
+        zone: &str,
+        rtkn: &str,
+        enabled: bool,
+    ) -> Result<(u64, Connection, String), ApiError> {
+        let mut s = self.lock();
+        let id = s.find_verified(rtkn, owner)?;
+        let conn = s.connect(zone, id, enabled)?;
+        let rec_name = s.railguns[&id].rec_name.clone().unwrap_or_default();
+        Ok((id, conn, rec_name))
+    }
+
+    /// `conn_setmode_enabled` / `conn_setmode_disabled`.
+    pub fn conn_setmode(
+        &self,
+        owner: Owner,
+        zone: &str,
+        rtkn: &str,
+        enabled: bool,
+    ) -> Result<Value, ApiError> {
+        let mut s = self.lock();
+        let id = s.find(rtkn, Some(owner))?;
+        let conn = s.connection_of(zone, id)?;
+        conn.enabled = enabled;
+        Ok(json!({"railgun_id": id.to_string()}))
+    }
+
+    /// `conn_delete`.
+    pub fn conn_delete(&self, owner: Owner, zone: &str, rtkn: &str) -> Result<Value, ApiError> {
+        let mut s = self.lock();
+        let id = s.find(rtkn, Some(owner))?;
+        s.connection_of(zone, id)?;
+        s.connections.remove(zone);
+        Ok(json!({"railgun_id": id.to_string()}))
+    }
+
+    /// `ipr_set`: replace the Railgun's IP ranges.
+    pub fn ipr_set(&self, owner: Owner, rtkn: &str, ipr: &str) -> Result<Value, ApiError> {
+        let ranges = parse_ranges(ipr)?;
+        let mut s = self.lock();
+        let id = s.find(rtkn, Some(owner))?;
+        let railgun = s.railguns.get_mut(&id).expect("indexed Railgun exists");
+        railgun.ranges = ranges;
+        railgun.edited = now();
+        Ok(json!({"railgun_id": id.to_string()}))
+    }
+
+    /// A copy of everything, for checks.
+    pub fn snapshot(&self) -> Snapshot {
+        let s = self.lock();
+        Snapshot {
+            railguns: s
+                .railguns
+                .values()
+                .map(|r| (r.id, (r.owner, r.status.wire())))
+                .collect(),
+            connections: s
+                .connections
+                .iter()
+                .map(|(z, c)| (z.clone(), (c.railgun_id, c.enabled)))
+                .collect(),
+            suggestions: s
+                .suggestions
+                .iter()
+                .map(|(z, id)| (z.clone(), *id))
+                .collect(),
+            ranges: s
+                .railguns
+                .values()
+                .filter(|r| !r.ranges.is_empty())
+                .map(|r| (r.id, r.ranges.clone()))
+                .collect(),
+        }
+    }
+}
+
+impl Inner {
+    /// The Railgun with token `rtkn`, checked to be alive and, when `owner`
+    /// is given, to belong to it.
+    fn find(&self, rtkn: &str, owner: Option<Owner>) -> Result<u64, ApiError> {
+        // Messages name the Railgun by id, never by its token.
+        let id = *self
+            .by_rtkn
+            .get(rtkn)
+            .ok_or_else(|| ApiError::new("E_UNKNOWN_RTKN", "no Railgun has this rtkn"))?;
+        let railgun = &self.railguns[&id];
+        if owner.is_some_and(|o| o != railgun.owner) {
+            return Err(ApiError::new(
+                "E_FORBIDDEN",
+                format!("Railgun {id} belongs to another account"),
+            ));
+        }
+        if railgun.status == Status::Deleted {
+            return Err(ApiError::new(
+                "E_RAILGUN_DELETED",
+                format!("Railgun {id} has been deleted"),
+            ));
+        }
+        Ok(id)
+    }
+
+    fn find_verified(&self, rtkn: &str, owner: Owner) -> Result<u64, ApiError> {
+        let id = self.find(rtkn, Some(owner))?;
+        if self.railguns[&id].status != Status::Verified {
+            return Err(ApiError::new(
+                "E_NOT_ACTIVE",
+                format!("Railgun {id} has not been activated yet: start the daemon with its rtkn"),
+            ));
+        }
+        Ok(id)
+    }
+
+    /// Connects `zone` to Railgun `id`, or changes the mode of the existing
+    /// connection; a zone connected to another Railgun must be freed first.
+    fn connect(&mut self, zone: &str, id: u64, enabled: bool) -> Result<Connection, ApiError> {
+        if let Some(existing) = self.connections.get_mut(zone) {
+            if existing.railgun_id != id {
+                return Err(ApiError::new(
+                    "E_ZONE_CONNECTED",
+                    format!(
+                        "{zone} is connected to Railgun {}: conn_delete it first",
+                        existing.railgun_id
+                    ),
+                ));
+            }
+            existing.enabled = enabled;
+            return Ok(existing.clone());
+        }
+        let conn = Connection {
+            id: self.next_connection,
+            railgun_id: id,
+            enabled,
+        };
+        self.next_connection += 1;
+        self.connections.insert(zone.to_owned(), conn.clone());
+        Ok(conn)
+    }
+
+    fn connection_of(&mut self, zone: &str, id: u64) -> Result<&mut Connection, ApiError> {
+        match self.connections.get_mut(zone) {
+            Some(conn) if conn.railgun_id == id => Ok(conn),
+            Some(conn) => Err(ApiError::new(
+                "E_NO_CONNECTION",
+                format!(
+                    "{zone} is connected to Railgun {}, not to Railgun {id}",
+                    conn.railgun_id
+                ),
+            )),
+            None => Err(ApiError::new(
+                "E_NO_CONNECTION",
+                format!("{zone} has no Railgun connection"),
+            )),
+        }
+    }
+
+    /// `len` lowercase hex characters from a splitmix64 stream.
+    fn token(&mut self, len: usize) -> String {
+        let mut out = String::with_capacity(len);
+        while out.len() < len {
+            self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.rng;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            out.push_str(&format!("{z:016x}"));
+        }
+        out.truncate(len);
+        out
+    }
+}
+
+fn railgun_json(r: &Railgun) -> Value {
+    let (user_id, host_id) = match r.owner {
+        Owner::User(id) => (Some(id.to_string()), None),
+        Owner::Host(id) => (None, Some(id.to_string())),
+    };
+    let activated = r.status == Status::Verified;
+    let props = if activated {
+        json!({"build": DAEMON_BUILD.0, "number": DAEMON_BUILD.1, "revision": DAEMON_BUILD.2})
+    } else {
+        json!({"build": null, "number": null, "revision": null})
+    };
+    json!({
+        "cdate": pg_timestamp(r.created),
+        "edate": pg_timestamp(r.edited),
+        "props": props,
+        "railgun_activated_on": r.activated.map(pg_timestamp),
+        "railgun_api_key": r.api_key,
+        "railgun_deleted_on": r.deleted.map(pg_timestamp),
+        "railgun_host_id": host_id,
+        "railgun_id": r.id.to_string(),
+        "railgun_ip": null,
+        "railgun_mode": flag01(activated),
+        "railgun_name": r.name,
+        "railgun_port": "2408",
+        "railgun_pubname": r.pubname,
+        "railgun_rec_id": r.rec_id.map(|id| id.to_string()),
+        "railgun_rec_name": r.rec_name,
+        "railgun_status": r.status.wire(),
+        "railgun_tag": r.tag,
+        "railgun_type": if matches!(r.owner, Owner::User(_)) { "user" } else { "host" },
+        "railgun_user_id": user_id,
+    })
+}
+
+fn flag01(on: bool) -> &'static str {
+    if on { "1" } else { "0" }
+}
+
+fn flag_tf(on: bool) -> &'static str {
+    if on { "t" } else { "f" }
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+/// `2012-10-27 16:34:37.718746+00`, as Postgres prints a `timestamptz`.
+pub fn pg_timestamp(t: OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}+00",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.microsecond()
+    )
+}
+
+/// Parses `ipr`: a JSON array of `address[/bits]` strings, with IPv4
+/// netmasks from 8 to 32 bits and IPv6 netmasks from 112 to 128 (the page's
+/// own example sends /8 and /112, so the bounds are inclusive).
+pub fn parse_ranges(ipr: &str) -> Result<Vec<String>, ApiError> {
+    let bad = |why: String| ApiError::new("E_INVALID_IPR", format!("ipr: {why}"));
+    let items: Vec<String> = serde_json::from_str(ipr).map_err(|_| {
+        bad("must be a JSON array of strings, such as [\"203.0.0.0/8\"]".to_owned())
+    })?;
+    if items.is_empty() {
+        return Err(bad("must hold at least one IP range".to_owned()));
+    }
+    items
+        .iter()
+        .map(|item| {
+            let (addr, bits) = match item.split_once('/') {
+                Some((a, b)) => (a, Some(b)),
+                None => (item.as_str(), None),
+            };
+            let addr: IpAddr = addr
+                .parse()
+                .map_err(|_| bad(format!("'{item}' is not an IP address or range")))?;
+            let (lo, hi) = if addr.is_ipv4() { (8, 32) } else { (112, 128) };
+            let bits: u8 = match bits {
+                Some(b) => b
+                    .parse()
+                    .map_err(|_| bad(format!("'{item}' has a netmask that is not a number")))?,
+                None => hi,
+            };
+            if !(lo..=hi).contains(&bits) {
+                return Err(bad(format!(
+                    "'{item}': netmasks must be between {lo} and {hi} bits"
+                )));
+            }
+            Ok(if bits == hi {
+                addr.to_string()
+            } else {
+                format!("{addr}/{bits}")
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOST: Owner = Owner::Host(1);
+
+    fn rtkn_of(v: &Value) -> String {
+        v["rtkn"].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn lifecycle_moves_through_ini_v_d() {
+        let state = State::new(7);
+        let made = state.init(HOST, Some("rg"), None).unwrap();
+        assert_eq!(made["railgun_status"], "INI");
+        let rtkn = rtkn_of(&made);
+        assert_eq!(rtkn.len(), 30);
+        assert_eq!(state.snapshot().railguns[&1], (HOST, "INI"));
+        assert_eq!(
+            state
+                .conn_set(HOST, "example.com", &rtkn, true)
+                .unwrap_err()
+                .code,
+            "E_NOT_ACTIVE"
+        );
+        state.activate(&rtkn).unwrap();
+        assert_eq!(state.snapshot().railguns[&1], (HOST, "V"));
+        state.conn_set(HOST, "example.com", &rtkn, true).unwrap();
+        state.delete(HOST, &rtkn).unwrap();
+        let snap = state.snapshot();
+        assert_eq!(snap.railguns[&1], (HOST, "D"));
+        assert!(
+            snap.connections.is_empty(),
+            "deleting a Railgun drops its connections"
+        );
+        assert_eq!(
+            state.delete(HOST, &rtkn).unwrap_err().code,
+            "E_RAILGUN_DELETED"
+        );
+    }
+
+    #[test]
+    fn another_account_cannot_touch_a_railgun() {
+        let state = State::new(1);
+        let rtkn = rtkn_of(&state.init(HOST, None, None).unwrap());
+        let other = Owner::User(1);
+        let err = state.delete(other, &rtkn).unwrap_err();
+        assert_eq!(
+            err,
+            ApiError::new("E_FORBIDDEN", "Railgun 1 belongs to another account")
+        );
+        assert_eq!(state.snapshot().railguns[&1], (HOST, "INI"));
+        assert_eq!(state.get_all(other)["railguns"]["count"], 0);
+    }
+
+    #[test]
+    fn a_zone_has_at_most_one_railgun() {
+        let state = State::new(1);
+        let a = rtkn_of(&state.init(HOST, None, None).unwrap());
+        let b = rtkn_of(&state.init(HOST, None, None).unwrap());
+        state.activate(&a).unwrap();
+        state.activate(&b).unwrap();
+        state.conn_set(HOST, "example.com", &a, false).unwrap();
+        assert_eq!(
+            state
+                .conn_set(HOST, "example.com", &b, true)
+                .unwrap_err()
+                .code,
+            "E_ZONE_CONNECTED"
+        );
+        assert_eq!(
+            state
+                .conn_setmode(HOST, "example.com", &b, true)
+                .unwrap_err()
+                .code,
+            "E_NO_CONNECTION"
+        );
+        state.conn_delete(HOST, "example.com", &a).unwrap();
+        state.conn_set(HOST, "example.com", &b, true).unwrap();
+        assert_eq!(state.snapshot().connections["example.com"], (2, true));
+    }
+
+    #[test]
+    fn ip_ranges_follow_the_documented_rules() {
+        let ranges = parse_ranges(
+            r#"["203.0.0.0/8","208.0.0.0/8","207.0.0.7","BE81::02C3:B44F:FE1E:8329/112"]"#,
+        );
+        assert_eq!(
+            ranges.unwrap(),
+            [
+                "203.0.0.0/8",
+                "208.0.0.0/8",
+                "207.0.0.7",
+                "be81::2c3:b44f:fe1e:8329/112"
+            ]
+        );
+        assert_eq!(
+            parse_ranges(r#"["10.0.0.0/7"]"#).unwrap_err().msg,
+            "ipr: '10.0.0.0/7': netmasks must be between 8 and 32 bits"
+        );
+        assert_eq!(
+            parse_ranges("203.0.0.0/8").unwrap_err().code,
+            "E_INVALID_IPR"
+        );
+        assert_eq!(
+            parse_ranges("[]").unwrap_err().msg,
+            "ipr: must hold at least one IP range"
+        );
+        assert_eq!(
+            parse_ranges(r#"["::1/64"]"#).unwrap_err().msg,
+            "ipr: '::1/64': netmasks must be between 112 and 128 bits"
+        );
+    }
+
+    #[test]
+    fn timestamps_look_like_postgres() {
+        let t = time::macros::datetime!(2012-10-27 16:34:37.718746 UTC);
+        assert_eq!(pg_timestamp(t), "2012-10-27 16:34:37.718746+00");
+    }
+}
