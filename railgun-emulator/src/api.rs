@@ -205,3 +205,71 @@ fn mode(params: &Params, name: &str) -> Result<bool, ApiError> {
         )),
     }
 }
+
+/// The Host API's `user_lookup`: a user's details by `cloudflare_email` or
+/// `unique_id`, for a valid `host_key`.
+pub fn user_lookup(accounts: &Accounts, state: &State, params: &Params) -> Value {
+    let answer = || -> Result<(Value, Value), ApiError> {
+        match param(params, "act") {
+            Some("user_lookup") => {}
+            Some(other) => {
+                return Err(ApiError::new(
+                    "E_UNKNOWN_ACTION",
+                    format!("the emulator's Host API has no act '{other}'"),
+                ));
+            }
+            None => return Err(ApiError::new("E_MISSING_PARAM", "missing parameter 'act'")),
+        }
+        let (family, owner) = authenticate(accounts, params)?;
+        if family != "partner" {
+            return Err(ApiError::new("E_UNAUTH", "the Host API takes a host_key"));
+        }
+        let (key, request) = match (
+            param(params, "cloudflare_email"),
+            param(params, "unique_id"),
+        ) {
+            (Some(email), _) => (
+                email,
+                json!({"act": "user_lookup", "cloudflare_email": email}),
+            ),
+            (None, Some(id)) => (id, json!({"act": "user_lookup", "unique_id": id})),
+            (None, None) => {
+                return Err(ApiError::new(
+                    "E_MISSING_PARAM",
+                    "missing parameter 'cloudflare_email' or 'unique_id'",
+                ));
+            }
+        };
+        let found = accounts
+            .users
+            .iter()
+            .enumerate()
+            .find(|(i, u)| u.email == key || unique_id(*i) == key);
+        let response = match found {
+            // Made-up keys, never the user's tkn: that is a secret.
+            Some((i, user)) => json!({
+                "cloudflare_email": user.email,
+                "hosted_zones": state.zones_of(owner),
+                "unique_id": unique_id(i),
+                "user_api_key": format!("{:032x}", 0x5eed_0000_u64 + i as u64),
+                "user_authed": true,
+                "user_exists": true,
+                "user_key": format!("{:032x}", 0x0ca1_0000_u64 + i as u64),
+            }),
+            None => json!({"user_exists": false}),
+        };
+        Ok((request, response))
+    };
+    match answer() {
+        Ok((request, response)) => {
+            json!({"msg": null, "request": request, "response": response, "result": "success"})
+        }
+        Err(e) => {
+            json!({"msg": e.msg, "request": null, "response": null, "result": "error", "err_code": e.code})
+        }
+    }
+}
+
+fn unique_id(index: usize) -> String {
+    format!("{:032x}", 0x1d00_0000_u64 + index as u64)
+}

@@ -201,6 +201,7 @@ impl Drop for Emulator {
 fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/api/v2/railgun/{action}", axum::routing::any(railgun))
+        .route("/host-gw.html", axum::routing::any(host_gateway))
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
@@ -236,19 +237,41 @@ async fn railgun(
                 .into_response();
         }
     };
-    let decode =
-        |text: &[u8]| -> api::Params { url::form_urlencoded::parse(text).into_owned().collect() };
-    let mut params = decode(query.as_deref().unwrap_or_default().as_bytes());
-    if !get {
-        // As PHP's $_REQUEST: form fields, then query parameters.
-        let mut form = decode(&body);
-        form.append(&mut params);
-        params = form;
-    }
+    let params = request_params(get, query.as_deref(), &body);
     let envelope = api::handle(&app.spec, &app.accounts, &app.state, &action, get, &params);
     (
         [(header::CONTENT_TYPE, "application/json")],
         envelope.to_string(),
     )
         .into_response()
+}
+
+/// The Host API's `user_lookup`, the first step of the docs' curl
+/// walk-through; the rest of the Host API is not emulated.
+async fn host_gateway(
+    AxumState(app): AxumState<Arc<App>>,
+    method: Method,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let params = request_params(method == Method::GET, query.as_deref(), &body);
+    let envelope = api::user_lookup(&app.accounts, &app.state, &params);
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        envelope.to_string(),
+    )
+        .into_response()
+}
+
+/// Query parameters, and for POST the form fields first, as PHP's `$_REQUEST`.
+fn request_params(get: bool, query: Option<&str>, body: &[u8]) -> api::Params {
+    let decode =
+        |text: &[u8]| -> api::Params { url::form_urlencoded::parse(text).into_owned().collect() };
+    let mut params = decode(query.unwrap_or_default().as_bytes());
+    if !get {
+        let mut form = decode(body);
+        form.append(&mut params);
+        params = form;
+    }
+    params
 }

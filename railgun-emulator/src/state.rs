@@ -338,6 +338,27 @@ impl State {
         Ok(json!({"railgun_id": id.to_string()}))
     }
 
+    /// Zones connected to, or suggested to, Railguns of `owner`, sorted.
+    pub fn zones_of(&self, owner: Owner) -> Vec<String> {
+        let s = self.lock();
+        let owns = |id: &u64| s.railguns.get(id).is_some_and(|r| r.owner == owner);
+        let mut zones: Vec<String> = s
+            .connections
+            .iter()
+            .filter(|(_, c)| owns(&c.railgun_id))
+            .map(|(z, _)| z.clone())
+            .chain(
+                s.suggestions
+                    .iter()
+                    .filter(|(_, id)| owns(id))
+                    .map(|(z, _)| z.clone()),
+            )
+            .collect();
+        zones.sort();
+        zones.dedup();
+        zones
+    }
+
     /// A copy of everything, for checks.
     pub fn snapshot(&self) -> Snapshot {
         let s = self.lock();
