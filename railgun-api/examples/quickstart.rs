@@ -15,11 +15,7 @@ const TKN: &str = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let emulator = Emulator::start(
-        Config::new().host_key(HOST_KEY).user(EMAIL, TKN),
-        "127.0.0.1:0",
-    )
-    .await?;
+    let emulator = Emulator::start(Config::new().host_key(HOST_KEY).user(EMAIL, TKN), "127.0.0.1:0").await?;
     println!("Railgun emulator at {}\n", emulator.base_url());
 
     partner_lifecycle(&emulator).await?;
@@ -34,53 +30,25 @@ fn step(name: &str, answer: &impl std::fmt::Debug) {
 
 async fn partner_lifecycle(emulator: &Emulator) -> Result<(), Error> {
     println!("Optimized Partner API (host_key):");
-    let api = PartnerApi::builder(HOST_KEY)
-        .base_url(emulator.base_url())
-        .build()?;
+    let api = PartnerApi::builder(HOST_KEY).base_url(emulator.base_url()).build()?;
     let domain = "example.com";
 
     let railgun = api.init(Some("my-railgun"), Some("My Railgun")).await?;
     step("init", &railgun);
     // The daemon, started with railgun.rtkn, activates the Railgun.
-    emulator
-        .activate(railgun.rtkn.expose_secret())
-        .expect("the Railgun was just created");
-    step(
-        "(daemon activates)",
-        &api.host_get_all().await?.railguns.railguns[0].status,
-    );
+    emulator.activate(railgun.rtkn.expose_secret()).expect("the Railgun was just created");
+    step("(daemon activates)", &api.host_get_all().await?.railguns.railguns[0].status);
     let rtkn = &railgun.rtkn;
 
-    step(
-        "suggestion_set",
-        &api.suggestion_set(domain, rtkn, Mode::Inactive).await?,
-    );
-    step(
-        "conn_set",
-        &api.conn_set(domain, rtkn, Mode::Inactive).await?,
-    );
-    step(
-        "conn_setmode_enabled",
-        &api.conn_setmode_enabled(domain, rtkn).await?,
-    );
-    step(
-        "zone_conn_get_active",
-        &api.zone_conn_get_active(domain).await?.connection.active,
-    );
-    step(
-        "conn_setmode_disabled",
-        &api.conn_setmode_disabled(domain, rtkn).await?,
-    );
-    let ranges = [
-        "203.0.0.0/8".parse().expect("valid range"),
-        "207.0.0.7".parse().expect("valid range"),
-    ];
+    step("suggestion_set", &api.suggestion_set(domain, rtkn, Mode::Inactive).await?);
+    step("conn_set", &api.conn_set(domain, rtkn, Mode::Inactive).await?);
+    step("conn_setmode_enabled", &api.conn_setmode_enabled(domain, rtkn).await?);
+    step("zone_conn_get_active", &api.zone_conn_get_active(domain).await?.connection.active);
+    step("conn_setmode_disabled", &api.conn_setmode_disabled(domain, rtkn).await?);
+    let ranges = ["203.0.0.0/8".parse().expect("valid range"), "207.0.0.7".parse().expect("valid range")];
     step("ipr_set", &api.ipr_set(rtkn, &ranges).await?);
     step("conn_delete", &api.conn_delete(domain, rtkn).await?);
-    step(
-        "zone_conn_get_active",
-        &api.zone_conn_get_active(domain).await?.connection.active,
-    );
+    step("zone_conn_get_active", &api.zone_conn_get_active(domain).await?.connection.active);
     step("delete", &api.delete(rtkn).await?);
     step("host_get_all", &api.host_get_all().await?.railguns.count);
     Ok(())
@@ -88,46 +56,24 @@ async fn partner_lifecycle(emulator: &Emulator) -> Result<(), Error> {
 
 async fn client_lifecycle(emulator: &Emulator) -> Result<(), Error> {
     println!("\nClient API (email + tkn):");
-    let api = ClientApi::builder(EMAIL, TKN)
-        .base_url(emulator.base_url())
-        .build()?;
+    let api = ClientApi::builder(EMAIL, TKN).base_url(emulator.base_url()).build()?;
     let domain = "example.org";
 
     let railgun = api.init("client-railgun", "Client Railgun").await?;
     step("init", &railgun);
-    emulator
-        .activate(railgun.rtkn.expose_secret())
-        .expect("the Railgun was just created");
-    step(
-        "(daemon activates)",
-        &api.user_get_all().await?.railguns.railguns[0].status,
-    );
+    emulator.activate(railgun.rtkn.expose_secret()).expect("the Railgun was just created");
+    step("(daemon activates)", &api.user_get_all().await?.railguns.railguns[0].status);
     let rtkn = &railgun.rtkn;
 
-    step(
-        "conn_set",
-        &api.conn_set(domain, rtkn, Mode::Inactive).await?,
-    );
-    step(
-        "conn_setmode_enabled",
-        &api.conn_setmode_enabled(domain, rtkn).await?,
-    );
-    step(
-        "zone_conn_get_active",
-        &api.zone_conn_get_active(domain).await?.connection.active,
-    );
-    step(
-        "conn_setmode_disabled",
-        &api.conn_setmode_disabled(domain, rtkn).await?,
-    );
+    step("conn_set", &api.conn_set(domain, rtkn, Mode::Inactive).await?);
+    step("conn_setmode_enabled", &api.conn_setmode_enabled(domain, rtkn).await?);
+    step("zone_conn_get_active", &api.zone_conn_get_active(domain).await?.connection.active);
+    step("conn_setmode_disabled", &api.conn_setmode_disabled(domain, rtkn).await?);
     step("conn_delete", &api.conn_delete(domain, rtkn).await?);
     step("delete", &api.delete(rtkn).await?);
 
     // Errors are typed and carry the service's message.
-    let error = api
-        .delete(rtkn)
-        .await
-        .expect_err("a deleted Railgun cannot be deleted again");
+    let error = api.delete(rtkn).await.expect_err("a deleted Railgun cannot be deleted again");
     step("delete (again)", &error.to_string());
     Ok(())
 }

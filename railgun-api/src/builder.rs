@@ -115,18 +115,14 @@ impl<T: FromSession> ApiBuilder<T> {
     /// an http(s) URL, a zero timeout or a user agent that is not a valid
     /// header value; [`Error::Build`] when the HTTP client cannot be made.
     pub fn build(self) -> Result<T, Error> {
-        let invalid = |param: &'static str, reason: &str| Error::InvalidInput {
-            action: None,
-            param,
-            reason: reason.to_owned(),
-        };
+        let invalid =
+            |param: &'static str, reason: &str| Error::InvalidInput { action: None, param, reason: reason.to_owned() };
         for credential in &self.credentials {
             if credential.text().trim().is_empty() {
                 return Err(invalid(credential.name, "must not be empty"));
             }
         }
-        let mut base_url =
-            Url::parse(&self.base_url).map_err(|e| invalid("base_url", &e.to_string()))?;
+        let mut base_url = Url::parse(&self.base_url).map_err(|e| invalid("base_url", &e.to_string()))?;
         if !matches!(base_url.scheme(), "http" | "https") {
             return Err(invalid("base_url", "must be an http or https URL"));
         }
@@ -146,10 +142,7 @@ impl<T: FromSession> ApiBuilder<T> {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .build()
-                .map_err(|source| Error::Build {
-                    detail: source.to_string(),
-                    source,
-                })?,
+                .map_err(|source| Error::Build { detail: source.to_string(), source })?,
         };
         Ok(T::from_session(Session::new(Settings {
             http,

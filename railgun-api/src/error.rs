@@ -81,9 +81,7 @@ pub enum Error {
     },
 
     /// The answer was not the JSON the spec describes.
-    #[error(
-        "{action}: cannot decode the answer (HTTP {status}) at `{path}`: {message}; body: {excerpt}"
-    )]
+    #[error("{action}: cannot decode the answer (HTTP {status}) at `{path}`: {message}; body: {excerpt}")]
     Decode {
         /// The action being called.
         action: &'static str,
@@ -158,9 +156,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } => true,
-            Error::Http { status, .. } => {
-                status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS
-            }
+            Error::Http { status, .. } => status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS,
             _ => false,
         }
     }

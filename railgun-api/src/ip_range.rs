@@ -72,28 +72,18 @@ impl FromStr for IpRange {
     type Err = ParseIpRangeError;
 
     fn from_str(text: &str) -> Result<IpRange, ParseIpRangeError> {
-        let fail = |reason: &str| ParseIpRangeError {
-            input: text.to_owned(),
-            reason: reason.to_owned(),
-        };
+        let fail = |reason: &str| ParseIpRangeError { input: text.to_owned(), reason: reason.to_owned() };
         let (addr, bits) = match text.trim().split_once('/') {
             Some((addr, bits)) => (addr, Some(bits)),
             None => (text.trim(), None),
         };
-        let addr: IpAddr = addr
-            .parse()
-            .map_err(|_| fail("not an IPv4 or IPv6 address"))?;
+        let addr: IpAddr = addr.parse().map_err(|_| fail("not an IPv4 or IPv6 address"))?;
         let prefix_len = match bits {
-            Some(bits) => bits
-                .parse()
-                .map_err(|_| fail("the netmask must be a number of bits"))?,
+            Some(bits) => bits.parse().map_err(|_| fail("the netmask must be a number of bits"))?,
             None if addr.is_ipv4() => 32,
             None => 128,
         };
-        IpRange::new(addr, prefix_len).map_err(|e| ParseIpRangeError {
-            input: text.to_owned(),
-            reason: e.reason,
-        })
+        IpRange::new(addr, prefix_len).map_err(|e| ParseIpRangeError { input: text.to_owned(), reason: e.reason })
     }
 }
 
@@ -113,57 +103,26 @@ mod tests {
 
     #[test]
     fn reads_the_documented_example() {
-        let shown: Vec<String> = [
-            "203.0.0.0/8",
-            "208.0.0.0/8",
-            "207.0.0.7",
-            "BE81::02C3:B44F:FE1E:8329/112",
-        ]
-        .iter()
-        .map(|t| t.parse::<IpRange>().unwrap().to_string())
-        .collect();
-        assert_eq!(
-            shown,
-            [
-                "203.0.0.0/8",
-                "208.0.0.0/8",
-                "207.0.0.7",
-                "be81::2c3:b44f:fe1e:8329/112"
-            ]
-        );
+        let shown: Vec<String> = ["203.0.0.0/8", "208.0.0.0/8", "207.0.0.7", "BE81::02C3:B44F:FE1E:8329/112"]
+            .iter()
+            .map(|t| t.parse::<IpRange>().unwrap().to_string())
+            .collect();
+        assert_eq!(shown, ["203.0.0.0/8", "208.0.0.0/8", "207.0.0.7", "be81::2c3:b44f:fe1e:8329/112"]);
     }
 
     #[test]
     fn single_hosts_display_without_a_netmask() {
-        assert_eq!(
-            "207.0.0.7/32".parse::<IpRange>().unwrap().to_string(),
-            "207.0.0.7"
-        );
+        assert_eq!("207.0.0.7/32".parse::<IpRange>().unwrap().to_string(), "207.0.0.7");
         assert_eq!("::1/128".parse::<IpRange>().unwrap().to_string(), "::1");
     }
 
     #[test]
     fn netmasks_outside_the_bounds_are_refused() {
         let err = |t: &str| t.parse::<IpRange>().unwrap_err().to_string();
-        assert_eq!(
-            err("10.0.0.0/7"),
-            "invalid IP range '10.0.0.0/7': IPv4 netmasks must be between 8 and 32 bits"
-        );
-        assert_eq!(
-            err("10.0.0.0/33"),
-            "invalid IP range '10.0.0.0/33': IPv4 netmasks must be between 8 and 32 bits"
-        );
-        assert_eq!(
-            err("::/64"),
-            "invalid IP range '::/64': IPv6 netmasks must be between 112 and 128 bits"
-        );
-        assert_eq!(
-            err("example.com"),
-            "invalid IP range 'example.com': not an IPv4 or IPv6 address"
-        );
-        assert_eq!(
-            err("1.2.3.4/x"),
-            "invalid IP range '1.2.3.4/x': the netmask must be a number of bits"
-        );
+        assert_eq!(err("10.0.0.0/7"), "invalid IP range '10.0.0.0/7': IPv4 netmasks must be between 8 and 32 bits");
+        assert_eq!(err("10.0.0.0/33"), "invalid IP range '10.0.0.0/33': IPv4 netmasks must be between 8 and 32 bits");
+        assert_eq!(err("::/64"), "invalid IP range '::/64': IPv6 netmasks must be between 112 and 128 bits");
+        assert_eq!(err("example.com"), "invalid IP range 'example.com': not an IPv4 or IPv6 address");
+        assert_eq!(err("1.2.3.4/x"), "invalid IP range '1.2.3.4/x': the netmask must be a number of bits");
     }
 }

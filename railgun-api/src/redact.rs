@@ -127,9 +127,7 @@ fn blank_form_values<'t>(text: &'t str, key: &str) -> Cow<'t, str> {
         if !starts_pair {
             continue;
         }
-        let end = rest
-            .find(|c: char| c == '&' || c.is_whitespace() || "\"'<#".contains(c))
-            .unwrap_or(rest.len());
+        let end = rest.find(|c: char| c == '&' || c.is_whitespace() || "\"'<#".contains(c)).unwrap_or(rest.len());
         out.push_str(REDACTED);
         rest = &rest[end..];
     }
@@ -144,10 +142,7 @@ mod tests {
     const TOKEN: &str = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp";
 
     fn scrubber() -> Scrubber<'static> {
-        Scrubber {
-            values: vec![TOKEN, "us er@x"],
-            keys: &["rtkn", "railgun_api_key"],
-        }
+        Scrubber { values: vec![TOKEN, "us er@x"], keys: &["rtkn", "railgun_api_key"] }
     }
 
     #[test]
@@ -161,16 +156,12 @@ mod tests {
 
     #[test]
     fn blanks_a_value_cut_off_by_truncation() {
-        assert_eq!(
-            scrubber().scrub(r#"{"rtkn": "7h8i9j0k1l2"#),
-            r#"{"rtkn": "** redacted **"#
-        );
+        assert_eq!(scrubber().scrub(r#"{"rtkn": "7h8i9j0k1l2"#), r#"{"rtkn": "** redacted **"#);
     }
 
     #[test]
     fn blanks_form_pairs_and_known_values() {
-        let text =
-            format!("GET /init?host_key=zz&rtkn=secret&xrtkn=keep&tkn={TOKEN} for us%20er%40x");
+        let text = format!("GET /init?host_key=zz&rtkn=secret&xrtkn=keep&tkn={TOKEN} for us%20er%40x");
         assert_eq!(
             scrubber().scrub(&text),
             "GET /init?host_key=zz&rtkn=** redacted **&xrtkn=keep&tkn=** redacted ** for ** redacted **"
@@ -185,9 +176,6 @@ mod tests {
         assert_eq!(excerpt.chars().count(), EXCERPT_CHARS + 1);
         assert!(excerpt.ends_with('…'));
         assert_eq!(scrubber().excerpt(b""), "(empty body)");
-        assert_eq!(
-            scrubber().excerpt(b"{\"result\": \"error\"}"),
-            "{\"result\": \"error\"}"
-        );
+        assert_eq!(scrubber().excerpt(b"{\"result\": \"error\"}"), "{\"result\": \"error\"}");
     }
 }

@@ -46,18 +46,12 @@ pub(crate) enum CredentialValue {
 impl Credential {
     /// A credential that may be shown, such as an email address.
     pub fn plain(name: &'static str, value: String) -> Credential {
-        Credential {
-            name,
-            value: CredentialValue::Plain(value),
-        }
+        Credential { name, value: CredentialValue::Plain(value) }
     }
 
     /// A credential that is never shown, such as a token.
     pub fn secret(name: &'static str, value: Secret) -> Credential {
-        Credential {
-            name,
-            value: CredentialValue::Secret(value),
-        }
+        Credential { name, value: CredentialValue::Secret(value) }
     }
 
     pub(crate) fn text(&self) -> &str {
@@ -124,11 +118,7 @@ pub struct Request<'a> {
 
 impl<'a> Request<'a> {
     /// Adds a parameter, or refuses it with [`Error::InvalidInput`].
-    pub fn param<T: ToParam + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &'a T,
-    ) -> Result<(), Error> {
+    pub fn param<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &'a T) -> Result<(), Error> {
         let text = value.to_param().map_err(|reason| Error::InvalidInput {
             action: Some(self.endpoint.action),
             param: name,
@@ -146,9 +136,7 @@ impl<'a> Request<'a> {
 
 impl Session {
     pub(crate) fn new(settings: Settings) -> Session {
-        Session {
-            inner: Arc::new(settings),
-        }
+        Session { inner: Arc::new(settings) }
     }
 
     /// Starts a call of `endpoint`, with the family's credentials.
@@ -156,15 +144,8 @@ impl Session {
         let credentials = &self.inner.credentials;
         Request {
             endpoint,
-            pairs: credentials
-                .iter()
-                .map(|c| (c.name, Cow::Borrowed(c.text())))
-                .collect(),
-            secrets: credentials
-                .iter()
-                .filter(|c| c.is_secret())
-                .map(Credential::text)
-                .collect(),
+            pairs: credentials.iter().map(|c| (c.name, Cow::Borrowed(c.text()))).collect(),
+            secrets: credentials.iter().filter(|c| c.is_secret()).map(Credential::text).collect(),
         }
     }
 
@@ -180,14 +161,11 @@ impl Session {
         let encoded = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(request.pairs.iter().map(|(k, v)| (*k, v.as_ref())))
             .finish();
-        let mut url = settings
-            .base_url
-            .join(action)
-            .map_err(|e| Error::InvalidInput {
-                action: Some(action),
-                param: "base_url",
-                reason: e.to_string(),
-            })?;
+        let mut url = settings.base_url.join(action).map_err(|e| Error::InvalidInput {
+            action: Some(action),
+            param: "base_url",
+            reason: e.to_string(),
+        })?;
         let builder = if use_get {
             url.set_query(Some(&encoded));
             settings.http.get(url)
@@ -195,10 +173,7 @@ impl Session {
             settings
                 .http
                 .post(url)
-                .header(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static("application/x-www-form-urlencoded"),
-                )
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"))
                 .body(encoded)
         };
         let mut builder = builder
@@ -211,30 +186,16 @@ impl Session {
         let exchange = Exchange {
             action,
             act: endpoint.act,
-            scrubber: Scrubber {
-                values: request.secrets,
-                keys: endpoint.secret_keys,
-            },
+            scrubber: Scrubber { values: request.secrets, keys: endpoint.secret_keys },
         };
         let started = Instant::now();
-        tracing::debug!(
-            action,
-            method = if use_get { "GET" } else { "POST" },
-            "railgun request"
-        );
+        tracing::debug!(action, method = if use_get { "GET" } else { "POST" }, "railgun request");
         let transport_error = |source: reqwest::Error| {
             if source.is_timeout() {
-                return Error::Timeout {
-                    action,
-                    timeout: settings.timeout,
-                };
+                return Error::Timeout { action, timeout: settings.timeout };
             }
             let source = source.without_url();
-            Error::Transport {
-                action,
-                detail: exchange.scrubber.scrub(&error_chain(&source)),
-                source,
-            }
+            Error::Transport { action, detail: exchange.scrubber.scrub(&error_chain(&source)), source }
         };
         let response = builder.send().await.map_err(transport_error)?;
         let status = response.status();

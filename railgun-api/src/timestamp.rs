@@ -59,33 +59,19 @@ impl FromStr for Timestamp {
 
     fn from_str(text: &str) -> Result<Timestamp, ParseTimestampError> {
         let mut c = Cursor(text.trim().as_bytes());
-        let year = c
-            .digits(4)
-            .ok_or(ParseTimestampError("expected a four-digit year"))?;
+        let year = c.digits(4).ok_or(ParseTimestampError("expected a four-digit year"))?;
         c.expect(b'-')?;
-        let month = c
-            .digits(2)
-            .ok_or(ParseTimestampError("expected a two-digit month"))?;
+        let month = c.digits(2).ok_or(ParseTimestampError("expected a two-digit month"))?;
         c.expect(b'-')?;
-        let day = c
-            .digits(2)
-            .ok_or(ParseTimestampError("expected a two-digit day"))?;
+        let day = c.digits(2).ok_or(ParseTimestampError("expected a two-digit day"))?;
         if !(c.eat(b' ') || c.eat(b'T') || c.eat(b't')) {
-            return Err(ParseTimestampError(
-                "expected a space or 'T' between date and time",
-            ));
+            return Err(ParseTimestampError("expected a space or 'T' between date and time"));
         }
-        let hour = c
-            .digits(2)
-            .ok_or(ParseTimestampError("expected a two-digit hour"))?;
+        let hour = c.digits(2).ok_or(ParseTimestampError("expected a two-digit hour"))?;
         c.expect(b':')?;
-        let minute = c
-            .digits(2)
-            .ok_or(ParseTimestampError("expected two-digit minutes"))?;
+        let minute = c.digits(2).ok_or(ParseTimestampError("expected two-digit minutes"))?;
         c.expect(b':')?;
-        let second = c
-            .digits(2)
-            .ok_or(ParseTimestampError("expected two-digit seconds"))?;
+        let second = c.digits(2).ok_or(ParseTimestampError("expected two-digit seconds"))?;
         let mut nanos = 0u32;
         if c.eat(b'.') {
             let mut scale = 100_000_000;
@@ -96,9 +82,7 @@ impl FromStr for Timestamp {
                 count += 1;
             }
             if count == 0 {
-                return Err(ParseTimestampError(
-                    "expected digits after the decimal point",
-                ));
+                return Err(ParseTimestampError("expected digits after the decimal point"));
             }
         }
         let offset_seconds = c.offset()?;
@@ -106,17 +90,14 @@ impl FromStr for Timestamp {
             return Err(ParseTimestampError("unexpected text after the offset"));
         }
 
-        let month =
-            Month::try_from(month as u8).map_err(|_| ParseTimestampError("month out of range"))?;
+        let month = Month::try_from(month as u8).map_err(|_| ParseTimestampError("month out of range"))?;
         let date = Date::from_calendar_date(year as i32, month, day as u8)
             .map_err(|_| ParseTimestampError("day out of range"))?;
         let time = Time::from_hms_nano(hour as u8, minute as u8, second as u8, nanos)
             .map_err(|_| ParseTimestampError("time out of range"))?;
-        let offset = UtcOffset::from_whole_seconds(offset_seconds)
-            .map_err(|_| ParseTimestampError("offset out of range"))?;
-        Ok(Timestamp(
-            PrimitiveDateTime::new(date, time).assume_offset(offset),
-        ))
+        let offset =
+            UtcOffset::from_whole_seconds(offset_seconds).map_err(|_| ParseTimestampError("offset out of range"))?;
+        Ok(Timestamp(PrimitiveDateTime::new(date, time).assume_offset(offset)))
     }
 }
 
@@ -134,11 +115,7 @@ impl Cursor<'_> {
     }
 
     fn expect(&mut self, byte: u8) -> Result<(), ParseTimestampError> {
-        if self.eat(byte) {
-            Ok(())
-        } else {
-            Err(ParseTimestampError("unexpected separator"))
-        }
+        if self.eat(byte) { Ok(()) } else { Err(ParseTimestampError("unexpected separator")) }
     }
 
     fn digit(&mut self) -> Option<u32> {
@@ -165,19 +142,14 @@ impl Cursor<'_> {
         } else if self.eat(b'-') {
             -1
         } else {
-            return Err(ParseTimestampError(
-                "expected an offset such as -07 or +05:30",
-            ));
+            return Err(ParseTimestampError("expected an offset such as -07 or +05:30"));
         };
-        let hours = self
-            .digits(2)
-            .ok_or(ParseTimestampError("expected a two-digit offset hour"))?;
+        let hours = self.digits(2).ok_or(ParseTimestampError("expected a two-digit offset hour"))?;
         self.eat(b':');
         let minutes = if self.0.is_empty() {
             0
         } else {
-            self.digits(2)
-                .ok_or(ParseTimestampError("expected two-digit offset minutes"))?
+            self.digits(2).ok_or(ParseTimestampError("expected two-digit offset minutes"))?
         };
         Ok(sign * (hours * 3600 + minutes * 60) as i32)
     }
@@ -193,30 +165,12 @@ mod tests {
 
     #[test]
     fn reads_postgres_and_rfc3339_forms() {
-        assert_eq!(
-            parse("2012-10-27 16:34:37.718746-07").unwrap(),
-            "2012-10-27T16:34:37.718746-07:00"
-        );
-        assert_eq!(
-            parse("2012-11-02 00:03:33.17205-07").unwrap(),
-            "2012-11-02T00:03:33.17205-07:00"
-        );
-        assert_eq!(
-            parse("2012-11-06T13:02:16Z").unwrap(),
-            "2012-11-06T13:02:16Z"
-        );
-        assert_eq!(
-            parse("2012-11-06 13:02:16+05:30").unwrap(),
-            "2012-11-06T13:02:16+05:30"
-        );
-        assert_eq!(
-            parse("2012-11-06 13:02:16+0530").unwrap(),
-            "2012-11-06T13:02:16+05:30"
-        );
-        assert_eq!(
-            parse("2012-11-06 13:02:16").unwrap(),
-            "2012-11-06T13:02:16Z"
-        );
+        assert_eq!(parse("2012-10-27 16:34:37.718746-07").unwrap(), "2012-10-27T16:34:37.718746-07:00");
+        assert_eq!(parse("2012-11-02 00:03:33.17205-07").unwrap(), "2012-11-02T00:03:33.17205-07:00");
+        assert_eq!(parse("2012-11-06T13:02:16Z").unwrap(), "2012-11-06T13:02:16Z");
+        assert_eq!(parse("2012-11-06 13:02:16+05:30").unwrap(), "2012-11-06T13:02:16+05:30");
+        assert_eq!(parse("2012-11-06 13:02:16+0530").unwrap(), "2012-11-06T13:02:16+05:30");
+        assert_eq!(parse("2012-11-06 13:02:16").unwrap(), "2012-11-06T13:02:16Z");
     }
 
     #[test]
@@ -228,14 +182,8 @@ mod tests {
 
     #[test]
     fn rejects_malformed_text_with_a_reason() {
-        assert_eq!(
-            parse("2012-13-01 00:00:00Z").unwrap_err().to_string(),
-            "invalid timestamp: month out of range"
-        );
-        assert_eq!(
-            parse("2012-02-30 00:00:00Z").unwrap_err().to_string(),
-            "invalid timestamp: day out of range"
-        );
+        assert_eq!(parse("2012-13-01 00:00:00Z").unwrap_err().to_string(), "invalid timestamp: month out of range");
+        assert_eq!(parse("2012-02-30 00:00:00Z").unwrap_err().to_string(), "invalid timestamp: day out of range");
         assert_eq!(
             parse("2012-10-27/16:34:37").unwrap_err().to_string(),
             "invalid timestamp: expected a space or 'T' between date and time"

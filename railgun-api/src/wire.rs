@@ -68,16 +68,12 @@ impl FromWire for Timestamp {
 pub fn required<'de, D: Deserializer<'de>, T: FromWire>(deserializer: D) -> Result<T, D::Error> {
     deserializer
         .deserialize_any(ScalarVisitor::<T>(PhantomData))?
-        .ok_or_else(|| {
-            de::Error::custom(format_args!("invalid type: null, expected {}", T::EXPECTED))
-        })
+        .ok_or_else(|| de::Error::custom(format_args!("invalid type: null, expected {}", T::EXPECTED)))
 }
 
 /// `deserialize_with` for a field that may be missing or `null`
 /// (used together with `#[serde(default)]`).
-pub fn optional<'de, D: Deserializer<'de>, T: FromWire>(
-    deserializer: D,
-) -> Result<Option<T>, D::Error> {
+pub fn optional<'de, D: Deserializer<'de>, T: FromWire>(deserializer: D) -> Result<Option<T>, D::Error> {
     deserializer.deserialize_any(ScalarVisitor::<T>(PhantomData))
 }
 
@@ -169,9 +165,7 @@ impl ToParam for [IpRange] {
             return Err("must hold at least one IP range");
         }
         let texts: Vec<String> = self.iter().map(ToString::to_string).collect();
-        serde_json::to_string(&texts)
-            .map(Cow::Owned)
-            .map_err(|_| "cannot be encoded as JSON")
+        serde_json::to_string(&texts).map(Cow::Owned).map_err(|_| "cannot be encoded as JSON")
     }
 }
 
@@ -200,10 +194,7 @@ mod tests {
     #[test]
     fn ids_and_flags_are_read_from_strings_numbers_and_booleans() {
         let s = sample(r#"{"id": "178", "enabled": "t", "port": 2408, "name": 7}"#).unwrap();
-        assert_eq!(
-            (s.id, s.enabled, s.port, s.name.as_deref()),
-            (178, true, Some(2408), Some("7"))
-        );
+        assert_eq!((s.id, s.enabled, s.port, s.name.as_deref()), (178, true, Some(2408), Some("7")));
         let s = sample(r#"{"id": 1, "enabled": "f"}"#).unwrap();
         assert_eq!((s.id, s.enabled, s.port, s.name), (1, false, None, None));
         let s = sample(r#"{"id": "2", "enabled": true, "port": null, "name": null}"#).unwrap();
@@ -215,20 +206,11 @@ mod tests {
     #[test]
     fn bad_scalars_say_what_was_expected() {
         let err = sample(r#"{"id": "x1", "enabled": "t"}"#).unwrap_err();
-        assert!(
-            err.starts_with("invalid value: string \"x1\", expected a non-negative integer"),
-            "{err}"
-        );
+        assert!(err.starts_with("invalid value: string \"x1\", expected a non-negative integer"), "{err}");
         let err = sample(r#"{"id": null, "enabled": "t"}"#).unwrap_err();
-        assert!(
-            err.starts_with("invalid type: null, expected a non-negative integer"),
-            "{err}"
-        );
+        assert!(err.starts_with("invalid type: null, expected a non-negative integer"), "{err}");
         let err = sample(r#"{"id": "1", "enabled": "maybe"}"#).unwrap_err();
-        assert!(
-            err.starts_with("invalid value: string \"maybe\", expected a flag"),
-            "{err}"
-        );
+        assert!(err.starts_with("invalid value: string \"maybe\", expected a flag"), "{err}");
     }
 
     #[test]
@@ -242,14 +224,9 @@ mod tests {
 
     #[test]
     fn ip_ranges_are_sent_as_a_json_array() {
-        let ranges: Vec<IpRange> = ["203.0.0.0/8", "207.0.0.7", "BE81::02C3:B44F:FE1E:8329/112"]
-            .iter()
-            .map(|r| r.parse().unwrap())
-            .collect();
+        let ranges: Vec<IpRange> =
+            ["203.0.0.0/8", "207.0.0.7", "BE81::02C3:B44F:FE1E:8329/112"].iter().map(|r| r.parse().unwrap()).collect();
         let text = ranges.to_param().unwrap();
-        assert_eq!(
-            text,
-            r#"["203.0.0.0/8","207.0.0.7","be81::2c3:b44f:fe1e:8329/112"]"#
-        );
+        assert_eq!(text, r#"["203.0.0.0/8","207.0.0.7","be81::2c3:b44f:fe1e:8329/112"]"#);
     }
 }

@@ -35,15 +35,8 @@ fn method_futures_are_send() {
 async fn calls_can_be_spawned() {
     // A port that was free a moment ago and has no listener now: the call
     // fails, but it ran on a worker thread and came back as a typed error.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let partner = PartnerApi::builder("host-key")
-        .base_url(format!("http://127.0.0.1:{port}/"))
-        .build()
-        .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let partner = PartnerApi::builder("host-key").base_url(format!("http://127.0.0.1:{port}/")).build().unwrap();
     let task = tokio::spawn(async move { partner.host_get_all().await });
     let err = task.await.unwrap().unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");

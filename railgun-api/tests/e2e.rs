@@ -32,31 +32,18 @@ async fn emulator(faults: Faults) -> Emulator {
 }
 
 fn partner(emu: &Emulator, key: &str, method: HttpMethod) -> PartnerApi {
-    PartnerApi::builder(key)
-        .base_url(emu.base_url())
-        .method(method)
-        .build()
-        .unwrap()
+    PartnerApi::builder(key).base_url(emu.base_url()).method(method).build().unwrap()
 }
 
 fn client(emu: &Emulator, email: &str, tkn: &str, method: HttpMethod) -> ClientApi {
-    ClientApi::builder(email, tkn)
-        .base_url(emu.base_url())
-        .method(method)
-        .build()
-        .unwrap()
+    ClientApi::builder(email, tkn).base_url(emu.base_url()).method(method).build().unwrap()
 }
 
 /// Asserts a `result: error` answer with this code and message.
 #[track_caller]
 fn assert_api_error<T: std::fmt::Debug>(result: Result<T, Error>, code: &str, message: &str) {
     match result {
-        Err(Error::Api {
-            status,
-            msg,
-            err_code,
-            ..
-        }) => {
+        Err(Error::Api { status, msg, err_code, .. }) => {
             assert_eq!(status, 200);
             assert_eq!(err_code, Some(ErrCode::Text(code.to_owned())), "{msg}");
             assert_eq!(msg, message);
@@ -78,114 +65,48 @@ async fn partner_lifecycle_over_both_methods() {
         let rtkn = made.rtkn;
         assert_eq!(rtkn.expose_secret().len(), 30);
         let unnamed = api.init(None, None).await.unwrap();
-        assert!(
-            unnamed.railgun_name.starts_with("RG_"),
-            "{}",
-            unnamed.railgun_name
-        );
+        assert!(unnamed.railgun_name.starts_with("RG_"), "{}", unnamed.railgun_name);
 
         emu.activate(rtkn.expose_secret()).unwrap();
         let list = api.host_get_all().await.unwrap().railguns;
         assert_eq!(list.count, Some(2));
         let mine = &list.railguns[0];
-        assert_eq!(
-            (mine.id, mine.status.clone(), mine.mode),
-            (1, RailgunStatus::Verified, Some(Mode::Active))
-        );
+        assert_eq!((mine.id, mine.status.clone(), mine.mode), (1, RailgunStatus::Verified, Some(Mode::Active)));
         assert_eq!(mine.pubname.as_deref(), Some("My Railgun"));
         assert_eq!(mine.host_id, Some(1));
         assert!(mine.activated_on.is_some() && mine.created_on.is_some());
         assert_eq!(list.railguns[1].status, RailgunStatus::Initializing);
 
         // auto_enabled = 1 exposes, connects and enables at once.
-        assert_eq!(
-            api.suggestion_set(zone, &rtkn, Mode::Active)
-                .await
-                .unwrap()
-                .railgun_id,
-            1
-        );
-        let conn = api
-            .zone_conn_get_active(zone)
-            .await
-            .unwrap()
-            .connection
-            .active
-            .unwrap();
-        assert_eq!(
-            (conn.railgun_id, conn.enabled, conn.mode),
-            (1, Some(true), Some(Mode::Active))
-        );
+        assert_eq!(api.suggestion_set(zone, &rtkn, Mode::Active).await.unwrap().railgun_id, 1);
+        let conn = api.zone_conn_get_active(zone).await.unwrap().connection.active.unwrap();
+        assert_eq!((conn.railgun_id, conn.enabled, conn.mode), (1, Some(true), Some(Mode::Active)));
         assert_eq!(conn.status, Some(RailgunStatus::Verified));
 
-        assert_eq!(
-            api.conn_setmode_disabled(zone, &rtkn)
-                .await
-                .unwrap()
-                .railgun_id,
-            1
-        );
-        let conn = api
-            .zone_conn_get_active(zone)
-            .await
-            .unwrap()
-            .connection
-            .active
-            .unwrap();
-        assert_eq!(
-            (conn.enabled, conn.mode),
-            (Some(false), Some(Mode::Inactive))
-        );
-        assert_eq!(
-            api.conn_setmode_enabled(zone, &rtkn)
-                .await
-                .unwrap()
-                .railgun_id,
-            1
-        );
+        assert_eq!(api.conn_setmode_disabled(zone, &rtkn).await.unwrap().railgun_id, 1);
+        let conn = api.zone_conn_get_active(zone).await.unwrap().connection.active.unwrap();
+        assert_eq!((conn.enabled, conn.mode), (Some(false), Some(Mode::Inactive)));
+        assert_eq!(api.conn_setmode_enabled(zone, &rtkn).await.unwrap().railgun_id, 1);
         assert_eq!(emu.snapshot().connections[zone], (1, true));
 
         assert_eq!(api.conn_delete(zone, &rtkn).await.unwrap().railgun_id, 1);
-        assert_eq!(
-            api.zone_conn_get_active(zone)
-                .await
-                .unwrap()
-                .connection
-                .active,
-            None
-        );
+        assert_eq!(api.zone_conn_get_active(zone).await.unwrap().connection.active, None);
 
         let set = api.conn_set(zone, &rtkn, Mode::Inactive).await.unwrap();
         let rec_name = set.railgun_rec_name.unwrap();
-        assert!(
-            rec_name.starts_with("rg-") && rec_name.ends_with(".port2408.net"),
-            "{rec_name}"
-        );
+        assert!(rec_name.starts_with("rg-") && rec_name.ends_with(".port2408.net"), "{rec_name}");
         assert_eq!(emu.snapshot().connections[zone], (1, false));
 
-        let ranges: Vec<IpRange> = ["203.0.0.0/8", "207.0.0.7", "BE81::02C3:B44F:FE1E:8329/112"]
-            .iter()
-            .map(|r| r.parse().unwrap())
-            .collect();
+        let ranges: Vec<IpRange> =
+            ["203.0.0.0/8", "207.0.0.7", "BE81::02C3:B44F:FE1E:8329/112"].iter().map(|r| r.parse().unwrap()).collect();
         assert_eq!(api.ipr_set(&rtkn, &ranges).await.unwrap().railgun_id, 1);
-        assert_eq!(
-            emu.snapshot().ranges[&1],
-            ["203.0.0.0/8", "207.0.0.7", "be81::2c3:b44f:fe1e:8329/112"]
-        );
+        assert_eq!(emu.snapshot().ranges[&1], ["203.0.0.0/8", "207.0.0.7", "be81::2c3:b44f:fe1e:8329/112"]);
 
         assert_eq!(api.delete(&rtkn).await.unwrap().railgun_id, 1);
         let snap = emu.snapshot();
         assert_eq!(snap.railguns[&1], (Owner::Host(1), "D"));
         assert!(snap.connections.is_empty(), "{snap:?}");
-        let ids: Vec<u64> = api
-            .host_get_all()
-            .await
-            .unwrap()
-            .railguns
-            .railguns
-            .iter()
-            .map(|r| r.id)
-            .collect();
+        let ids: Vec<u64> = api.host_get_all().await.unwrap().railguns.railguns.iter().map(|r| r.id).collect();
         assert_eq!(ids, [2], "a deleted Railgun is no longer listed");
     }
 }
@@ -209,52 +130,15 @@ async fn client_lifecycle_over_both_methods() {
 
         let list = api.user_get_all().await.unwrap().railguns;
         assert_eq!(list.railguns.len(), 1);
-        assert_eq!(
-            (list.railguns[0].user_id, list.railguns[0].kind.as_deref()),
-            (Some(1), Some("user"))
-        );
+        assert_eq!((list.railguns[0].user_id, list.railguns[0].kind.as_deref()), (Some(1), Some("user")));
 
-        assert_eq!(
-            api.conn_set(zone, &rtkn, Mode::Active)
-                .await
-                .unwrap()
-                .railgun_id,
-            1
-        );
-        assert_eq!(
-            api.zone_conn_get_active(zone)
-                .await
-                .unwrap()
-                .connection
-                .active
-                .unwrap()
-                .enabled,
-            Some(true)
-        );
-        assert_eq!(
-            api.conn_setmode_disabled(zone, &rtkn)
-                .await
-                .unwrap()
-                .railgun_id,
-            1
-        );
-        assert_eq!(
-            api.conn_setmode_enabled(zone, &rtkn)
-                .await
-                .unwrap()
-                .railgun_id,
-            1
-        );
+        assert_eq!(api.conn_set(zone, &rtkn, Mode::Active).await.unwrap().railgun_id, 1);
+        assert_eq!(api.zone_conn_get_active(zone).await.unwrap().connection.active.unwrap().enabled, Some(true));
+        assert_eq!(api.conn_setmode_disabled(zone, &rtkn).await.unwrap().railgun_id, 1);
+        assert_eq!(api.conn_setmode_enabled(zone, &rtkn).await.unwrap().railgun_id, 1);
         assert_eq!(emu.snapshot().connections[zone], (1, true));
         assert_eq!(api.conn_delete(zone, &rtkn).await.unwrap().railgun_id, 1);
-        assert_eq!(
-            api.zone_conn_get_active(zone)
-                .await
-                .unwrap()
-                .connection
-                .active,
-            None
-        );
+        assert_eq!(api.zone_conn_get_active(zone).await.unwrap().connection.active, None);
         assert_eq!(api.delete(&rtkn).await.unwrap().railgun_id, 1);
         assert_eq!(emu.snapshot().railguns[&1], (Owner::User(1), "D"));
         assert_eq!(api.user_get_all().await.unwrap().railguns.count, Some(0));
@@ -267,68 +151,26 @@ async fn one_account_cannot_touch_another_accounts_railgun() {
     let owner = partner(&emu, HOST_KEY, Post);
     let rtkn = owner.init(None, None).await.unwrap().rtkn;
     emu.activate(rtkn.expose_secret()).unwrap();
-    owner
-        .conn_set("example.com", &rtkn, Mode::Active)
-        .await
-        .unwrap();
+    owner.conn_set("example.com", &rtkn, Mode::Active).await.unwrap();
     let before = emu.snapshot();
 
     let forbidden = "Railgun 1 belongs to another account";
     let other_host = partner(&emu, OTHER_HOST_KEY, Get);
     assert_api_error(other_host.delete(&rtkn).await, "E_FORBIDDEN", forbidden);
-    assert_api_error(
-        other_host
-            .conn_set("example.net", &rtkn, Mode::Active)
-            .await,
-        "E_FORBIDDEN",
-        forbidden,
-    );
-    assert_api_error(
-        other_host
-            .suggestion_set("example.net", &rtkn, Mode::Active)
-            .await,
-        "E_FORBIDDEN",
-        forbidden,
-    );
-    assert_api_error(
-        other_host.conn_setmode_disabled("example.com", &rtkn).await,
-        "E_FORBIDDEN",
-        forbidden,
-    );
-    assert_api_error(
-        other_host.conn_delete("example.com", &rtkn).await,
-        "E_FORBIDDEN",
-        forbidden,
-    );
+    assert_api_error(other_host.conn_set("example.net", &rtkn, Mode::Active).await, "E_FORBIDDEN", forbidden);
+    assert_api_error(other_host.suggestion_set("example.net", &rtkn, Mode::Active).await, "E_FORBIDDEN", forbidden);
+    assert_api_error(other_host.conn_setmode_disabled("example.com", &rtkn).await, "E_FORBIDDEN", forbidden);
+    assert_api_error(other_host.conn_delete("example.com", &rtkn).await, "E_FORBIDDEN", forbidden);
     let range = ["203.0.0.0/8".parse().unwrap()];
-    assert_api_error(
-        other_host.ipr_set(&rtkn, &range).await,
-        "E_FORBIDDEN",
-        forbidden,
-    );
+    assert_api_error(other_host.ipr_set(&rtkn, &range).await, "E_FORBIDDEN", forbidden);
     let user = client(&emu, EMAIL, TKN, Post);
     assert_api_error(user.delete(&rtkn).await, "E_FORBIDDEN", forbidden);
-    assert_api_error(
-        user.conn_setmode_disabled("example.com", &rtkn).await,
-        "E_FORBIDDEN",
-        forbidden,
-    );
+    assert_api_error(user.conn_setmode_disabled("example.com", &rtkn).await, "E_FORBIDDEN", forbidden);
 
     // Nor see it.
-    assert_eq!(
-        other_host.host_get_all().await.unwrap().railguns.count,
-        Some(0)
-    );
+    assert_eq!(other_host.host_get_all().await.unwrap().railguns.count, Some(0));
     assert_eq!(user.user_get_all().await.unwrap().railguns.count, Some(0));
-    assert_eq!(
-        other_host
-            .zone_conn_get_active("example.com")
-            .await
-            .unwrap()
-            .connection
-            .active,
-        None
-    );
+    assert_eq!(other_host.zone_conn_get_active("example.com").await.unwrap().connection.active, None);
     assert_eq!(emu.snapshot(), before, "refused calls changed nothing");
 }
 
@@ -340,31 +182,15 @@ async fn every_emulator_error_reaches_the_caller_typed() {
     emu.activate(rtkn.expose_secret()).unwrap();
 
     // Credentials.
-    assert_api_error(
-        partner(&emu, "not-a-key", Get).host_get_all().await,
-        "E_UNAUTH",
-        "invalid host_key",
-    );
-    assert_api_error(
-        client(&emu, EMAIL, "wrong", Post).user_get_all().await,
-        "E_UNAUTH",
-        "invalid email or tkn",
-    );
+    assert_api_error(partner(&emu, "not-a-key", Get).host_get_all().await, "E_UNAUTH", "invalid host_key");
+    assert_api_error(client(&emu, EMAIL, "wrong", Post).user_get_all().await, "E_UNAUTH", "invalid email or tkn");
 
     // Tokens.
     let unknown = Secret::new("000000000000000000000000000000");
-    assert_api_error(
-        api.delete(&unknown).await,
-        "E_UNKNOWN_RTKN",
-        "no Railgun has this rtkn",
-    );
+    assert_api_error(api.delete(&unknown).await, "E_UNKNOWN_RTKN", "no Railgun has this rtkn");
     let doomed = api.init(None, None).await.unwrap().rtkn;
     api.delete(&doomed).await.unwrap();
-    assert_api_error(
-        api.conn_delete("example.com", &doomed).await,
-        "E_RAILGUN_DELETED",
-        "Railgun 2 has been deleted",
-    );
+    assert_api_error(api.conn_delete("example.com", &doomed).await, "E_RAILGUN_DELETED", "Railgun 2 has been deleted");
 
     // A zone without a connection, and parameters the emulator refuses.
     assert_api_error(
@@ -384,18 +210,10 @@ async fn every_emulator_error_reaches_the_caller_typed() {
     );
 
     // What only a client without checks can send.
-    let lax = lax::LaxPartnerApi::builder(HOST_KEY)
-        .base_url(emu.base_url())
-        .build()
-        .unwrap();
+    let lax = lax::LaxPartnerApi::builder(HOST_KEY).base_url(emu.base_url()).build().unwrap();
+    assert_api_error(lax.conn_set("example.com", &rtkn).await, "E_MISSING_PARAM", "missing parameter 'mode'");
     assert_api_error(
-        lax.conn_set("example.com", &rtkn).await,
-        "E_MISSING_PARAM",
-        "missing parameter 'mode'",
-    );
-    assert_api_error(
-        lax.suggestion_set("example.com", &rtkn, lax::types::RawMode::Turbo)
-            .await,
+        lax.suggestion_set("example.com", &rtkn, lax::types::RawMode::Turbo).await,
         "E_INVALID_PARAM",
         "auto_enabled must be 1 or 0, not '2'",
     );
@@ -409,100 +227,41 @@ async fn every_emulator_error_reaches_the_caller_typed() {
         "E_INVALID_IPR",
         "ipr: '10.0.0.0/7': netmasks must be between 8 and 32 bits",
     );
+    assert_api_error(lax.conn_get_all().await, "E_UNKNOWN_ACTION", "unknown action 'conn_get_all'");
+    let lax_get = lax::LaxPartnerGetApi::builder(HOST_KEY).base_url(emu.base_url()).build().unwrap();
+    assert_api_error(lax_get.ipr_set(&rtkn, r#"["203.0.0.0/8"]"#).await, "E_METHOD", "ipr_set accepts POST only");
+    let lax_client = lax::LaxClientApi::builder(EMAIL, TKN).base_url(emu.base_url()).build().unwrap();
     assert_api_error(
-        lax.conn_get_all().await,
-        "E_UNKNOWN_ACTION",
-        "unknown action 'conn_get_all'",
-    );
-    let lax_get = lax::LaxPartnerGetApi::builder(HOST_KEY)
-        .base_url(emu.base_url())
-        .build()
-        .unwrap();
-    assert_api_error(
-        lax_get.ipr_set(&rtkn, r#"["203.0.0.0/8"]"#).await,
-        "E_METHOD",
-        "ipr_set accepts POST only",
-    );
-    let lax_client = lax::LaxClientApi::builder(EMAIL, TKN)
-        .base_url(emu.base_url())
-        .build()
-        .unwrap();
-    assert_api_error(
-        lax_client
-            .suggestion_set("example.com", &rtkn, lax::types::RawMode::Active)
-            .await,
+        lax_client.suggestion_set("example.com", &rtkn, lax::types::RawMode::Active).await,
         "E_UNKNOWN_ACTION",
         "the Client API has no action 'suggestion_set'",
     );
 
     // None of it changed anything but the deletion.
     let snap = emu.snapshot();
-    assert_eq!(
-        snap.railguns.values().map(|(_, s)| *s).collect::<Vec<_>>(),
-        ["V", "D"]
-    );
-    assert!(
-        snap.connections.is_empty() && snap.ranges.is_empty() && snap.suggestions.is_empty(),
-        "{snap:?}"
-    );
+    assert_eq!(snap.railguns.values().map(|(_, s)| *s).collect::<Vec<_>>(), ["V", "D"]);
+    assert!(snap.connections.is_empty() && snap.ranges.is_empty() && snap.suggestions.is_empty(), "{snap:?}");
 }
 
 #[tokio::test]
 async fn injected_faults_reach_the_caller_as_the_right_variant() {
     let cases: [(Faults, &str); 4] = [
-        (
-            Faults {
-                server_error: 1.0,
-                ..Faults::default()
-            },
-            "Http",
-        ),
-        (
-            Faults {
-                html_page: 1.0,
-                ..Faults::default()
-            },
-            "Decode",
-        ),
-        (
-            Faults {
-                truncated: 1.0,
-                ..Faults::default()
-            },
-            "Decode",
-        ),
-        (
-            Faults {
-                dropped: 1.0,
-                ..Faults::default()
-            },
-            "Transport",
-        ),
+        (Faults { server_error: 1.0, ..Faults::default() }, "Http"),
+        (Faults { html_page: 1.0, ..Faults::default() }, "Decode"),
+        (Faults { truncated: 1.0, ..Faults::default() }, "Decode"),
+        (Faults { dropped: 1.0, ..Faults::default() }, "Transport"),
     ];
     for (faults, variant) in cases {
         let emu = emulator(faults.clone()).await;
-        let err = partner(&emu, HOST_KEY, Post)
-            .init(None, None)
-            .await
-            .unwrap_err();
+        let err = partner(&emu, HOST_KEY, Post).init(None, None).await.unwrap_err();
         let got = format!("{err:?}");
         assert!(got.starts_with(variant), "{faults:?} gave {got}");
-        assert!(
-            emu.snapshot().railguns.is_empty(),
-            "a faulty answer replaces the request: nothing is applied"
-        );
+        assert!(emu.snapshot().railguns.is_empty(), "a faulty answer replaces the request: nothing is applied");
     }
 
-    let emu = emulator(Faults {
-        latency_ms: 2_000,
-        ..Faults::default()
-    })
-    .await;
-    let api = PartnerApi::builder(HOST_KEY)
-        .base_url(emu.base_url())
-        .timeout(Duration::from_millis(100))
-        .build()
-        .unwrap();
+    let emu = emulator(Faults { latency_ms: 2_000, ..Faults::default() }).await;
+    let api =
+        PartnerApi::builder(HOST_KEY).base_url(emu.base_url()).timeout(Duration::from_millis(100)).build().unwrap();
     let err = api.host_get_all().await.unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
 }

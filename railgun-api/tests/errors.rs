@@ -19,25 +19,13 @@ fn rtkn() -> Secret {
 async fn result_error_becomes_api_with_message_and_code() {
     let body = r#"{"result": "error", "msg": "Zone example.com has no Railgun connection", "err_code": "E_NO_CONN", "response": null}"#;
     let server = TestServer::replying(Reply::json(body)).await;
-    let err = server
-        .client_api(Post)
-        .conn_setmode_enabled("example.com", &rtkn())
-        .await
-        .unwrap_err();
+    let err = server.client_api(Post).conn_setmode_enabled("example.com", &rtkn()).await.unwrap_err();
     assert_eq!(
         err.to_string(),
         "conn_setmode_enabled: the service refused the call (err_code E_NO_CONN): \
          Zone example.com has no Railgun connection"
     );
-    let Error::Api {
-        status,
-        msg,
-        err_code,
-        ..
-    } = &err
-    else {
-        panic!("{err:?}")
-    };
+    let Error::Api { status, msg, err_code, .. } = &err else { panic!("{err:?}") };
     assert_eq!(*status, StatusCode::OK);
     assert_eq!(msg, "Zone example.com has no Railgun connection");
     assert_eq!(err_code, &Some(ErrCode::Text("E_NO_CONN".to_owned())));
@@ -46,33 +34,18 @@ async fn result_error_becomes_api_with_message_and_code() {
     let body = r#"{"result": "error", "msg": "Invalid host_key", "err_code": 101}"#;
     let server = TestServer::replying(Reply::json(body)).await;
     let err = server.partner_api(Get).host_get_all().await.unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "host_get_all: the service refused the call (err_code 101): Invalid host_key"
-    );
-    assert!(matches!(
-        err,
-        Error::Api {
-            err_code: Some(ErrCode::Number(101)),
-            ..
-        }
-    ));
+    assert_eq!(err.to_string(), "host_get_all: the service refused the call (err_code 101): Invalid host_key");
+    assert!(matches!(err, Error::Api { err_code: Some(ErrCode::Number(101)), .. }));
 
     let body = r#"{"result": "error", "msg": null, "response": null}"#;
     let server = TestServer::replying(Reply::json(body)).await;
     let err = server.partner_api(Get).delete(&rtkn()).await.unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "delete: the service refused the call: (no message)"
-    );
+    assert_eq!(err.to_string(), "delete: the service refused the call: (no message)");
 }
 
 #[tokio::test]
 async fn non_2xx_statuses_become_http_with_an_excerpt() {
-    let server = TestServer::replying(
-        Reply::json(r#"{"result": "error", "msg": "overloaded"}"#).status(503),
-    )
-    .await;
+    let server = TestServer::replying(Reply::json(r#"{"result": "error", "msg": "overloaded"}"#).status(503)).await;
     let err = server.client_api(Post).user_get_all().await.unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -83,10 +56,7 @@ async fn non_2xx_statuses_become_http_with_an_excerpt() {
 
     let server = TestServer::replying(Reply::json("").status(404)).await;
     let err = server.client_api(Post).user_get_all().await.unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "user_get_all: HTTP 404 Not Found: (empty body)"
-    );
+    assert_eq!(err.to_string(), "user_get_all: HTTP 404 Not Found: (empty body)");
     assert!(!err.is_retryable());
 }
 
@@ -104,8 +74,7 @@ async fn an_html_error_page_becomes_decode_with_an_excerpt() {
     );
     assert_eq!(err.status(), Some(StatusCode::OK));
 
-    let server =
-        TestServer::replying(Reply::json(page).status(502).content_type("text/html")).await;
+    let server = TestServer::replying(Reply::json(page).status(502).content_type("text/html")).await;
     let err = server.partner_api(Post).init(None, None).await.unwrap_err();
     assert!(
         matches!(&err, Error::Http { status, excerpt, .. }
@@ -120,37 +89,21 @@ async fn truncated_json_becomes_decode() {
     let cut = &full[..full.len() / 2];
     let server = TestServer::replying(Reply::json(cut)).await;
     let err = server.client_api(Get).user_get_all().await.unwrap_err();
-    let Error::Decode {
-        status,
-        path,
-        message,
-        excerpt,
-        ..
-    } = &err
-    else {
-        panic!("{err:?}")
-    };
+    let Error::Decode { status, path, message, excerpt, .. } = &err else { panic!("{err:?}") };
     assert_eq!(*status, StatusCode::OK);
     assert!(path.starts_with("response.railguns.objs["), "{path}");
     assert!(message.starts_with("EOF while parsing"), "{message}");
-    assert!(
-        excerpt.starts_with(r#"{ "msg": null, "response": { "act": "railgun_user_get_all","#),
-        "{excerpt}"
-    );
+    assert!(excerpt.starts_with(r#"{ "msg": null, "response": { "act": "railgun_user_get_all","#), "{excerpt}");
     assert!(excerpt.ends_with('…'), "{excerpt}");
 }
 
 #[tokio::test]
 async fn a_field_of_the_wrong_type_names_its_path() {
-    let body = fixture("client", "user_get_all").replace(
-        r#""railgun_id": "178""#,
-        r#""railgun_id": "one-seven-eight""#,
-    );
+    let body =
+        fixture("client", "user_get_all").replace(r#""railgun_id": "178""#, r#""railgun_id": "one-seven-eight""#);
     let server = TestServer::replying(Reply::json(body)).await;
     let err = server.client_api(Post).user_get_all().await.unwrap_err();
-    let Error::Decode { path, message, .. } = &err else {
-        panic!("{err:?}")
-    };
+    let Error::Decode { path, message, .. } = &err else { panic!("{err:?}") };
     assert_eq!(path, "response.railguns.objs[1].railgun_id");
     assert_eq!(
         message,
@@ -161,11 +114,7 @@ async fn a_field_of_the_wrong_type_names_its_path() {
 #[tokio::test]
 async fn a_wrong_act_becomes_unexpected_act() {
     let server = TestServer::replying(Reply::json(fixture("partner", "conn_delete"))).await;
-    let err = server
-        .partner_api(Post)
-        .conn_set("example.com", &rtkn(), Mode::Active)
-        .await
-        .unwrap_err();
+    let err = server.partner_api(Post).conn_set("example.com", &rtkn(), Mode::Active).await.unwrap_err();
     assert_eq!(
         err.to_string(),
         "conn_set: expected an answer with `act: railgun_conn_set`, got `act: railgun_conn_delete`"
@@ -175,41 +124,20 @@ async fn a_wrong_act_becomes_unexpected_act() {
     );
 
     // suggestion_set answers railgun_suggest, not railgun_suggestion_set.
-    let body =
-        fixture("partner", "suggestion_set").replace("railgun_suggest", "railgun_suggestion_set");
+    let body = fixture("partner", "suggestion_set").replace("railgun_suggest", "railgun_suggestion_set");
     let server = TestServer::replying(Reply::json(body)).await;
-    let err = server
-        .partner_api(Post)
-        .suggestion_set("example.com", &rtkn(), Mode::Active)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            &err,
-            Error::UnexpectedAct {
-                expected: "railgun_suggest",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    let err = server.partner_api(Post).suggestion_set("example.com", &rtkn(), Mode::Active).await.unwrap_err();
+    assert!(matches!(&err, Error::UnexpectedAct { expected: "railgun_suggest", .. }), "{err:?}");
 }
 
 #[tokio::test]
 async fn a_slow_answer_becomes_timeout() {
-    let server =
-        TestServer::replying(Reply::json(fixture("client", "init")).delay(Duration::from_secs(3)))
-            .await;
-    let api = ClientApi::builder(EMAIL, TKN)
-        .base_url(server.base_url())
-        .timeout(Duration::from_millis(200))
-        .build()
-        .unwrap();
+    let server = TestServer::replying(Reply::json(fixture("client", "init")).delay(Duration::from_secs(3))).await;
+    let api =
+        ClientApi::builder(EMAIL, TKN).base_url(server.base_url()).timeout(Duration::from_millis(200)).build().unwrap();
     let err = api.init("my-railgun", "My Railgun").await.unwrap_err();
     assert_eq!(err.to_string(), "init: no complete answer within 200ms");
-    assert!(
-        matches!(err, Error::Timeout { timeout: Some(t), .. } if t == Duration::from_millis(200))
-    );
+    assert!(matches!(err, Error::Timeout { timeout: Some(t), .. } if t == Duration::from_millis(200)));
     assert!(err.is_retryable());
 }
 
@@ -219,16 +147,11 @@ async fn a_refused_connection_becomes_transport() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let api = PartnerApi::builder(HOST_KEY)
-        .base_url(format!("http://127.0.0.1:{port}/api/v2/railgun/"))
-        .build()
-        .unwrap();
+    let api =
+        PartnerApi::builder(HOST_KEY).base_url(format!("http://127.0.0.1:{port}/api/v2/railgun/")).build().unwrap();
     let err = api.host_get_all().await.unwrap_err();
     let text = err.to_string();
-    assert!(
-        text.starts_with("host_get_all: request failed: error sending request"),
-        "{text}"
-    );
+    assert!(text.starts_with("host_get_all: request failed: error sending request"), "{text}");
     assert!(text.contains("Connection refused"), "{text}");
     assert!(matches!(err, Error::Transport { .. }));
     assert!(err.is_retryable());
@@ -241,43 +164,21 @@ async fn bad_arguments_are_refused_before_anything_is_sent() {
     let client = server.client_api(Post);
     let partner = server.partner_api(Get);
 
-    let err = client
-        .conn_set("", &rtkn(), Mode::Active)
-        .await
-        .unwrap_err();
+    let err = client.conn_set("", &rtkn(), Mode::Active).await.unwrap_err();
     assert_eq!(err.to_string(), "conn_set: invalid `z`: must not be empty");
-    assert!(matches!(
-        err,
-        Error::InvalidInput {
-            action: Some("conn_set"),
-            param: "z",
-            ..
-        }
-    ));
+    assert!(matches!(err, Error::InvalidInput { action: Some("conn_set"), param: "z", .. }));
 
-    let err = client
-        .conn_delete("example.com", &Secret::new("  "))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "conn_delete: invalid `rtkn`: must not be empty"
-    );
+    let err = client.conn_delete("example.com", &Secret::new("  ")).await.unwrap_err();
+    assert_eq!(err.to_string(), "conn_delete: invalid `rtkn`: must not be empty");
 
     let err = client.init("my-railgun", "").await.unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "init: invalid `pubname`: must not be empty"
-    );
+    assert_eq!(err.to_string(), "init: invalid `pubname`: must not be empty");
 
     let err = partner.init(Some(""), None).await.unwrap_err();
     assert_eq!(err.to_string(), "init: invalid `name`: must not be empty");
 
     let err = partner.ipr_set(&rtkn(), &[]).await.unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "ipr_set: invalid `ipr`: must hold at least one IP range"
-    );
+    assert_eq!(err.to_string(), "ipr_set: invalid `ipr`: must hold at least one IP range");
 
     assert!(server.requests().is_empty(), "{:#?}", server.requests());
 }
@@ -286,59 +187,22 @@ async fn bad_arguments_are_refused_before_anything_is_sent() {
 async fn bad_settings_are_refused_when_building() {
     let err = ClientApi::new(EMAIL, "").unwrap_err();
     assert_eq!(err.to_string(), "invalid `tkn`: must not be empty");
-    assert!(matches!(
-        err,
-        Error::InvalidInput {
-            action: None,
-            param: "tkn",
-            ..
-        }
-    ));
+    assert!(matches!(err, Error::InvalidInput { action: None, param: "tkn", .. }));
     let err = ClientApi::new(" ", TKN).unwrap_err();
     assert_eq!(err.to_string(), "invalid `email`: must not be empty");
     let err = PartnerApi::new("").unwrap_err();
     assert_eq!(err.to_string(), "invalid `host_key`: must not be empty");
 
-    let err = PartnerApi::builder(HOST_KEY)
-        .base_url("ftp://example.com/")
-        .build()
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "invalid `base_url`: must be an http or https URL"
-    );
-    let err = PartnerApi::builder(HOST_KEY)
-        .base_url("not a url")
-        .build()
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "invalid `base_url`: relative URL without a base"
-    );
-    let err = PartnerApi::builder(HOST_KEY)
-        .base_url("http://h/api/?x=1")
-        .build()
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "invalid `base_url`: must not have a query or fragment"
-    );
-    let err = PartnerApi::builder(HOST_KEY)
-        .timeout(Duration::ZERO)
-        .build()
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "invalid `timeout`: must be longer than zero"
-    );
-    let err = PartnerApi::builder(HOST_KEY)
-        .user_agent("bad\nagent")
-        .build()
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "invalid `user_agent`: is not a valid header value"
-    );
+    let err = PartnerApi::builder(HOST_KEY).base_url("ftp://example.com/").build().unwrap_err();
+    assert_eq!(err.to_string(), "invalid `base_url`: must be an http or https URL");
+    let err = PartnerApi::builder(HOST_KEY).base_url("not a url").build().unwrap_err();
+    assert_eq!(err.to_string(), "invalid `base_url`: relative URL without a base");
+    let err = PartnerApi::builder(HOST_KEY).base_url("http://h/api/?x=1").build().unwrap_err();
+    assert_eq!(err.to_string(), "invalid `base_url`: must not have a query or fragment");
+    let err = PartnerApi::builder(HOST_KEY).timeout(Duration::ZERO).build().unwrap_err();
+    assert_eq!(err.to_string(), "invalid `timeout`: must be longer than zero");
+    let err = PartnerApi::builder(HOST_KEY).user_agent("bad\nagent").build().unwrap_err();
+    assert_eq!(err.to_string(), "invalid `user_agent`: is not a valid header value");
 }
 
 #[tokio::test]
@@ -357,19 +221,10 @@ async fn settings_reach_the_wire() {
     let seen = server.only_request();
     assert_eq!(seen.method, "GET");
     assert_eq!(seen.path, "/api/v2/railgun/delete");
-    assert_eq!(
-        seen.header(axum::http::header::USER_AGENT),
-        Some("hosting-panel/2.1")
-    );
+    assert_eq!(seen.header(axum::http::header::USER_AGENT), Some("hosting-panel/2.1"));
 
     // The default is POST.
     let server = TestServer::replying(Reply::json(fixture("partner", "delete"))).await;
-    PartnerApi::builder(HOST_KEY)
-        .base_url(server.base_url())
-        .build()
-        .unwrap()
-        .delete(&rtkn())
-        .await
-        .unwrap();
+    PartnerApi::builder(HOST_KEY).base_url(server.base_url()).build().unwrap().delete(&rtkn()).await.unwrap();
     assert_eq!(server.only_request().method, "POST");
 }

@@ -25,31 +25,18 @@ const ANSWER: &str = r#"{"msg": null, "result": "success", "response": {
 async fn the_added_endpoint_is_a_working_method() {
     for method in [Get, Post] {
         let server = TestServer::replying(Reply::json(ANSWER)).await;
-        let api = PartnerApi::builder(HOST_KEY)
-            .base_url(server.base_url())
-            .method(method)
-            .build()
-            .unwrap();
-        let answer = api
-            .conn_get_all("example.com", Some(Mode::Inactive))
-            .await
-            .unwrap();
+        let api = PartnerApi::builder(HOST_KEY).base_url(server.base_url()).method(method).build().unwrap();
+        let answer = api.conn_get_all("example.com", Some(Mode::Inactive)).await.unwrap();
 
         let ids: Vec<u64> = answer.connections.iter().map(|c| c.id).collect();
         assert_eq!(ids, [2, 3]);
         assert_eq!(answer.connections[0].mode, Mode::Active);
         assert_eq!(answer.connections[0].enabled, Some(true));
         assert_eq!(
-            answer.connections[0]
-                .edited_on
-                .map(|t| t.to_string())
-                .as_deref(),
+            answer.connections[0].edited_on.map(|t| t.to_string()).as_deref(),
             Some("2012-11-06T13:02:16.153332-08:00")
         );
-        assert_eq!(
-            (answer.connections[1].mode, answer.connections[1].enabled),
-            (Mode::Inactive, None)
-        );
+        assert_eq!((answer.connections[1].mode, answer.connections[1].enabled), (Mode::Inactive, None));
 
         let seen = server.only_request();
         assert_eq!(seen.path, "/api/v2/railgun/conn_get_all");
@@ -63,14 +50,8 @@ async fn the_added_endpoint_is_a_working_method() {
 
 #[tokio::test]
 async fn the_added_endpoint_checks_its_act_like_any_other() {
-    let server = TestServer::replying(Reply::json(
-        ANSWER.replace("railgun_conn_get_all", "railgun_conn_set"),
-    ))
-    .await;
-    let api = PartnerApi::builder(HOST_KEY)
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
+    let server = TestServer::replying(Reply::json(ANSWER.replace("railgun_conn_get_all", "railgun_conn_set"))).await;
+    let api = PartnerApi::builder(HOST_KEY).base_url(server.base_url()).build().unwrap();
     let err = api.conn_get_all("example.com", None).await.unwrap_err();
     assert_eq!(
         err.to_string(),

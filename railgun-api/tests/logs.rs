@@ -45,28 +45,17 @@ async fn logs_never_show_secrets() {
 
     let rtkn = Secret::new(RTKN);
     let server = TestServer::replying(Reply::json(fixture("client", "user_get_all"))).await;
-    let client = ClientApi::builder(EMAIL, TKN)
-        .base_url(server.base_url())
-        .method(Get)
-        .build()
-        .unwrap();
+    let client = ClientApi::builder(EMAIL, TKN).base_url(server.base_url()).method(Get).build().unwrap();
     client.user_get_all().await.unwrap();
     let server = TestServer::replying(Reply::json(fixture("partner", "delete"))).await;
     for method in [Get, Post] {
-        let partner = PartnerApi::builder(HOST_KEY)
-            .base_url(server.base_url())
-            .method(method)
-            .build()
-            .unwrap();
+        let partner = PartnerApi::builder(HOST_KEY).base_url(server.base_url()).method(method).build().unwrap();
         partner.delete(&rtkn).await.unwrap();
         partner.conn_set("", &rtkn, Mode::Active).await.unwrap_err();
     }
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        log.contains("railgun request") && log.contains("action=\"delete\""),
-        "nothing was logged:\n{log}"
-    );
+    assert!(log.contains("railgun request") && log.contains("action=\"delete\""), "nothing was logged:\n{log}");
     assert!(log.contains("status=200"), "{log}");
     for secret in [TKN, HOST_KEY, RTKN] {
         assert!(!log.contains(secret), "the log shows a secret:\n{log}");

@@ -15,10 +15,7 @@ pub fn parse(source: &str, file: &str) -> Result<Spec, SpecErrors> {
     let spec: Spec = serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
-        let location = inner.location().map(|l| Location {
-            line: l.line(),
-            column: l.column(),
-        });
+        let location = inner.location().map(|l| Location { line: l.line(), column: l.column() });
         let path = if path == "." { String::new() } else { path };
         SpecErrors(vec![SpecError {
             file: file.to_owned(),
@@ -35,12 +32,7 @@ pub fn parse(source: &str, file: &str) -> Result<Spec, SpecErrors> {
     Err(SpecErrors(
         problems
             .into_iter()
-            .map(|(path, message)| SpecError {
-                file: file.to_owned(),
-                location: locations.find(&path),
-                path,
-                message,
-            })
+            .map(|(path, message)| SpecError { file: file.to_owned(), location: locations.find(&path), path, message })
             .collect(),
     ))
 }
@@ -55,9 +47,7 @@ fn strip_context(message: &str, path: &str) -> String {
     // serde_yaml's own path may stop short of ours (the mapping rather than
     // the unknown key in it).
     match message.split_once(": ") {
-        Some((prefix, rest))
-            if !prefix.is_empty() && !prefix.contains(' ') && path.starts_with(prefix) =>
-        {
+        Some((prefix, rest)) if !prefix.is_empty() && !prefix.contains(' ') && path.starts_with(prefix) => {
             rest.to_owned()
         }
         _ => message.to_owned(),
@@ -67,8 +57,7 @@ fn strip_context(message: &str, path: &str) -> String {
 /// `L column C`, exactly.
 fn is_line_column(text: &str) -> bool {
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    text.split_once(" column ")
-        .is_some_and(|(l, c)| digits(l) && digits(c))
+    text.split_once(" column ").is_some_and(|(l, c)| digits(l) && digits(c))
 }
 
 #[cfg(test)]
@@ -76,12 +65,7 @@ mod tests {
     use super::*;
 
     fn errors(source: &str) -> Vec<String> {
-        parse(source, "spec.yaml")
-            .unwrap_err()
-            .0
-            .iter()
-            .map(ToString::to_string)
-            .collect()
+        parse(source, "spec.yaml").unwrap_err().0.iter().map(ToString::to_string).collect()
     }
 
     #[test]
@@ -96,16 +80,14 @@ mod tests {
         let src = "version: 1\nbase_url: x\ndocs_base: y\nfamilies: []\ntypes: []\nendpoints: []\nbase_uri: z\n";
         let errs = errors(src);
         assert_eq!(errs.len(), 1);
-        assert!(
-            errs[0].starts_with("base_uri: unknown field `base_uri`, expected one of"),
-            "{errs:?}"
-        );
+        assert!(errs[0].starts_with("base_uri: unknown field `base_uri`, expected one of"), "{errs:?}");
         assert!(errs[0].ends_with("at spec.yaml:7:1"), "{errs:?}");
     }
 
     #[test]
     fn missing_fields_name_the_parent() {
-        let src = "version: 1\nbase_url: x\ndocs_base: y\nfamilies: []\ntypes:\n  - name: Mode\n    doc: d\nendpoints: []\n";
+        let src =
+            "version: 1\nbase_url: x\ndocs_base: y\nfamilies: []\ntypes:\n  - name: Mode\n    doc: d\nendpoints: []\n";
         let errs = errors(src);
         assert_eq!(errs, ["types[0]: missing field `kind` at spec.yaml:6:5"]);
     }

@@ -34,9 +34,7 @@ impl Locations {
         if parser.load(&mut indexer, false).is_err() {
             return Locations::default();
         }
-        Locations {
-            nodes: indexer.nodes,
-        }
+        Locations { nodes: indexer.nodes }
     }
 
     /// The position of the node at `path`, or of its nearest ancestor that
@@ -63,15 +61,8 @@ fn parent(path: &str) -> &str {
 }
 
 enum Frame {
-    Map {
-        path: String,
-        key: Option<String>,
-        first_key: bool,
-    },
-    Seq {
-        path: String,
-        index: usize,
-    },
+    Map { path: String, key: Option<String>, first_key: bool },
+    Seq { path: String, index: usize },
 }
 
 #[derive(Default)]
@@ -86,12 +77,8 @@ impl Indexer {
         match self.stack.last() {
             None => Some(String::new()),
             Some(Frame::Map { key: None, .. }) => None,
-            Some(Frame::Map {
-                path, key: Some(k), ..
-            }) if path.is_empty() => Some(k.clone()),
-            Some(Frame::Map {
-                path, key: Some(k), ..
-            }) => Some(format!("{path}.{k}")),
+            Some(Frame::Map { path, key: Some(k), .. }) if path.is_empty() => Some(k.clone()),
+            Some(Frame::Map { path, key: Some(k), .. }) => Some(format!("{path}.{k}")),
             Some(Frame::Seq { path, index }) => Some(format!("{path}[{index}]")),
         }
     }
@@ -111,10 +98,7 @@ impl Indexer {
 }
 
 fn location(mark: Marker) -> Location {
-    Location {
-        line: mark.line(),
-        column: mark.col() + 1,
-    }
+    Location { line: mark.line(), column: mark.col() + 1 }
 }
 
 impl MarkedEventReceiver for Indexer {
@@ -124,12 +108,7 @@ impl MarkedEventReceiver for Indexer {
                 None => {
                     // A block mapping's start event is marked after its first
                     // key; the key itself is where a reader sees it begin.
-                    if let Some(Frame::Map {
-                        path,
-                        key,
-                        first_key,
-                    }) = self.stack.last_mut()
-                    {
+                    if let Some(Frame::Map { path, key, first_key }) = self.stack.last_mut() {
                         *key = Some(value);
                         if std::mem::take(first_key) {
                             self.nodes.insert(path.clone(), location(mark));
@@ -152,11 +131,7 @@ impl MarkedEventReceiver for Indexer {
                 let path = self.child_path().unwrap_or_default();
                 self.record(&path, mark);
                 self.stack.push(match event {
-                    Event::MappingStart(..) => Frame::Map {
-                        path,
-                        key: None,
-                        first_key: true,
-                    },
+                    Event::MappingStart(..) => Frame::Map { path, key: None, first_key: true },
                     _ => Frame::Seq { path, index: 0 },
                 });
             }
@@ -178,39 +153,15 @@ mod tests {
     #[test]
     fn finds_nested_values_by_path() {
         let locs = Locations::index(DOC);
-        assert_eq!(
-            locs.find("version"),
-            Some(Location {
-                line: 1,
-                column: 10
-            })
-        );
-        assert_eq!(
-            locs.find("endpoints[0].action"),
-            Some(Location {
-                line: 3,
-                column: 13
-            })
-        );
-        assert_eq!(
-            locs.find("endpoints[0].params[0].type"),
-            Some(Location {
-                line: 6,
-                column: 15
-            })
-        );
+        assert_eq!(locs.find("version"), Some(Location { line: 1, column: 10 }));
+        assert_eq!(locs.find("endpoints[0].action"), Some(Location { line: 3, column: 13 }));
+        assert_eq!(locs.find("endpoints[0].params[0].type"), Some(Location { line: 6, column: 15 }));
     }
 
     #[test]
     fn missing_keys_fall_back_to_their_parent() {
         let locs = Locations::index(DOC);
-        assert_eq!(
-            locs.find("endpoints[0].params[0].doc"),
-            locs.find("endpoints[0].params[0]")
-        );
-        assert_eq!(
-            locs.find("endpoints[0].params[0]"),
-            Some(Location { line: 5, column: 9 })
-        );
+        assert_eq!(locs.find("endpoints[0].params[0].doc"), locs.find("endpoints[0].params[0]"));
+        assert_eq!(locs.find("endpoints[0].params[0]"), Some(Location { line: 5, column: 9 }));
     }
 }

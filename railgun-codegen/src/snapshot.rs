@@ -15,9 +15,7 @@ pub const REFRESH: &str = "cargo xtask expand";
 /// Reads, validates, expands and formats the spec under `workspace_root`.
 pub fn render_spec(workspace_root: &Path) -> Result<String, String> {
     let path = workspace_root.join(SPEC);
-    let source = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let source = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let spec = crate::parse(&source, SPEC).map_err(|e| e.to_string())?;
-    crate::render(&crate::expand(&spec), SPEC)
-        .map_err(|e| format!("expansion does not parse as Rust: {e}"))
+    crate::render(&crate::expand(&spec), SPEC).map_err(|e| format!("expansion does not parse as Rust: {e}"))
 }

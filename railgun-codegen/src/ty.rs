@@ -40,11 +40,7 @@ impl Scalar {
 
     /// The name the spec uses for this scalar.
     pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|&&(_, s)| s == self)
-            .map(|&(n, _)| n)
-            .unwrap_or("?")
+        Self::ALL.iter().find(|&&(_, s)| s == self).map(|&(n, _)| n).unwrap_or("?")
     }
 }
 
@@ -100,23 +96,14 @@ mod tests {
     fn parses_scalars_names_and_lists() {
         assert_eq!(TypeExpr::parse("id"), Ok(TypeExpr::Scalar(Scalar::Id)));
         assert_eq!(TypeExpr::parse("Mode"), Ok(TypeExpr::Named("Mode".into())));
-        assert_eq!(
-            TypeExpr::parse("list<Railgun>"),
-            Ok(TypeExpr::List(Box::new(TypeExpr::Named("Railgun".into()))))
-        );
-        assert_eq!(
-            TypeExpr::parse("list<Railgun>").unwrap().to_string(),
-            "list<Railgun>"
-        );
+        assert_eq!(TypeExpr::parse("list<Railgun>"), Ok(TypeExpr::List(Box::new(TypeExpr::Named("Railgun".into())))));
+        assert_eq!(TypeExpr::parse("list<Railgun>").unwrap().to_string(), "list<Railgun>");
     }
 
     #[test]
     fn rejects_misspelt_scalars() {
         let err = TypeExpr::parse("strin").unwrap_err();
-        assert!(
-            err.starts_with("unknown type 'strin': expected one of string, secret"),
-            "{err}"
-        );
+        assert!(err.starts_with("unknown type 'strin': expected one of string, secret"), "{err}");
         assert!(TypeExpr::parse("list<>").is_err());
         assert!(TypeExpr::parse("Rail-gun").is_err());
     }

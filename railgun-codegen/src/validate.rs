@@ -11,10 +11,7 @@ pub type Problem = (String, String);
 
 /// Checks `spec`; an empty list means it can be expanded.
 pub fn validate(spec: &Spec) -> Vec<Problem> {
-    let mut v = Validator {
-        spec,
-        problems: Vec::new(),
-    };
+    let mut v = Validator { spec, problems: Vec::new() };
     v.top_level();
     v.families();
     v.types();
@@ -36,23 +33,12 @@ impl Validator<'_> {
         if self.spec.version != 1 {
             self.report(
                 "version",
-                format!(
-                    "unsupported version {}; this generator reads version 1",
-                    self.spec.version
-                ),
+                format!("unsupported version {}; this generator reads version 1", self.spec.version),
             );
         }
-        for (key, value) in [
-            ("base_url", &self.spec.base_url),
-            ("docs_base", &self.spec.docs_base),
-        ] {
-            if !(value.starts_with("https://") || value.starts_with("http://"))
-                || !value.ends_with('/')
-            {
-                self.report(
-                    key,
-                    format!("'{value}' must be an http(s) URL ending in '/'"),
-                );
+        for (key, value) in [("base_url", &self.spec.base_url), ("docs_base", &self.spec.docs_base)] {
+            if !(value.starts_with("https://") || value.starts_with("http://")) || !value.ends_with('/') {
+                self.report(key, format!("'{value}' must be an http(s) URL ending in '/'"));
             }
         }
     }
@@ -65,37 +51,20 @@ impl Validator<'_> {
             self.snake_ident(&format!("{path}.name"), &family.name);
             self.camel_ident(&format!("{path}.client"), &family.client);
             if !names.insert(family.name.as_str()) {
-                self.report(
-                    format!("{path}.name"),
-                    format!("duplicate family '{}'", family.name),
-                );
+                self.report(format!("{path}.name"), format!("duplicate family '{}'", family.name));
             }
-            if !clients.insert(family.client.as_str())
-                || self.spec.type_def(&family.client).is_some()
-            {
-                self.report(
-                    format!("{path}.client"),
-                    format!("the name '{}' is already taken", family.client),
-                );
+            if !clients.insert(family.client.as_str()) || self.spec.type_def(&family.client).is_some() {
+                self.report(format!("{path}.client"), format!("the name '{}' is already taken", family.client));
             }
             if family.auth.is_empty() {
-                self.report(
-                    format!("{path}.auth"),
-                    "a family needs at least one credential",
-                );
+                self.report(format!("{path}.auth"), "a family needs at least one credential");
             }
             self.params(&path, "auth", &family.auth, &[]);
             for (j, p) in family.auth.iter().enumerate() {
                 if p.optional {
-                    self.report(
-                        format!("{path}.auth[{j}].optional"),
-                        "credentials cannot be optional",
-                    );
+                    self.report(format!("{path}.auth[{j}].optional"), "credentials cannot be optional");
                 }
-                if !matches!(
-                    TypeExpr::parse(&p.ty),
-                    Ok(TypeExpr::Scalar(Scalar::String | Scalar::Secret))
-                ) {
+                if !matches!(TypeExpr::parse(&p.ty), Ok(TypeExpr::Scalar(Scalar::String | Scalar::Secret))) {
                     self.report(
                         format!("{path}.auth[{j}].type"),
                         format!("credential type '{}' must be string or secret", p.ty),
@@ -111,10 +80,7 @@ impl Validator<'_> {
             let path = format!("types[{i}]");
             self.camel_ident(&format!("{path}.name"), &def.name);
             if !names.insert(def.name.as_str()) {
-                self.report(
-                    format!("{path}.name"),
-                    format!("duplicate type '{}'", def.name),
-                );
+                self.report(format!("{path}.name"), format!("duplicate type '{}'", def.name));
             }
             match def.kind {
                 TypeKind::Struct => self.struct_def(&path, def),
@@ -133,29 +99,18 @@ impl Validator<'_> {
             return;
         };
         if fields.is_empty() {
-            self.report(
-                format!("{path}.fields"),
-                "a struct needs at least one field",
-            );
+            self.report(format!("{path}.fields"), "a struct needs at least one field");
         }
         let mut wire = HashSet::new();
         let mut rust = HashSet::new();
         for (j, field) in fields.iter().enumerate() {
             let fpath = format!("{path}.fields[{j}]");
             if !wire.insert(field.name.as_str()) {
-                self.report(
-                    format!("{fpath}.name"),
-                    format!("two fields named '{}'", field.name),
-                );
+                self.report(format!("{fpath}.name"), format!("two fields named '{}'", field.name));
             }
             let key = if field.rust.is_some() { "rust" } else { "name" };
-            if self.snake_ident(&format!("{fpath}.{key}"), field.rust_name())
-                && !rust.insert(field.rust_name())
-            {
-                self.report(
-                    format!("{fpath}.{key}"),
-                    format!("two fields with the Rust name '{}'", field.rust_name()),
-                );
+            if self.snake_ident(&format!("{fpath}.{key}"), field.rust_name()) && !rust.insert(field.rust_name()) {
+                self.report(format!("{fpath}.{key}"), format!("two fields with the Rust name '{}'", field.rust_name()));
             }
             self.field_type(&fpath, field);
         }
@@ -165,20 +120,16 @@ impl Validator<'_> {
         let path = format!("{fpath}.type");
         match TypeExpr::parse(&field.ty) {
             Err(message) => self.report(path, message),
-            Ok(TypeExpr::Scalar(Scalar::IpRanges)) => self.report(
-                path,
-                "ip_ranges is a parameter type; response fields cannot use it",
-            ),
+            Ok(TypeExpr::Scalar(Scalar::IpRanges)) => {
+                self.report(path, "ip_ranges is a parameter type; response fields cannot use it")
+            }
             Ok(TypeExpr::Scalar(_)) => {}
             Ok(TypeExpr::Named(name)) => {
                 self.named(&path, &name, None);
             }
             Ok(TypeExpr::List(inner)) => match *inner {
                 TypeExpr::Named(name) => self.named(&path, &name, Some(TypeKind::Struct)),
-                other => self.report(
-                    path,
-                    format!("list<{other}>: lists hold a struct type from `types`"),
-                ),
+                other => self.report(path, format!("list<{other}>: lists hold a struct type from `types`")),
             },
         }
     }
@@ -192,33 +143,20 @@ impl Validator<'_> {
             return;
         };
         if variants.is_empty() {
-            self.report(
-                format!("{path}.variants"),
-                "an enum needs at least one variant",
-            );
+            self.report(format!("{path}.variants"), "an enum needs at least one variant");
         }
         let mut wire = HashSet::new();
         let mut names = HashSet::new();
         for (j, v) in variants.iter().enumerate() {
             let vpath = format!("{path}.variants[{j}]");
             if !wire.insert(v.wire.as_str()) {
-                self.report(
-                    format!("{vpath}.wire"),
-                    format!("two variants with the wire value '{}'", v.wire),
-                );
+                self.report(format!("{vpath}.wire"), format!("two variants with the wire value '{}'", v.wire));
             }
-            if self.camel_ident(&format!("{vpath}.name"), &v.name) && !names.insert(v.name.as_str())
-            {
-                self.report(
-                    format!("{vpath}.name"),
-                    format!("two variants named '{}'", v.name),
-                );
+            if self.camel_ident(&format!("{vpath}.name"), &v.name) && !names.insert(v.name.as_str()) {
+                self.report(format!("{vpath}.name"), format!("two variants named '{}'", v.name));
             }
             if def.open == Some(true) && v.name == "Unknown" {
-                self.report(
-                    format!("{vpath}.name"),
-                    "'Unknown' is reserved for the values an open enum does not know",
-                );
+                self.report(format!("{vpath}.name"), "'Unknown' is reserved for the values an open enum does not know");
             }
         }
     }
@@ -230,16 +168,10 @@ impl Validator<'_> {
             .types
             .iter()
             .map(|t| {
-                let direct =
-                    t.fields
-                        .iter()
-                        .flatten()
-                        .filter_map(|f| match TypeExpr::parse(&f.ty) {
-                            Ok(TypeExpr::Named(n)) => {
-                                self.spec.type_def(&n).map(|d| d.name.as_str())
-                            }
-                            _ => None,
-                        });
+                let direct = t.fields.iter().flatten().filter_map(|f| match TypeExpr::parse(&f.ty) {
+                    Ok(TypeExpr::Named(n)) => self.spec.type_def(&n).map(|d| d.name.as_str()),
+                    _ => None,
+                });
                 (t.name.as_str(), direct.collect())
             })
             .collect();
@@ -250,10 +182,7 @@ impl Validator<'_> {
                 if next == def.name {
                     self.report(
                         format!("types[{i}].name"),
-                        format!(
-                            "'{}' contains itself; hold it in a list<…> instead",
-                            def.name
-                        ),
+                        format!("'{}' contains itself; hold it in a list<…> instead", def.name),
                     );
                     break;
                 }
@@ -272,7 +201,10 @@ impl Validator<'_> {
             if let Some(first) = seen.insert((ep.family.as_str(), ep.action.as_str()), i) {
                 self.report(
                     format!("{path}.action"),
-                    format!("duplicate action '{}' in family '{}' (first defined at endpoints[{first}])", ep.action, ep.family),
+                    format!(
+                        "duplicate action '{}' in family '{}' (first defined at endpoints[{first}])",
+                        ep.action, ep.family
+                    ),
                 );
             }
         }
@@ -281,50 +213,31 @@ impl Validator<'_> {
     fn endpoint(&mut self, path: &str, ep: &Endpoint) {
         self.snake_ident(&format!("{path}.action"), &ep.action);
         if matches!(ep.action.as_str(), "new" | "builder") {
-            self.report(
-                format!("{path}.action"),
-                format!("'{}' is the name of a client constructor", ep.action),
-            );
+            self.report(format!("{path}.action"), format!("'{}' is the name of a client constructor", ep.action));
         }
         let family = self.spec.family(&ep.family);
         if family.is_none() {
             let known: Vec<_> = self.spec.families.iter().map(|f| f.name.as_str()).collect();
             self.report(
                 format!("{path}.family"),
-                format!(
-                    "unknown family '{}'; known: {}",
-                    ep.family,
-                    known.join(", ")
-                ),
+                format!("unknown family '{}'; known: {}", ep.family, known.join(", ")),
             );
         }
         if ep.methods.is_empty() {
-            self.report(
-                format!("{path}.methods"),
-                "an endpoint needs at least one method",
-            );
+            self.report(format!("{path}.methods"), "an endpoint needs at least one method");
         }
         let mut methods = HashSet::new();
         for (j, m) in ep.methods.iter().enumerate() {
             if !methods.insert(*m) {
-                self.report(
-                    format!("{path}.methods[{j}]"),
-                    format!("{} is listed twice", m.as_str()),
-                );
+                self.report(format!("{path}.methods[{j}]"), format!("{} is listed twice", m.as_str()));
             }
         }
-        for (key, value) in [
-            ("act", &ep.act),
-            ("summary", &ep.summary),
-            ("docs", &ep.docs),
-        ] {
+        for (key, value) in [("act", &ep.act), ("summary", &ep.summary), ("docs", &ep.docs)] {
             if value.trim().is_empty() {
                 self.report(format!("{path}.{key}"), format!("`{key}` cannot be empty"));
             }
         }
-        let auth: &[Param] = family
-            .map(|f: &Family| f.auth.as_slice())
-            .unwrap_or_default();
+        let auth: &[Param] = family.map(|f: &Family| f.auth.as_slice()).unwrap_or_default();
         self.params(path, "params", &ep.params, auth);
         for (j, p) in ep.params.iter().enumerate() {
             let tpath = format!("{path}.params[{j}].type");
@@ -332,14 +245,13 @@ impl Validator<'_> {
                 Err(message) => self.report(tpath, message),
                 Ok(TypeExpr::Scalar(Scalar::String | Scalar::Secret | Scalar::IpRanges)) => {}
                 Ok(TypeExpr::Named(name)) => self.named(&tpath, &name, Some(TypeKind::Enum)),
-                Ok(other) => self.report(tpath, format!("parameters cannot be of type '{other}'; use string, secret, ip_ranges or an enum")),
+                Ok(other) => self.report(
+                    tpath,
+                    format!("parameters cannot be of type '{other}'; use string, secret, ip_ranges or an enum"),
+                ),
             }
         }
-        self.named(
-            &format!("{path}.response"),
-            &ep.response,
-            Some(TypeKind::Struct),
-        );
+        self.named(&format!("{path}.response"), &ep.response, Some(TypeKind::Struct));
     }
 
     /// Checks a parameter list's names; `taken` are the family's credentials.
@@ -348,16 +260,8 @@ impl Validator<'_> {
         let mut rust: HashSet<&str> = taken.iter().map(Param::rust_name).collect();
         for (j, p) in params.iter().enumerate() {
             let ppath = format!("{path}.{key}[{j}]");
-            if p.name.is_empty()
-                || !p
-                    .name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            {
-                self.report(
-                    format!("{ppath}.name"),
-                    format!("'{}' is not a valid wire name", p.name),
-                );
+            if p.name.is_empty() || !p.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                self.report(format!("{ppath}.name"), format!("'{}' is not a valid wire name", p.name));
             }
             if !wire.insert(p.name.as_str()) {
                 let what = if taken.iter().any(|t| t.name == p.name) {
@@ -365,20 +269,12 @@ impl Validator<'_> {
                 } else {
                     "another parameter"
                 };
-                self.report(
-                    format!("{ppath}.name"),
-                    format!("wire name '{}' is already used by {what}", p.name),
-                );
+                self.report(format!("{ppath}.name"), format!("wire name '{}' is already used by {what}", p.name));
                 continue;
             }
             let rkey = if p.rust.is_some() { "rust" } else { "name" };
-            if self.snake_ident(&format!("{ppath}.{rkey}"), p.rust_name())
-                && !rust.insert(p.rust_name())
-            {
-                self.report(
-                    format!("{ppath}.{rkey}"),
-                    format!("Rust name '{}' is already used", p.rust_name()),
-                );
+            if self.snake_ident(&format!("{ppath}.{rkey}"), p.rust_name()) && !rust.insert(p.rust_name()) {
+                self.report(format!("{ppath}.{rkey}"), format!("Rust name '{}' is already used", p.rust_name()));
             }
             if p.doc.trim().is_empty() {
                 self.report(format!("{ppath}.doc"), "`doc` cannot be empty");
@@ -393,20 +289,9 @@ impl Validator<'_> {
             Some(def) => match want {
                 Some(kind) if def.kind != kind => {
                     let article = |k| {
-                        if k == TypeKind::Struct {
-                            "a struct"
-                        } else {
-                            "an enum"
-                        }
+                        if k == TypeKind::Struct { "a struct" } else { "an enum" }
                     };
-                    self.report(
-                        path,
-                        format!(
-                            "'{name}' is {}; {} is needed here",
-                            article(def.kind),
-                            article(kind)
-                        ),
-                    );
+                    self.report(path, format!("'{name}' is {}; {} is needed here", article(def.kind), article(kind)));
                 }
                 _ => {}
             },
@@ -415,15 +300,10 @@ impl Validator<'_> {
 
     fn snake_ident(&mut self, path: &str, name: &str) -> bool {
         let ok = name.starts_with(|c: char| c.is_ascii_lowercase())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
             && syn::parse_str::<syn::Ident>(name).is_ok();
         if !ok {
-            self.report(
-                path,
-                format!("'{name}' is not a snake_case Rust identifier"),
-            );
+            self.report(path, format!("'{name}' is not a snake_case Rust identifier"));
         }
         ok
     }
@@ -433,10 +313,7 @@ impl Validator<'_> {
             && name.bytes().all(|b| b.is_ascii_alphanumeric())
             && syn::parse_str::<syn::Ident>(name).is_ok();
         if !ok {
-            self.report(
-                path,
-                format!("'{name}' is not an UpperCamelCase Rust identifier"),
-            );
+            self.report(path, format!("'{name}' is not an UpperCamelCase Rust identifier"));
         }
         ok
     }

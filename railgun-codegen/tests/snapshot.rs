@@ -16,9 +16,7 @@ fn committed_expansion_is_fresh() {
             .zip(expected.lines())
             .position(|(a, b)| a != b)
             .map_or_else(|| "the end".to_owned(), |i| format!("line {}", i + 1));
-        panic!(
-            "{SNAPSHOT} is stale (first difference at {line}); run `{REFRESH}` and commit the result"
-        );
+        panic!("{SNAPSHOT} is stale (first difference at {line}); run `{REFRESH}` and commit the result");
     }
 }
 
@@ -30,21 +28,11 @@ fn expansion_covers_every_documented_action() {
     let pairs: Vec<String> = spec
         .endpoints
         .iter()
-        .flat_map(|e| {
-            e.methods
-                .iter()
-                .map(move |m| format!("{} {} {}", e.family, e.action, m.as_str()))
-        })
+        .flat_map(|e| e.methods.iter().map(move |m| format!("{} {} {}", e.family, e.action, m.as_str())))
         .collect();
     assert_eq!(pairs.len(), 35, "{pairs:#?}");
-    let client: Vec<&str> = spec
-        .endpoints_of("client")
-        .map(|e| e.action.as_str())
-        .collect();
-    let partner: Vec<&str> = spec
-        .endpoints_of("partner")
-        .map(|e| e.action.as_str())
-        .collect();
+    let client: Vec<&str> = spec.endpoints_of("client").map(|e| e.action.as_str()).collect();
+    let partner: Vec<&str> = spec.endpoints_of("partner").map(|e| e.action.as_str()).collect();
     assert_eq!(
         client,
         [
@@ -73,16 +61,8 @@ fn expansion_covers_every_documented_action() {
             "ipr_set"
         ]
     );
-    let suggestion = spec
-        .endpoints
-        .iter()
-        .find(|e| e.action == "suggestion_set")
-        .unwrap();
+    let suggestion = spec.endpoints.iter().find(|e| e.action == "suggestion_set").unwrap();
     assert_eq!(suggestion.act, "railgun_suggest");
-    let ipr = spec
-        .endpoints
-        .iter()
-        .find(|e| e.action == "ipr_set")
-        .unwrap();
+    let ipr = spec.endpoints.iter().find(|e| e.action == "ipr_set").unwrap();
     assert_eq!(ipr.methods, [railgun_codegen::model::Method::Post]);
 }

@@ -56,46 +56,30 @@ fn the_base_spec_is_valid() {
 
 #[test]
 fn unknown_type_reference() {
-    let src = with(
-        "        type: secret\n        doc: Railgun token.",
-        "        type: strin\n        doc: Railgun token.",
-    );
+    let src =
+        with("        type: secret\n        doc: Railgun token.", "        type: strin\n        doc: Railgun token.");
     assert_eq!(
         errors(&src),
-        [
-            "endpoints[0].params[0].type: unknown type 'strin': expected one of string, secret, id, integer, flag, \
-          timestamp, ip_ranges, a type name from `types`, or list<Name> at spec.yaml:31:15"
-        ]
+        ["endpoints[0].params[0].type: unknown type 'strin': expected one of string, secret, id, integer, flag, \
+          timestamp, ip_ranges, a type name from `types`, or list<Name> at spec.yaml:31:15"]
     );
     let src = with("    response: IdResponse", "    response: IdRespons");
-    assert_eq!(
-        errors(&src),
-        ["endpoints[0].response: unknown type 'IdRespons' at spec.yaml:33:15"]
-    );
+    assert_eq!(errors(&src), ["endpoints[0].response: unknown type 'IdRespons' at spec.yaml:33:15"]);
 }
 
 #[test]
 fn unknown_key() {
-    let src = with(
-        "    act: railgun_delete",
-        "    act: railgun_delete\n    acts: railgun_delete",
-    );
+    let src = with("    act: railgun_delete", "    act: railgun_delete\n    acts: railgun_delete");
     let errs = errors(&src);
     assert_eq!(errs.len(), 1);
-    assert!(
-        errs[0].starts_with("endpoints[0].acts: unknown field `acts`, expected one of `action`"),
-        "{errs:?}"
-    );
+    assert!(errs[0].starts_with("endpoints[0].acts: unknown field `acts`, expected one of `action`"), "{errs:?}");
     assert!(errs[0].ends_with(" at spec.yaml:27:5"), "{errs:?}");
 }
 
 #[test]
 fn missing_required_field() {
     let src = with("    act: railgun_delete\n", "");
-    assert_eq!(
-        errors(&src),
-        ["endpoints[0]: missing field `act` at spec.yaml:23:5"]
-    );
+    assert_eq!(errors(&src), ["endpoints[0]: missing field `act` at spec.yaml:23:5"]);
 }
 
 #[test]
@@ -103,14 +87,8 @@ fn yaml_syntax_error() {
     let src = with("    act: railgun_delete", "    act: \"railgun_delete");
     let errs = errors(&src);
     assert_eq!(errs.len(), 1);
-    assert!(
-        errs[0].contains("while scanning a quoted scalar"),
-        "{errs:?}"
-    );
-    assert!(
-        errs[0].starts_with("endpoints[0].act: found unexpected end of stream"),
-        "{errs:?}"
-    );
+    assert!(errs[0].contains("while scanning a quoted scalar"), "{errs:?}");
+    assert!(errs[0].starts_with("endpoints[0].act: found unexpected end of stream"), "{errs:?}");
     assert!(errs[0].ends_with("at spec.yaml:34:1"), "{errs:?}");
 }
 
@@ -134,9 +112,7 @@ fn two_parameters_with_one_wire_name() {
     );
     assert_eq!(
         errors(&src),
-        [
-            "endpoints[0].params[1].name: wire name 'rtkn' is already used by another parameter at spec.yaml:33:15"
-        ]
+        ["endpoints[0].params[1].name: wire name 'rtkn' is already used by another parameter at spec.yaml:33:15"]
     );
     let src = with("      - name: rtkn\n", "      - name: tkn\n");
     assert_eq!(
@@ -184,17 +160,12 @@ fn a_struct_that_contains_itself_is_refused() {
     let src = with("        type: id", "        type: IdResponse");
     assert_eq!(
         errors(&src),
-        [
-            "types[0].name: 'IdResponse' contains itself; hold it in a list<…> instead at spec.yaml:15:11"
-        ]
+        ["types[0].name: 'IdResponse' contains itself; hold it in a list<…> instead at spec.yaml:15:11"]
     );
 }
 
 #[test]
 fn rust_keywords_and_bad_names_are_refused() {
     let src = with("  - action: delete", "  - action: type");
-    assert_eq!(
-        errors(&src),
-        ["endpoints[0].action: 'type' is not a snake_case Rust identifier at spec.yaml:23:13"]
-    );
+    assert_eq!(errors(&src), ["endpoints[0].action: 'type' is not a snake_case Rust identifier at spec.yaml:23:13"]);
 }

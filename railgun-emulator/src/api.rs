@@ -30,22 +30,13 @@ pub type Params = Vec<(String, String)>;
 /// The emulator-only action that stands in for the daemon's activation.
 pub const ACTIVATE: &str = "activate";
 
+/// The value of `name`; when it is repeated, the last one, as PHP reads it.
 fn param<'p>(params: &'p Params, name: &str) -> Option<&'p str> {
-    params
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
+    params.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
 /// Answers one request with the service's JSON envelope.
-pub fn handle(
-    spec: &SpecTable,
-    accounts: &Accounts,
-    state: &State,
-    action: &str,
-    get: bool,
-    params: &Params,
-) -> Value {
+pub fn handle(spec: &SpecTable, accounts: &Accounts, state: &State, action: &str, get: bool, params: &Params) -> Value {
     match answer(spec, accounts, state, action, get, params) {
         Ok((act, mut response)) => {
             response["act"] = Value::String(act);
@@ -68,29 +59,16 @@ fn answer(
         return Ok(("railgun_activate".to_owned(), state.activate(rtkn)?));
     }
     if !spec.knows(action) {
-        return Err(ApiError::new(
-            "E_UNKNOWN_ACTION",
-            format!("unknown action '{action}'"),
-        ));
+        return Err(ApiError::new("E_UNKNOWN_ACTION", format!("unknown action '{action}'")));
     }
     let (family, owner) = authenticate(accounts, params)?;
     let endpoint = spec.endpoint(family, action).ok_or_else(|| {
-        let title = if family == "client" {
-            "the Client API"
-        } else {
-            "the Optimized Partner API"
-        };
-        ApiError::new(
-            "E_UNKNOWN_ACTION",
-            format!("{title} has no action '{action}'"),
-        )
+        let title = if family == "client" { "the Client API" } else { "the Optimized Partner API" };
+        ApiError::new("E_UNKNOWN_ACTION", format!("{title} has no action '{action}'"))
     })?;
     if (get && !endpoint.get) || (!get && !endpoint.post) {
         let only = if endpoint.get { "GET" } else { "POST" };
-        return Err(ApiError::new(
-            "E_METHOD",
-            format!("{action} accepts {only} only"),
-        ));
+        return Err(ApiError::new("E_METHOD", format!("{action} accepts {only} only")));
     }
     for name in &endpoint.required {
         required(params, name)?;
@@ -103,12 +81,9 @@ fn answer(
         "delete" => state.delete(owner, rtkn()?)?,
         "user_get_all" | "host_get_all" => state.get_all(owner),
         "zone_conn_get_active" => state.zone_conn_get_active(owner, zone()?),
-        "suggestion_set" => {
-            state.suggestion_set(owner, zone()?, rtkn()?, mode(params, "auto_enabled")?)?
-        }
+        "suggestion_set" => state.suggestion_set(owner, zone()?, rtkn()?, mode(params, "auto_enabled")?)?,
         "conn_set" => {
-            let (id, conn, rec_name) =
-                state.conn_set(owner, zone()?, rtkn()?, mode(params, "mode")?)?;
+            let (id, conn, rec_name) = state.conn_set(owner, zone()?, rtkn()?, mode(params, "mode")?)?;
             match owner {
                 Owner::User(_) => json!({"railgun_id": id.to_string()}),
                 Owner::Host(_) => {
@@ -121,10 +96,7 @@ fn answer(
         "conn_delete" => state.conn_delete(owner, zone()?, rtkn()?)?,
         "ipr_set" => state.ipr_set(owner, rtkn()?, required(params, "ipr")?)?,
         other => {
-            return Err(ApiError::new(
-                "E_NOT_EMULATED",
-                format!("the emulator does not implement '{other}' yet"),
-            ));
+            return Err(ApiError::new("E_NOT_EMULATED", format!("the emulator does not implement '{other}' yet")));
         }
     };
     Ok((endpoint.act.clone(), response))
@@ -141,10 +113,7 @@ fn authenticate(accounts: &Accounts, params: &Params) -> Result<(&'static str, O
     }
     match (param(params, "email"), param(params, "tkn")) {
         (Some(email), Some(tkn)) => {
-            let index = accounts
-                .users
-                .iter()
-                .position(|u| u.email == email && u.tkn == tkn);
+            let index = accounts.users.iter().position(|u| u.email == email && u.tkn == tkn);
             match index {
                 Some(i) => Ok(("client", Owner::User(i as u64 + 1))),
                 None => Err(ApiError::new("E_UNAUTH", "invalid email or tkn")),
@@ -162,14 +131,8 @@ fn authenticate(accounts: &Accounts, params: &Params) -> Result<(&'static str, O
 fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
     match param(params, name) {
         Some(v) if !v.trim().is_empty() => Ok(v),
-        Some(_) => Err(ApiError::new(
-            "E_MISSING_PARAM",
-            format!("parameter '{name}' is empty"),
-        )),
-        None => Err(ApiError::new(
-            "E_MISSING_PARAM",
-            format!("missing parameter '{name}'"),
-        )),
+        Some(_) => Err(ApiError::new("E_MISSING_PARAM", format!("parameter '{name}' is empty"))),
+        None => Err(ApiError::new("E_MISSING_PARAM", format!("missing parameter '{name}'"))),
     }
 }
 
@@ -180,17 +143,12 @@ fn zone(params: &Params) -> Result<&str, ApiError> {
         && z.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         });
     if !valid {
-        return Err(ApiError::new(
-            "E_INVALID_PARAM",
-            format!("z: '{z}' is not a domain name"),
-        ));
+        return Err(ApiError::new("E_INVALID_PARAM", format!("z: '{z}' is not a domain name")));
     }
     Ok(z)
 }
@@ -199,10 +157,7 @@ fn mode(params: &Params, name: &str) -> Result<bool, ApiError> {
     match required(params, name)? {
         "1" => Ok(true),
         "0" => Ok(false),
-        other => Err(ApiError::new(
-            "E_INVALID_PARAM",
-            format!("{name} must be 1 or 0, not '{other}'"),
-        )),
+        other => Err(ApiError::new("E_INVALID_PARAM", format!("{name} must be 1 or 0, not '{other}'"))),
     }
 }
 
@@ -213,10 +168,7 @@ pub fn user_lookup(accounts: &Accounts, state: &State, params: &Params) -> Value
         match param(params, "act") {
             Some("user_lookup") => {}
             Some(other) => {
-                return Err(ApiError::new(
-                    "E_UNKNOWN_ACTION",
-                    format!("the emulator's Host API has no act '{other}'"),
-                ));
+                return Err(ApiError::new("E_UNKNOWN_ACTION", format!("the emulator's Host API has no act '{other}'")));
             }
             None => return Err(ApiError::new("E_MISSING_PARAM", "missing parameter 'act'")),
         }
@@ -224,27 +176,14 @@ pub fn user_lookup(accounts: &Accounts, state: &State, params: &Params) -> Value
         if family != "partner" {
             return Err(ApiError::new("E_UNAUTH", "the Host API takes a host_key"));
         }
-        let (key, request) = match (
-            param(params, "cloudflare_email"),
-            param(params, "unique_id"),
-        ) {
-            (Some(email), _) => (
-                email,
-                json!({"act": "user_lookup", "cloudflare_email": email}),
-            ),
+        let (key, request) = match (param(params, "cloudflare_email"), param(params, "unique_id")) {
+            (Some(email), _) => (email, json!({"act": "user_lookup", "cloudflare_email": email})),
             (None, Some(id)) => (id, json!({"act": "user_lookup", "unique_id": id})),
             (None, None) => {
-                return Err(ApiError::new(
-                    "E_MISSING_PARAM",
-                    "missing parameter 'cloudflare_email' or 'unique_id'",
-                ));
+                return Err(ApiError::new("E_MISSING_PARAM", "missing parameter 'cloudflare_email' or 'unique_id'"));
             }
         };
-        let found = accounts
-            .users
-            .iter()
-            .enumerate()
-            .find(|(i, u)| u.email == key || unique_id(*i) == key);
+        let found = accounts.users.iter().enumerate().find(|(i, u)| u.email == key || unique_id(*i) == key);
         let response = match found {
             // Made-up keys, never the user's tkn: that is a secret.
             Some((i, user)) => json!({

@@ -51,17 +51,12 @@ pub struct Dice {
 impl Dice {
     /// A sequence that starts from `seed`.
     pub fn new(seed: u64) -> Dice {
-        Dice {
-            state: AtomicU64::new(seed),
-        }
+        Dice { state: AtomicU64::new(seed) }
     }
 
     /// A number in [0, 1).
     fn roll(&self) -> f64 {
-        let mut z = self
-            .state
-            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
-            .wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed).wrapping_add(0x9E37_79B9_7F4A_7C15);
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^= z >> 31;
@@ -72,8 +67,7 @@ impl Dice {
 impl Faults {
     /// Whether any fault or latency is configured.
     pub fn any(&self) -> bool {
-        self.latency_ms > 0
-            || self.dropped + self.server_error + self.html_page + self.truncated > 0.0
+        self.latency_ms > 0 || self.dropped + self.server_error + self.html_page + self.truncated > 0.0
     }
 
     /// The latency to add.
@@ -91,9 +85,7 @@ impl Faults {
         ];
         for (name, share) in shares {
             if !(0.0..=1.0).contains(&share) {
-                return Err(format!(
-                    "fault share {name} must be between 0 and 1, not {share}"
-                ));
+                return Err(format!("fault share {name} must be between 0 and 1, not {share}"));
             }
         }
         if shares.iter().map(|(_, s)| s).sum::<f64>() > 1.0 {
@@ -146,7 +138,8 @@ pub fn render(fault: Fault, act: &str) -> Response {
         )
             .into_response(),
         Fault::Truncated => {
-            let whole = format!(r#"{{"msg": null, "response": {{"act": "{act}", "railgun_id": "0"}}, "result": "success"}}"#);
+            let whole =
+                format!(r#"{{"msg": null, "response": {{"act": "{act}", "railgun_id": "0"}}, "result": "success"}}"#);
             let half = whole[..whole.len() / 2].to_owned();
             (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], half).into_response()
         }
@@ -159,13 +152,7 @@ mod tests {
 
     #[test]
     fn shares_are_drawn_in_proportion() {
-        let faults = Faults {
-            dropped: 0.1,
-            server_error: 0.2,
-            html_page: 0.1,
-            truncated: 0.1,
-            ..Faults::default()
-        };
+        let faults = Faults { dropped: 0.1, server_error: 0.2, html_page: 0.1, truncated: 0.1, ..Faults::default() };
         let dice = Dice::new(42);
         let mut counts = [0usize; 5];
         for _ in 0..100_000 {
@@ -193,22 +180,9 @@ mod tests {
 
     #[test]
     fn bad_shares_are_refused() {
-        let f = Faults {
-            server_error: 1.5,
-            ..Faults::default()
-        };
-        assert_eq!(
-            f.validate().unwrap_err(),
-            "fault share server_error must be between 0 and 1, not 1.5"
-        );
-        let f = Faults {
-            server_error: 0.6,
-            html_page: 0.6,
-            ..Faults::default()
-        };
-        assert_eq!(
-            f.validate().unwrap_err(),
-            "fault shares add up to more than 1"
-        );
+        let f = Faults { server_error: 1.5, ..Faults::default() };
+        assert_eq!(f.validate().unwrap_err(), "fault share server_error must be between 0 and 1, not 1.5");
+        let f = Faults { server_error: 0.6, html_page: 0.6, ..Faults::default() };
+        assert_eq!(f.validate().unwrap_err(), "fault shares add up to more than 1");
     }
 }

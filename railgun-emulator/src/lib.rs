@@ -94,10 +94,7 @@ impl Config {
 
     /// Adds a Client API account.
     pub fn user(mut self, email: impl Into<String>, tkn: impl Into<String>) -> Config {
-        self.users.push(UserConfig {
-            email: email.into(),
-            tkn: tkn.into(),
-        });
+        self.users.push(UserConfig { email: email.into(), tkn: tkn.into() });
         self
     }
 
@@ -142,14 +139,7 @@ impl Emulator {
         let app = Arc::new(App {
             spec: spec::SpecTable::load(),
             accounts: Accounts {
-                users: config
-                    .users
-                    .into_iter()
-                    .map(|u| User {
-                        email: u.email,
-                        tkn: u.tkn,
-                    })
-                    .collect(),
+                users: config.users.into_iter().map(|u| User { email: u.email, tkn: u.tkn }).collect(),
                 host_keys: config.host_keys,
             },
             state: state::State::new(config.seed),
@@ -202,12 +192,7 @@ fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/api/v2/railgun/{action}", axum::routing::any(railgun))
         .route("/host-gw.html", axum::routing::any(host_gateway))
-        .fallback(|| async {
-            (
-                StatusCode::NOT_FOUND,
-                "not found: the API lives under /api/v2/railgun/<action>\n",
-            )
-        })
+        .fallback(|| async { (StatusCode::NOT_FOUND, "not found: the API lives under /api/v2/railgun/<action>\n") })
         .with_state(app)
 }
 
@@ -229,21 +214,12 @@ async fn railgun(
         Method::GET => true,
         Method::POST => false,
         _ => {
-            return (
-                StatusCode::METHOD_NOT_ALLOWED,
-                [(header::ALLOW, "GET, POST")],
-                "",
-            )
-                .into_response();
+            return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, POST")], "").into_response();
         }
     };
     let params = request_params(get, query.as_deref(), &body);
     let envelope = api::handle(&app.spec, &app.accounts, &app.state, &action, get, &params);
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        envelope.to_string(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/json")], envelope.to_string()).into_response()
 }
 
 /// The Host API's `user_lookup`, the first step of the docs' curl
@@ -256,22 +232,16 @@ async fn host_gateway(
 ) -> Response {
     let params = request_params(method == Method::GET, query.as_deref(), &body);
     let envelope = api::user_lookup(&app.accounts, &app.state, &params);
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        envelope.to_string(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/json")], envelope.to_string()).into_response()
 }
 
-/// Query parameters, and for POST the form fields first, as PHP's `$_REQUEST`.
+/// Query parameters, then for POST the form fields: the last value of a
+/// name wins, so form fields override the query, as in PHP's `$_REQUEST`.
 fn request_params(get: bool, query: Option<&str>, body: &[u8]) -> api::Params {
-    let decode =
-        |text: &[u8]| -> api::Params { url::form_urlencoded::parse(text).into_owned().collect() };
-    let mut params = decode(query.unwrap_or_default().as_bytes());
+    let mut params: api::Params =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
     if !get {
-        let mut form = decode(body);
-        form.append(&mut params);
-        params = form;
+        params.extend(url::form_urlencoded::parse(body).into_owned());
     }
     params
 }

@@ -46,9 +46,7 @@ fn main() -> ExitCode {
 
 fn parse(args: Vec<String>) -> Result<Option<Config>, String> {
     // Fresh tokens on every run unless --seed (or a config file) fixes them.
-    let clock = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
+    let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
     let mut config = Config::new().seed(clock);
     let mut faults = Faults::default();
     let mut faults_given = false;
@@ -58,10 +56,7 @@ fn parse(args: Vec<String>) -> Result<Option<Config>, String> {
             return Ok(None);
         }
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
-        let share = |v: String| {
-            v.parse::<f64>()
-                .map_err(|_| format!("{flag}: '{v}' is not a number"))
-        };
+        let share = |v: String| v.parse::<f64>().map_err(|_| format!("{flag}: '{v}' is not a number"));
         match flag.as_str() {
             "--user" => {
                 let v = value()?;
@@ -72,8 +67,7 @@ fn parse(args: Vec<String>) -> Result<Option<Config>, String> {
             "--listen" => config.listen = Some(value()?),
             "--config" => {
                 let path = value()?;
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {path}: {e}"))?;
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
                 let file = Config::from_yaml(&text).map_err(|e| format!("{path}: {e}"))?;
                 config.users.extend(file.users);
                 config.host_keys.extend(file.host_keys);
@@ -88,9 +82,7 @@ fn parse(args: Vec<String>) -> Result<Option<Config>, String> {
             }
             "--seed" => config.seed = value()?.parse().map_err(|_| "--seed takes a number")?,
             "--latency-ms" => {
-                faults.latency_ms = value()?
-                    .parse()
-                    .map_err(|_| "--latency-ms takes a number")?;
+                faults.latency_ms = value()?.parse().map_err(|_| "--latency-ms takes a number")?;
                 faults_given = true;
             }
             "--dropped" => (faults.dropped, faults_given) = (share(value()?)?, true),
@@ -121,15 +113,8 @@ fn serve(config: Config) -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let listen = config
-            .listen
-            .clone()
-            .unwrap_or_else(|| "127.0.0.1:0".to_owned());
-        let (users, hosts, faults) = (
-            config.users.len(),
-            config.host_keys.len(),
-            config.faults.any(),
-        );
+        let listen = config.listen.clone().unwrap_or_else(|| "127.0.0.1:0".to_owned());
+        let (users, hosts, faults) = (config.users.len(), config.host_keys.len(), config.faults.any());
         let emulator = match Emulator::start(config, &listen).await {
             Ok(e) => e,
             Err(e) => {
@@ -139,10 +124,7 @@ fn serve(config: Config) -> ExitCode {
         };
         // Accounts are counted, never printed: tokens are secrets.
         println!("railgun-emulator listening on {}", emulator.base_url());
-        println!(
-            "{users} Client API account(s), {hosts} host key(s), faults {}",
-            if faults { "on" } else { "off" }
-        );
+        println!("{users} Client API account(s), {hosts} host key(s), faults {}", if faults { "on" } else { "off" });
         tokio::select! {
             () = emulator.run() => ExitCode::FAILURE,
             _ = tokio::signal::ctrl_c() => ExitCode::SUCCESS,

@@ -32,8 +32,7 @@ impl SpecTable {
     /// Reads the embedded spec.
     pub fn load() -> SpecTable {
         // The same file railgun-api expands at build time, so it is valid.
-        let spec =
-            railgun_codegen::parse(SPEC, "spec/railgun.yaml").expect("spec/railgun.yaml is valid");
+        let spec = railgun_codegen::parse(SPEC, "spec/railgun.yaml").expect("spec/railgun.yaml is valid");
         let endpoints = spec
             .endpoints
             .iter()
@@ -42,12 +41,7 @@ impl SpecTable {
                     act: e.act.clone(),
                     get: e.methods.contains(&Method::Get),
                     post: e.methods.contains(&Method::Post),
-                    required: e
-                        .params
-                        .iter()
-                        .filter(|p| !p.optional)
-                        .map(|p| p.name.clone())
-                        .collect(),
+                    required: e.params.iter().filter(|p| !p.optional).map(|p| p.name.clone()).collect(),
                 };
                 ((e.family.clone(), e.action.clone()), entry)
             })

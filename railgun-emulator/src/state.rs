@@ -22,10 +22,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub(crate) fn new(code: &'static str, msg: impl Into<String>) -> ApiError {
-        ApiError {
-            code,
-            msg: msg.into(),
-        }
+        ApiError { code, msg: msg.into() }
     }
 }
 
@@ -118,11 +115,7 @@ pub struct State {
 }
 
 /// The daemon's version reported by an activated Railgun.
-const DAEMON_BUILD: (&str, &str, &str) = (
-    "2012-10-27-1257",
-    "2.6.0",
-    "ff3f8f25f5238de327cf34059659de0738399176",
-);
+const DAEMON_BUILD: (&str, &str, &str) = ("2012-10-27-1257", "2.6.0", "ff3f8f25f5238de327cf34059659de0738399176");
 
 impl State {
     /// Empty state; `seed` makes tokens and names reproducible.
@@ -141,29 +134,16 @@ impl State {
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A panic while holding the lock cannot leave a half-done change:
         // every operation checks everything before it changes anything.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// `init`: a new Railgun in `INI`, owned by `owner`.
-    pub fn init(
-        &self,
-        owner: Owner,
-        name: Option<&str>,
-        pubname: Option<&str>,
-    ) -> Result<Value, ApiError> {
+    pub fn init(&self, owner: Owner, name: Option<&str>, pubname: Option<&str>) -> Result<Value, ApiError> {
         let mut s = self.lock();
         if let Some(name) = name {
-            let taken = s
-                .railguns
-                .values()
-                .any(|r| r.owner == owner && r.status != Status::Deleted && r.name == name);
+            let taken = s.railguns.values().any(|r| r.owner == owner && r.status != Status::Deleted && r.name == name);
             if taken {
-                return Err(ApiError::new(
-                    "E_NAME_TAKEN",
-                    format!("a Railgun named '{name}' already exists"),
-                ));
+                return Err(ApiError::new("E_NAME_TAKEN", format!("a Railgun named '{name}' already exists")));
             }
         }
         let id = s.next_railgun;
@@ -236,12 +216,8 @@ impl State {
     /// `user_get_all` / `host_get_all`: the caller's Railguns that are not deleted.
     pub fn get_all(&self, owner: Owner) -> Value {
         let s = self.lock();
-        let objs: Vec<Value> = s
-            .railguns
-            .values()
-            .filter(|r| r.owner == owner && r.status != Status::Deleted)
-            .map(railgun_json)
-            .collect();
+        let objs: Vec<Value> =
+            s.railguns.values().filter(|r| r.owner == owner && r.status != Status::Deleted).map(railgun_json).collect();
         json!({"railguns": {"count": objs.len(), "objs": objs}})
     }
 
@@ -252,12 +228,7 @@ impl State {
         let obj = s
             .connections
             .get(zone)
-            .and_then(|c| {
-                s.railguns
-                    .get(&c.railgun_id)
-                    .filter(|r| r.owner == owner)
-                    .map(|r| (c, r))
-            })
+            .and_then(|c| s.railguns.get(&c.railgun_id).filter(|r| r.owner == owner).map(|r| (c, r)))
             .map(|(c, r)| {
                 json!({
                     "railgun_conn_id": c.id.to_string(),
@@ -272,13 +243,7 @@ impl State {
 
     /// `suggestion_set`: expose a verified Railgun to a zone; with
     /// `auto_enabled`, also connect and enable it.
-    pub fn suggestion_set(
-        &self,
-        owner: Owner,
-        zone: &str,
-        rtkn: &str,
-        auto_enabled: bool,
-    ) -> Result<Value, ApiError> {
+    pub fn suggestion_set(&self, owner: Owner, zone: &str, rtkn: &str, auto_enabled: bool) -> Result<Value, ApiError> {
         let mut s = self.lock();
         let id = s.find_verified(rtkn, owner)?;
         if auto_enabled {
@@ -304,13 +269,7 @@ impl State {
     }
 
     /// `conn_setmode_enabled` / `conn_setmode_disabled`.
-    pub fn conn_setmode(
-        &self,
-        owner: Owner,
-        zone: &str,
-        rtkn: &str,
-        enabled: bool,
-    ) -> Result<Value, ApiError> {
+    pub fn conn_setmode(&self, owner: Owner, zone: &str, rtkn: &str, enabled: bool) -> Result<Value, ApiError> {
         let mut s = self.lock();
         let id = s.find(rtkn, Some(owner))?;
         let conn = s.connection_of(zone, id)?;
@@ -347,12 +306,7 @@ impl State {
             .iter()
             .filter(|(_, c)| owns(&c.railgun_id))
             .map(|(z, _)| z.clone())
-            .chain(
-                s.suggestions
-                    .iter()
-                    .filter(|(_, id)| owns(id))
-                    .map(|(z, _)| z.clone()),
-            )
+            .chain(s.suggestions.iter().filter(|(_, id)| owns(id)).map(|(z, _)| z.clone()))
             .collect();
         zones.sort();
         zones.dedup();
@@ -363,27 +317,10 @@ impl State {
     pub fn snapshot(&self) -> Snapshot {
         let s = self.lock();
         Snapshot {
-            railguns: s
-                .railguns
-                .values()
-                .map(|r| (r.id, (r.owner, r.status.wire())))
-                .collect(),
-            connections: s
-                .connections
-                .iter()
-                .map(|(z, c)| (z.clone(), (c.railgun_id, c.enabled)))
-                .collect(),
-            suggestions: s
-                .suggestions
-                .iter()
-                .map(|(z, id)| (z.clone(), *id))
-                .collect(),
-            ranges: s
-                .railguns
-                .values()
-                .filter(|r| !r.ranges.is_empty())
-                .map(|r| (r.id, r.ranges.clone()))
-                .collect(),
+            railguns: s.railguns.values().map(|r| (r.id, (r.owner, r.status.wire()))).collect(),
+            connections: s.connections.iter().map(|(z, c)| (z.clone(), (c.railgun_id, c.enabled))).collect(),
+            suggestions: s.suggestions.iter().map(|(z, id)| (z.clone(), *id)).collect(),
+            ranges: s.railguns.values().filter(|r| !r.ranges.is_empty()).map(|r| (r.id, r.ranges.clone())).collect(),
         }
     }
 }
@@ -393,22 +330,13 @@ impl Inner {
     /// is given, to belong to it.
     fn find(&self, rtkn: &str, owner: Option<Owner>) -> Result<u64, ApiError> {
         // Messages name the Railgun by id, never by its token.
-        let id = *self
-            .by_rtkn
-            .get(rtkn)
-            .ok_or_else(|| ApiError::new("E_UNKNOWN_RTKN", "no Railgun has this rtkn"))?;
+        let id = *self.by_rtkn.get(rtkn).ok_or_else(|| ApiError::new("E_UNKNOWN_RTKN", "no Railgun has this rtkn"))?;
         let railgun = &self.railguns[&id];
         if owner.is_some_and(|o| o != railgun.owner) {
-            return Err(ApiError::new(
-                "E_FORBIDDEN",
-                format!("Railgun {id} belongs to another account"),
-            ));
+            return Err(ApiError::new("E_FORBIDDEN", format!("Railgun {id} belongs to another account")));
         }
         if railgun.status == Status::Deleted {
-            return Err(ApiError::new(
-                "E_RAILGUN_DELETED",
-                format!("Railgun {id} has been deleted"),
-            ));
+            return Err(ApiError::new("E_RAILGUN_DELETED", format!("Railgun {id} has been deleted")));
         }
         Ok(id)
     }
@@ -431,20 +359,13 @@ impl Inner {
             if existing.railgun_id != id {
                 return Err(ApiError::new(
                     "E_ZONE_CONNECTED",
-                    format!(
-                        "{zone} is connected to Railgun {}: conn_delete it first",
-                        existing.railgun_id
-                    ),
+                    format!("{zone} is connected to Railgun {}: conn_delete it first", existing.railgun_id),
                 ));
             }
             existing.enabled = enabled;
             return Ok(existing.clone());
         }
-        let conn = Connection {
-            id: self.next_connection,
-            railgun_id: id,
-            enabled,
-        };
+        let conn = Connection { id: self.next_connection, railgun_id: id, enabled };
         self.next_connection += 1;
         self.connections.insert(zone.to_owned(), conn.clone());
         Ok(conn)
@@ -455,15 +376,9 @@ impl Inner {
             Some(conn) if conn.railgun_id == id => Ok(conn),
             Some(conn) => Err(ApiError::new(
                 "E_NO_CONNECTION",
-                format!(
-                    "{zone} is connected to Railgun {}, not to Railgun {id}",
-                    conn.railgun_id
-                ),
+                format!("{zone} is connected to Railgun {}, not to Railgun {id}", conn.railgun_id),
             )),
-            None => Err(ApiError::new(
-                "E_NO_CONNECTION",
-                format!("{zone} has no Railgun connection"),
-            )),
+            None => Err(ApiError::new("E_NO_CONNECTION", format!("{zone} has no Railgun connection"))),
         }
     }
 
@@ -548,9 +463,8 @@ pub fn pg_timestamp(t: OffsetDateTime) -> String {
 /// own example sends /8 and /112, so the bounds are inclusive).
 pub fn parse_ranges(ipr: &str) -> Result<Vec<String>, ApiError> {
     let bad = |why: String| ApiError::new("E_INVALID_IPR", format!("ipr: {why}"));
-    let items: Vec<String> = serde_json::from_str(ipr).map_err(|_| {
-        bad("must be a JSON array of strings, such as [\"203.0.0.0/8\"]".to_owned())
-    })?;
+    let items: Vec<String> = serde_json::from_str(ipr)
+        .map_err(|_| bad("must be a JSON array of strings, such as [\"203.0.0.0/8\"]".to_owned()))?;
     if items.is_empty() {
         return Err(bad("must hold at least one IP range".to_owned()));
     }
@@ -561,26 +475,16 @@ pub fn parse_ranges(ipr: &str) -> Result<Vec<String>, ApiError> {
                 Some((a, b)) => (a, Some(b)),
                 None => (item.as_str(), None),
             };
-            let addr: IpAddr = addr
-                .parse()
-                .map_err(|_| bad(format!("'{item}' is not an IP address or range")))?;
+            let addr: IpAddr = addr.parse().map_err(|_| bad(format!("'{item}' is not an IP address or range")))?;
             let (lo, hi) = if addr.is_ipv4() { (8, 32) } else { (112, 128) };
             let bits: u8 = match bits {
-                Some(b) => b
-                    .parse()
-                    .map_err(|_| bad(format!("'{item}' has a netmask that is not a number")))?,
+                Some(b) => b.parse().map_err(|_| bad(format!("'{item}' has a netmask that is not a number")))?,
                 None => hi,
             };
             if !(lo..=hi).contains(&bits) {
-                return Err(bad(format!(
-                    "'{item}': netmasks must be between {lo} and {hi} bits"
-                )));
+                return Err(bad(format!("'{item}': netmasks must be between {lo} and {hi} bits")));
             }
-            Ok(if bits == hi {
-                addr.to_string()
-            } else {
-                format!("{addr}/{bits}")
-            })
+            Ok(if bits == hi { addr.to_string() } else { format!("{addr}/{bits}") })
         })
         .collect()
 }
@@ -603,27 +507,15 @@ mod tests {
         let rtkn = rtkn_of(&made);
         assert_eq!(rtkn.len(), 30);
         assert_eq!(state.snapshot().railguns[&1], (HOST, "INI"));
-        assert_eq!(
-            state
-                .conn_set(HOST, "example.com", &rtkn, true)
-                .unwrap_err()
-                .code,
-            "E_NOT_ACTIVE"
-        );
+        assert_eq!(state.conn_set(HOST, "example.com", &rtkn, true).unwrap_err().code, "E_NOT_ACTIVE");
         state.activate(&rtkn).unwrap();
         assert_eq!(state.snapshot().railguns[&1], (HOST, "V"));
         state.conn_set(HOST, "example.com", &rtkn, true).unwrap();
         state.delete(HOST, &rtkn).unwrap();
         let snap = state.snapshot();
         assert_eq!(snap.railguns[&1], (HOST, "D"));
-        assert!(
-            snap.connections.is_empty(),
-            "deleting a Railgun drops its connections"
-        );
-        assert_eq!(
-            state.delete(HOST, &rtkn).unwrap_err().code,
-            "E_RAILGUN_DELETED"
-        );
+        assert!(snap.connections.is_empty(), "deleting a Railgun drops its connections");
+        assert_eq!(state.delete(HOST, &rtkn).unwrap_err().code, "E_RAILGUN_DELETED");
     }
 
     #[test]
@@ -632,10 +524,7 @@ mod tests {
         let rtkn = rtkn_of(&state.init(HOST, None, None).unwrap());
         let other = Owner::User(1);
         let err = state.delete(other, &rtkn).unwrap_err();
-        assert_eq!(
-            err,
-            ApiError::new("E_FORBIDDEN", "Railgun 1 belongs to another account")
-        );
+        assert_eq!(err, ApiError::new("E_FORBIDDEN", "Railgun 1 belongs to another account"));
         assert_eq!(state.snapshot().railguns[&1], (HOST, "INI"));
         assert_eq!(state.get_all(other)["railguns"]["count"], 0);
     }
@@ -648,20 +537,8 @@ mod tests {
         state.activate(&a).unwrap();
         state.activate(&b).unwrap();
         state.conn_set(HOST, "example.com", &a, false).unwrap();
-        assert_eq!(
-            state
-                .conn_set(HOST, "example.com", &b, true)
-                .unwrap_err()
-                .code,
-            "E_ZONE_CONNECTED"
-        );
-        assert_eq!(
-            state
-                .conn_setmode(HOST, "example.com", &b, true)
-                .unwrap_err()
-                .code,
-            "E_NO_CONNECTION"
-        );
+        assert_eq!(state.conn_set(HOST, "example.com", &b, true).unwrap_err().code, "E_ZONE_CONNECTED");
+        assert_eq!(state.conn_setmode(HOST, "example.com", &b, true).unwrap_err().code, "E_NO_CONNECTION");
         state.conn_delete(HOST, "example.com", &a).unwrap();
         state.conn_set(HOST, "example.com", &b, true).unwrap();
         assert_eq!(state.snapshot().connections["example.com"], (2, true));
@@ -669,30 +546,14 @@ mod tests {
 
     #[test]
     fn ip_ranges_follow_the_documented_rules() {
-        let ranges = parse_ranges(
-            r#"["203.0.0.0/8","208.0.0.0/8","207.0.0.7","BE81::02C3:B44F:FE1E:8329/112"]"#,
-        );
-        assert_eq!(
-            ranges.unwrap(),
-            [
-                "203.0.0.0/8",
-                "208.0.0.0/8",
-                "207.0.0.7",
-                "be81::2c3:b44f:fe1e:8329/112"
-            ]
-        );
+        let ranges = parse_ranges(r#"["203.0.0.0/8","208.0.0.0/8","207.0.0.7","BE81::02C3:B44F:FE1E:8329/112"]"#);
+        assert_eq!(ranges.unwrap(), ["203.0.0.0/8", "208.0.0.0/8", "207.0.0.7", "be81::2c3:b44f:fe1e:8329/112"]);
         assert_eq!(
             parse_ranges(r#"["10.0.0.0/7"]"#).unwrap_err().msg,
             "ipr: '10.0.0.0/7': netmasks must be between 8 and 32 bits"
         );
-        assert_eq!(
-            parse_ranges("203.0.0.0/8").unwrap_err().code,
-            "E_INVALID_IPR"
-        );
-        assert_eq!(
-            parse_ranges("[]").unwrap_err().msg,
-            "ipr: must hold at least one IP range"
-        );
+        assert_eq!(parse_ranges("203.0.0.0/8").unwrap_err().code, "E_INVALID_IPR");
+        assert_eq!(parse_ranges("[]").unwrap_err().msg, "ipr: must hold at least one IP range");
         assert_eq!(
             parse_ranges(r#"["::1/64"]"#).unwrap_err().msg,
             "ipr: '::1/64': netmasks must be between 112 and 128 bits"

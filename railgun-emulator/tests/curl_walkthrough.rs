@@ -35,10 +35,7 @@ fn steps() -> Vec<Step> {
             json.push_str(body);
             json.push('\n');
         }
-        steps.push(Step {
-            command: command.to_owned(),
-            answer: lenient_json(&json),
-        });
+        steps.push(Step { command: command.to_owned(), answer: lenient_json(&json) });
     }
     steps
 }
@@ -60,8 +57,7 @@ fn lenient_json(text: &str) -> Value {
         }
         repaired.push(c);
     }
-    serde_json::from_str(&repaired)
-        .unwrap_or_else(|e| panic!("the page's answer does not parse ({e}):\n{repaired}"))
+    serde_json::from_str(&repaired).unwrap_or_else(|e| panic!("the page's answer does not parse ({e}):\n{repaired}"))
 }
 
 /// Splits a shell command line the way the page writes them: words, and
@@ -93,9 +89,7 @@ fn shape_differences(documented: &Value, answer: &Value, path: &str, out: &mut V
         (Value::Object(doc), Value::Object(got)) => {
             for (key, doc_value) in doc {
                 match got.get(key) {
-                    Some(value) => {
-                        shape_differences(doc_value, value, &format!("{path}.{key}"), out)
-                    }
+                    Some(value) => shape_differences(doc_value, value, &format!("{path}.{key}"), out),
                     None => out.push(format!("{path}.{key}: missing")),
                 }
             }
@@ -118,11 +112,7 @@ fn shape_differences(documented: &Value, answer: &Value, path: &str, out: &mut V
                 Value::Object(_) => "object",
             };
             if kind(doc) != kind(got) {
-                out.push(format!(
-                    "{path}: documented as {}, answered {}",
-                    kind(doc),
-                    kind(got)
-                ));
+                out.push(format!("{path}: documented as {}, answered {}", kind(doc), kind(got)));
             }
         }
     }
@@ -131,15 +121,9 @@ fn shape_differences(documented: &Value, answer: &Value, path: &str, out: &mut V
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_docs_curl_walkthrough_runs_against_the_emulator() {
     let steps = steps();
-    assert_eq!(
-        steps.len(),
-        4,
-        "the page has four curl steps: user_lookup, init, suggestion_set, conn_set"
-    );
+    assert_eq!(steps.len(), 4, "the page has four curl steps: user_lookup, init, suggestion_set, conn_set");
 
-    let config = Config::new()
-        .host_key(HOST_KEY)
-        .user("user@example.com", "0123456789abcdef0123456789abcdef");
+    let config = Config::new().host_key(HOST_KEY).user("user@example.com", "0123456789abcdef0123456789abcdef");
     let emulator = Emulator::start(config, "127.0.0.1:0").await.unwrap();
     let host = format!("http://{}/", emulator.addr());
     let mut rtkn = String::new();
@@ -152,35 +136,18 @@ async fn the_docs_curl_walkthrough_runs_against_the_emulator() {
             .replace("YOUR_HOST_API_KEY", HOST_KEY)
             .replace("30_CHARACTER_RTKN", &rtkn);
         let mut args = shell_words(&command);
-        args.extend([
-            "--silent".to_owned(),
-            "--show-error".to_owned(),
-            "--max-time".to_owned(),
-            "10".to_owned(),
-        ]);
+        args.extend(["--silent".to_owned(), "--show-error".to_owned(), "--max-time".to_owned(), "10".to_owned()]);
         let output = tokio::task::spawn_blocking(move || Command::new("curl").args(&args).output())
             .await
             .unwrap()
             .unwrap_or_else(|e| panic!("cannot run curl ({e}); install it (apt-get install curl)"));
-        assert!(
-            output.status.success(),
-            "step {i}: curl {command}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let answer: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-            panic!(
-                "step {i}: not JSON ({e}): {}",
-                String::from_utf8_lossy(&output.stdout)
-            )
-        });
+        assert!(output.status.success(), "step {i}: curl {command}: {}", String::from_utf8_lossy(&output.stderr));
+        let answer: Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("step {i}: not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout)));
 
         let mut differences = Vec::new();
         shape_differences(&step.answer, &answer, "", &mut differences);
-        assert!(
-            differences.is_empty(),
-            "step {i}: curl {command}\nanswer: {answer}\n{}",
-            differences.join("\n")
-        );
+        assert!(differences.is_empty(), "step {i}: curl {command}\nanswer: {answer}\n{}", differences.join("\n"));
         assert_eq!(answer["result"], "success", "step {i}: {answer}");
         let act = |v: &Value| v.get("response").and_then(|r| r.get("act")).cloned();
         assert_eq!(act(&answer), act(&step.answer), "step {i}");
@@ -194,17 +161,10 @@ async fn the_docs_curl_walkthrough_runs_against_the_emulator() {
     }
     let snapshot = emulator.snapshot();
     assert_eq!(snapshot.suggestions.get("example.com"), Some(&1));
-    assert_eq!(
-        snapshot.connections.get("example.com"),
-        Some(&(1, false)),
-        "conn_set with mode=0"
-    );
+    assert_eq!(snapshot.connections.get("example.com"), Some(&(1, false)), "conn_set with mode=0");
 }
 
 #[test]
 fn lenient_json_only_drops_trailing_commas() {
-    assert_eq!(
-        lenient_json(r#"{"a": "x,}", "b": [1, 2,],}"#),
-        serde_json::json!({"a": "x,}", "b": [1, 2]})
-    );
+    assert_eq!(lenient_json(r#"{"a": "x,}", "b": [1, 2,],}"#), serde_json::json!({"a": "x,}", "b": [1, 2]}));
 }

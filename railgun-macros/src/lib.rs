@@ -28,9 +28,7 @@ use syn::{LitStr, parse_macro_input};
 #[proc_macro]
 pub fn generate_api(input: TokenStream) -> TokenStream {
     let path = parse_macro_input!(input as LitStr);
-    expand(&path)
-        .unwrap_or_else(|e| e.to_compile_error())
-        .into()
+    expand(&path).unwrap_or_else(|e| e.to_compile_error()).into()
 }
 
 fn expand(path: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
@@ -66,9 +64,7 @@ fn expand(path: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
 /// invoking source file.
 fn read_spec(relative: &str) -> io::Result<(PathBuf, String)> {
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
-    let source_dir = proc_macro::Span::call_site()
-        .local_file()
-        .and_then(|file| file.parent().map(Path::to_path_buf));
+    let source_dir = proc_macro::Span::call_site().local_file().and_then(|file| file.parent().map(Path::to_path_buf));
     let mut first_error = None;
     for dir in manifest_dir.into_iter().chain(source_dir) {
         let candidate = dir.join(relative);
@@ -79,7 +75,5 @@ fn read_spec(relative: &str) -> io::Result<(PathBuf, String)> {
             }
         }
     }
-    Err(first_error.unwrap_or_else(|| {
-        io::Error::new(io::ErrorKind::NotFound, "CARGO_MANIFEST_DIR is not set")
-    }))
+    Err(first_error.unwrap_or_else(|| io::Error::new(io::ErrorKind::NotFound, "CARGO_MANIFEST_DIR is not set")))
 }

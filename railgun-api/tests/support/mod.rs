@@ -46,12 +46,7 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(body: impl Into<String>) -> Reply {
-        Reply {
-            status: 200,
-            content_type: "application/json",
-            body: body.into(),
-            delay: Duration::ZERO,
-        }
+        Reply { status: 200, content_type: "application/json", body: body.into(), delay: Duration::ZERO }
     }
 
     pub fn status(mut self, status: u16) -> Reply {
@@ -91,15 +86,10 @@ impl TestServer {
     }
 
     /// A server that answers each request with `responder(request)`.
-    pub async fn responding(
-        responder: impl Fn(&Seen) -> Reply + Send + Sync + 'static,
-    ) -> TestServer {
+    pub async fn responding(responder: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let shared = Shared {
-            seen: Arc::default(),
-            responder: Arc::new(responder),
-        };
+        let shared = Shared { seen: Arc::default(), responder: Arc::new(responder) };
         let seen = shared.seen.clone();
         let app = axum::Router::new().fallback(record).with_state(shared);
         let task = tokio::spawn(async move {
@@ -124,19 +114,11 @@ impl TestServer {
     }
 
     pub fn client_api(&self, method: HttpMethod) -> ClientApi {
-        ClientApi::builder(EMAIL, TKN)
-            .base_url(self.base_url())
-            .method(method)
-            .build()
-            .unwrap()
+        ClientApi::builder(EMAIL, TKN).base_url(self.base_url()).method(method).build().unwrap()
     }
 
     pub fn partner_api(&self, method: HttpMethod) -> PartnerApi {
-        PartnerApi::builder(HOST_KEY)
-            .base_url(self.base_url())
-            .method(method)
-            .build()
-            .unwrap()
+        PartnerApi::builder(HOST_KEY).base_url(self.base_url()).method(method).build().unwrap()
     }
 }
 
@@ -146,13 +128,7 @@ impl Drop for TestServer {
     }
 }
 
-async fn record(
-    State(shared): State<Shared>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn record(State(shared): State<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let seen = Seen {
         method,
         path: uri.path().to_owned(),
@@ -166,19 +142,11 @@ async fn record(
         tokio::time::sleep(reply.delay).await;
     }
     let status = StatusCode::from_u16(reply.status).unwrap();
-    (
-        status,
-        [(header::CONTENT_TYPE, reply.content_type)],
-        reply.body,
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response()
 }
 
 /// A documented example response, from `tests/fixtures/responses`.
 pub fn fixture(family: &str, action: &str) -> String {
-    let path = format!(
-        "{}/tests/fixtures/responses/{family}/{action}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/fixtures/responses/{family}/{action}.json", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

@@ -14,10 +14,7 @@ use crate::ty::{Scalar, TypeExpr};
 pub fn family_module(spec: &Spec, family: &Family) -> TokenStream {
     let module = ident(&family.name);
     let client = ident(&family.client);
-    let module_doc = format!(
-        " The {}: [`{}`] and its methods.",
-        family.title, family.client
-    );
+    let module_doc = format!(" The {}: [`{}`] and its methods.", family.title, family.client);
     let client_doc = attrs(&paragraphs([
         family.doc.as_str(),
         &format!(
@@ -60,10 +57,7 @@ pub fn family_module(spec: &Spec, family: &Family) -> TokenStream {
         .collect::<Vec<_>>()
         .join("\n");
     let new_doc = attrs(&paragraphs([
-        format!(
-            "A client with the default settings, sending to <{}>.",
-            spec.base_url
-        ),
+        format!("A client with the default settings, sending to <{}>.", spec.base_url),
         cred_docs.clone(),
         "# Errors\n\n[`railgun_api::Error::InvalidInput`] when a credential is empty.".to_owned(),
     ]));
@@ -78,9 +72,7 @@ pub fn family_module(spec: &Spec, family: &Family) -> TokenStream {
     let error = rt("Error");
     let session = rt("__private::Session");
     let from_session = rt("__private::FromSession");
-    let methods = spec
-        .endpoints_of(&family.name)
-        .map(|ep| method(spec, family, ep));
+    let methods = spec.endpoints_of(&family.name).map(|ep| method(spec, family, ep));
 
     quote! {
         #[doc = #module_doc]
@@ -143,8 +135,12 @@ fn method(spec: &Spec, family: &Family, ep: &Endpoint) -> TokenStream {
         match (p.optional, by_value) {
             (false, false) => quote! { request.param(#wire, #arg)?; },
             (false, true) => quote! { request.param(#wire, &#arg)?; },
-            (true, false) => quote! { if let ::std::option::Option::Some(value) = #arg { request.param(#wire, value)?; } },
-            (true, true) => quote! { if let ::std::option::Option::Some(value) = &#arg { request.param(#wire, value)?; } },
+            (true, false) => {
+                quote! { if let ::std::option::Option::Some(value) = #arg { request.param(#wire, value)?; } }
+            }
+            (true, true) => {
+                quote! { if let ::std::option::Option::Some(value) = &#arg { request.param(#wire, value)?; } }
+            }
         }
     });
     let doc = attrs(&method_doc(spec, family, ep));
@@ -167,11 +163,7 @@ fn method(spec: &Spec, family: &Family, ep: &Endpoint) -> TokenStream {
 }
 
 fn method_doc(spec: &Spec, family: &Family, ep: &Endpoint) -> String {
-    let methods = ep
-        .methods
-        .iter()
-        .map(|m| format!("`{}`", m.as_str()))
-        .collect::<Vec<_>>();
+    let methods = ep.methods.iter().map(|m| format!("`{}`", m.as_str())).collect::<Vec<_>>();
     let transport = if ep.methods.len() == 1 {
         format!(
             "Sent as {} to `{}{}` whatever method the client is configured with; \
@@ -191,17 +183,8 @@ fn method_doc(spec: &Spec, family: &Family, ep: &Endpoint) -> String {
         .params
         .iter()
         .map(|p| {
-            let optional = if p.optional {
-                " Optional: `None` leaves it out."
-            } else {
-                ""
-            };
-            format!(
-                "- `{}` (`{}`): {}{optional}",
-                p.rust_name(),
-                p.name,
-                p.doc.trim()
-            )
+            let optional = if p.optional { " Optional: `None` leaves it out." } else { "" };
+            format!("- `{}` (`{}`): {}{optional}", p.rust_name(), p.name, p.doc.trim())
         })
         .collect();
     if args.is_empty() {
@@ -210,15 +193,8 @@ fn method_doc(spec: &Spec, family: &Family, ep: &Endpoint) -> String {
     let deviations = if ep.deviations.is_empty() {
         String::new()
     } else {
-        let items: Vec<_> = ep
-            .deviations
-            .iter()
-            .map(|d| format!("- {}: {}", d.item, d.reason.trim()))
-            .collect();
-        format!(
-            "This client differs from the upstream page on purpose:\n{}",
-            items.join("\n")
-        )
+        let items: Vec<_> = ep.deviations.iter().map(|d| format!("- {}: {}", d.item, d.reason.trim())).collect();
+        format!("This client differs from the upstream page on purpose:\n{}", items.join("\n"))
     };
     paragraphs([
         ep.summary.trim(),
@@ -228,12 +204,7 @@ fn method_doc(spec: &Spec, family: &Family, ep: &Endpoint) -> String {
         "# Errors\n\n[`railgun_api::Error::InvalidInput`] before anything is sent when an argument \
          is empty; otherwise any other [`railgun_api::Error`] the exchange meets, such as \
          [`railgun_api::Error::Api`] when the service answers `result: error`.",
-        &format!(
-            "# Upstream\n\n[{} › {}]({})",
-            family.title,
-            ep.action,
-            spec.docs_url(&ep.docs)
-        ),
+        &format!("# Upstream\n\n[{} › {}]({})", family.title, ep.action, spec.docs_url(&ep.docs)),
         &deviations,
     ])
 }
@@ -268,8 +239,7 @@ fn param_type(spec: &Spec, p: &Param) -> TokenStream {
 
 /// Closed enums are small `Copy` values and are passed by value.
 fn is_copy_enum(spec: &Spec, p: &Param) -> bool {
-    spec.type_def(&p.ty)
-        .is_some_and(|d| d.kind == TypeKind::Enum && d.open != Some(true))
+    spec.type_def(&p.ty).is_some_and(|d| d.kind == TypeKind::Enum && d.open != Some(true))
 }
 
 /// Wire names whose values are secrets, in the request or anywhere in the
@@ -287,12 +257,7 @@ fn secret_keys(spec: &Spec, family: &Family, ep: &Endpoint) -> Vec<String> {
         if !seen.insert(name.clone()) {
             continue;
         }
-        for f in spec
-            .type_def(&name)
-            .and_then(|d| d.fields.as_ref())
-            .into_iter()
-            .flatten()
-        {
+        for f in spec.type_def(&name).and_then(|d| d.fields.as_ref()).into_iter().flatten() {
             match TypeExpr::parse(&f.ty) {
                 Ok(TypeExpr::Scalar(Scalar::Secret)) => {
                     keys.insert(f.name.clone());

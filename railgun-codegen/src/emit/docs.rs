@@ -7,11 +7,7 @@ use quote::quote;
 pub fn attrs(text: &str) -> TokenStream {
     let text = text.trim_end();
     let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #[doc = #line] }
     });
     quote! { #(#lines)* }
@@ -23,10 +19,5 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    parts
-        .into_iter()
-        .map(|p| p.as_ref().trim().to_owned())
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n")
+    parts.into_iter().map(|p| p.as_ref().trim().to_owned()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n")
 }

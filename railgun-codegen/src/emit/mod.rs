@@ -17,10 +17,7 @@ use crate::model::Spec;
 /// Expands a validated spec.
 pub fn expand(spec: &Spec) -> TokenStream {
     let types = models::types_module(spec);
-    let families = spec
-        .families
-        .iter()
-        .map(|f| clients::family_module(spec, f));
+    let families = spec.families.iter().map(|f| clients::family_module(spec, f));
     let reexports = spec.families.iter().map(|f| {
         let module = ident(&f.name);
         let client = ident(&f.client);

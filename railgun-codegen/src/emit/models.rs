@@ -42,10 +42,7 @@ fn struct_item(spec: &Spec, def: &TypeDef) -> TokenStream {
 fn field(spec: &Spec, f: &Field) -> TokenStream {
     let name = ident(f.rust_name());
     let wire = &f.name;
-    let doc = attrs(&paragraphs([
-        f.doc.as_str(),
-        &format!("Wire name: `{wire}`."),
-    ]));
+    let doc = attrs(&paragraphs([f.doc.as_str(), &format!("Wire name: `{wire}`.")]));
     let expr = TypeExpr::parse(&f.ty).expect("validated type expression");
     let ty = rust_type(&expr);
     let ty = if f.optional {
@@ -105,11 +102,7 @@ fn enum_item(def: &TypeDef) -> TokenStream {
     let open = def.open == Some(true);
     let variants = def.variants.as_deref().unwrap_or_default();
     let doc = attrs(&def.doc);
-    let wire_list = variants
-        .iter()
-        .map(|v| format!("`{}`", v.wire))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let wire_list = variants.iter().map(|v| format!("`{}`", v.wire)).collect::<Vec<_>>().join(", ");
     let expected = format!("one of {wire_list}");
 
     let decls = variants.iter().map(|v| {
