@@ -245,3 +245,26 @@ fn request_params(get: bool, query: Option<&str>, body: &[u8]) -> api::Params {
     }
     params
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_files_are_read_and_checked() {
+        let config = Config::from_yaml(
+            "users:\n  - {email: me@example.com, tkn: t0k3n}\nhost_keys: [k1, k2]\nseed: 9\nlisten: 127.0.0.1:8080\n\
+             faults: {latency_ms: 5, server_error: 0.1}\n",
+        )
+        .unwrap();
+        assert_eq!((config.users[0].email.as_str(), config.users[0].tkn.as_str()), ("me@example.com", "t0k3n"));
+        assert_eq!(config.host_keys, ["k1", "k2"]);
+        assert_eq!((config.seed, config.listen.as_deref()), (9, Some("127.0.0.1:8080")));
+        assert_eq!(config.faults, Faults { latency_ms: 5, server_error: 0.1, ..Faults::default() });
+
+        let err = Config::from_yaml("host_key: [k1]\n").unwrap_err();
+        assert!(err.starts_with("unknown field `host_key`, expected one of"), "{err}");
+        let err = Config::from_yaml("faults: {dropped: 2}\n").unwrap_err();
+        assert_eq!(err, "fault share dropped must be between 0 and 1, not 2");
+    }
+}
