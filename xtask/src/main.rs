@@ -2,36 +2,50 @@
 //!
 //! - `expand [--stdout]`: writes the macro's expansion of `spec/railgun.yaml`,
 //!   formatted, to the snapshot the codegen test compares against.
-//!
-//! `regen` and `check` (spec against the upstream docs) are tracked in the
-//! project's issues and not written yet.
+//! - `check [--docs DIR] [--spec FILE]`: compares the spec with what the
+//!   upstream pages say. Exit 0 when they agree, 1 when they drift, 2 when
+//!   the docs or the spec cannot be read.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use xtask::{check, docs, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  expand [--stdout]   write the expansion of spec/railgun.yaml to
-                      railgun-codegen/tests/expanded/railgun.rs (or print it)
+  expand [--stdout]                write the expansion of spec/railgun.yaml to
+                                   railgun-codegen/tests/expanded/railgun.rs (or print it)
+  check [--docs DIR] [--spec FILE] compare the spec with the upstream docs
+                                   (default: spec/docs and spec/railgun.yaml);
+                                   exit 0 when they agree, 1 on drift, 2 on error
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match args.as_slice() {
-        ["expand"] => expand(false),
-        ["expand", "--stdout"] => expand(true),
+    match args.as_slice() {
+        ["expand"] => report(expand(false)),
+        ["expand", "--stdout"] => report(expand(true)),
+        ["check", options @ ..] => match options_of(options) {
+            Ok((docs, spec)) => run_check(&docs, &spec),
+            Err(message) => usage_error(&message),
+        },
         [] | ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
-            return ExitCode::SUCCESS;
+            ExitCode::SUCCESS
         }
-        _ => {
-            eprint!("unknown arguments: {}\n\n{USAGE}", args.join(" "));
-            return ExitCode::from(2);
-        }
-    };
+        _ => usage_error(&format!("unknown arguments: {}", args.join(" "))),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprint!("error: {message}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn report(result: Result<(), String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -41,8 +55,43 @@ fn main() -> ExitCode {
     }
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_owned()
+/// `--docs DIR` and `--spec FILE`, relative to the current directory.
+fn options_of(options: &[&str]) -> Result<(PathBuf, PathBuf), String> {
+    let root = workspace_root();
+    let (mut docs, mut spec) = (root.join("spec/docs"), root.join("spec/railgun.yaml"));
+    let mut rest = options.iter();
+    while let Some(option) = rest.next() {
+        let value = rest.next().ok_or_else(|| format!("{option} needs a value"))?;
+        match *option {
+            "--docs" => docs = PathBuf::from(value),
+            "--spec" => spec = PathBuf::from(value),
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok((docs, spec))
+}
+
+fn run_check(docs_dir: &Path, spec_path: &Path) -> ExitCode {
+    let facts = match docs::facts::read_dir(docs_dir) {
+        Ok(facts) => facts,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let spec = match std::fs::read_to_string(spec_path)
+        .map_err(|e| format!("cannot read {}: {e}", spec_path.display()))
+        .and_then(|source| railgun_codegen::parse(&source, &spec_path.display().to_string()).map_err(|e| e.to_string()))
+    {
+        Ok(spec) => spec,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = check::check(&spec, &facts);
+    report.print();
+    if report.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 fn expand(stdout: bool) -> Result<(), String> {

@@ -1,0 +1,197 @@
+//! `cargo xtask check` as a maintainer runs it: passes on the vendored docs,
+//! fails with a line naming exactly what changed when a copy of the docs is
+//! altered, and refuses a docs folder it cannot read.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    xtask::workspace_root()
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn check(docs: &Path, spec: &Path) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["check", "--docs"])
+        .arg(docs)
+        .arg("--spec")
+        .arg(spec)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// The lines that fail the check: neither accepted, note, warning nor summary.
+fn findings(run: &Run) -> Vec<&str> {
+    run.stdout
+        .lines()
+        .filter(|l| !["accepted: ", "note: ", "warning: ", "check: "].iter().any(|p| l.starts_with(p)))
+        .collect()
+}
+
+/// A copy of the vendored docs with `from` replaced by `to` (once, and it
+/// must be there) in `page`.
+fn docs_with(page: &str, from: &str, to: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["client-api", "optimized-partner-api"] {
+        std::fs::create_dir(dir.path().join(folder)).unwrap();
+        for entry in std::fs::read_dir(root().join("spec/docs").join(folder)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.path().join(folder).join(entry.file_name())).unwrap();
+        }
+    }
+    let path = dir.path().join(page);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from:?} is not in {page}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    dir
+}
+
+fn spec() -> PathBuf {
+    root().join("spec/railgun.yaml")
+}
+
+#[test]
+fn the_vendored_docs_agree_with_the_spec() {
+    let run = check(&root().join("spec/docs"), &spec());
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(findings(&run).is_empty(), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("accepted: partner ipr_set: the docs list credentials none, the spec's family sends host_key")
+    );
+    assert!(
+        run.stdout.ends_with("check: 0 finding(s), 4 accepted deviation(s), 23 doc warning(s)\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_renamed_parameter_is_found() {
+    let docs = docs_with(
+        "optimized-partner-api/enable-and-disable-connections.md",
+        "* **auto_enabled** – Railgun operation mode",
+        "* **auto_enable** – Railgun operation mode",
+    );
+    let run = check(docs.path(), &spec());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        findings(&run),
+        [
+            "partner suggestion_set: parameter auto_enable documented but missing from spec",
+            "partner suggestion_set: parameter auto_enabled in spec but not in the docs' parameter list",
+        ]
+    );
+}
+
+#[test]
+fn a_dropped_section_is_found() {
+    let page = "client-api/manage-railguns.md";
+    let text = std::fs::read_to_string(root().join("spec/docs").join(page)).unwrap();
+    let start = text.find("## POST delete").unwrap();
+    let docs = docs_with(page, &text[start..], "");
+    let run = check(docs.path(), &spec());
+    assert_eq!(run.code, 1);
+    assert_eq!(findings(&run), ["client delete: action in spec but not documented"]);
+}
+
+#[test]
+fn an_added_response_field_is_found() {
+    let docs = docs_with(
+        "optimized-partner-api/enable-and-disable-connections.md",
+        r#""railgun_conn_id": "1","#,
+        r#""railgun_conn_id": "1", "railgun_conn_status": "V","#,
+    );
+    let run = check(docs.path(), &spec());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        findings(&run),
+        ["partner conn_set: response field railgun_conn_status documented but missing from spec"]
+    );
+}
+
+#[test]
+fn a_field_of_another_json_type_is_found() {
+    let docs = docs_with("client-api/list-railgun-details.md", r#""count": 5,"#, r#""count": [5],"#);
+    let run = check(docs.path(), &spec());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        findings(&run),
+        [
+            "client user_get_all: response field railguns.count is a array in the docs but integer (string or number) in the spec"
+        ]
+    );
+}
+
+#[test]
+fn a_changed_act_is_found() {
+    // The HTML-rendered page: the act is inside entity-encoded spans.
+    let docs = docs_with(
+        "optimized-partner-api/railguns-via-ip-ranges.md",
+        "&quot;railgun_ipr_set&quot;",
+        "&quot;railgun_ipr_update&quot;",
+    );
+    let run = check(docs.path(), &spec());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        findings(&run),
+        ["partner ipr_set: act railgun_ipr_update documented, the spec expects railgun_ipr_set"]
+    );
+}
+
+#[test]
+fn a_removed_method_is_found() {
+    let page = "optimized-partner-api/list-railgun-details.md";
+    let text = std::fs::read_to_string(root().join("spec/docs").join(page)).unwrap();
+    let start = text.find("## GET host\\_get\\_all").unwrap();
+    let end = text.find("## POST zone\\_conn\\_get\\_active").unwrap();
+    let docs = docs_with(page, &text[start..end], "");
+    let run = check(docs.path(), &spec());
+    assert_eq!(run.code, 1);
+    assert_eq!(findings(&run), ["partner host_get_all: method GET in spec but not documented"]);
+}
+
+#[test]
+fn the_plain_text_form_is_checked_too() {
+    // Without its Markdown twin, the .txt page is read.
+    let docs = docs_with(
+        "client-api/enable-and-disable-connections.txt",
+        "\"act\": \"railgun_conn_delete\"",
+        "\"act\": \"railgun_conn_remove\"",
+    );
+    std::fs::remove_file(docs.path().join("client-api/enable-and-disable-connections.md")).unwrap();
+    let run = check(docs.path(), &spec());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        findings(&run),
+        ["client conn_delete: act railgun_conn_remove documented, the spec expects railgun_conn_delete"]
+    );
+}
+
+#[test]
+fn a_missing_docs_folder_is_an_error_with_exit_2() {
+    let run = check(Path::new("/nonexistent/docs"), &spec());
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr, "error: docs directory /nonexistent/docs does not exist or is not a directory\n");
+    let empty = tempfile::tempdir().unwrap();
+    let run = check(empty.path(), &spec());
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.starts_with("error: cannot read ") && run.stderr.contains("client-api"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unreadable_spec_is_an_error_with_exit_2() {
+    let run = check(&root().join("spec/docs"), Path::new("/nonexistent/railgun.yaml"));
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.starts_with("error: cannot read /nonexistent/railgun.yaml"), "{}", run.stderr);
+}
