@@ -17,7 +17,7 @@
 mod diag;
 mod emit;
 mod load;
-mod locate;
+pub mod locate;
 pub mod model;
 pub mod snapshot;
 mod ty;
@@ -26,7 +26,7 @@ mod validate;
 use std::ops::Deref;
 
 pub use diag::{SpecError, SpecErrors};
-pub use locate::Location;
+pub use locate::{Location, Locations};
 pub use ty::{Scalar, TypeExpr};
 
 /// A spec that parsed and passed every check: the only input [`expand`] takes.

@@ -18,6 +18,35 @@ use crate::docs::facts::{DocFacts, EndpointFacts, Warning};
 /// Credentials of either family: compared as one `auth` item.
 const CREDENTIALS: [&str; 3] = ["email", "tkn", "host_key"];
 
+/// What kind of difference a [`Finding`] is, for `regen` to act on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// The docs have the action, the spec does not.
+    ActionMissing,
+    /// The spec has the action, the docs do not.
+    ActionUndocumented,
+    /// The docs document the method, the spec does not have it.
+    MethodMissing(String),
+    /// The spec has the method, the docs do not document it.
+    MethodUndocumented(String),
+    /// The credentials differ from the family's.
+    Auth,
+    /// The docs list the parameter, the spec does not have it.
+    ParamMissing(String),
+    /// The spec has the parameter, the docs' list does not.
+    ParamUndocumented(String),
+    /// The parameter is optional on one side only; `true` when the docs say optional.
+    ParamOptional(String, bool),
+    /// The docs' act (or none).
+    Act(Option<String>),
+    /// A documented response field (path) the spec does not have.
+    FieldMissing(String),
+    /// A spec response field (path) the docs do not show.
+    FieldUndocumented(String),
+    /// A field (path) of another JSON type, or `null` where the spec's is not optional.
+    FieldType(String),
+}
+
 /// A difference between the spec and the docs.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Finding {
@@ -29,6 +58,8 @@ pub struct Finding {
     pub item: String,
     /// The difference, in words.
     pub message: String,
+    /// The difference, for `regen`.
+    pub kind: Kind,
 }
 
 impl fmt::Display for Finding {
@@ -74,6 +105,20 @@ impl Report {
     }
 }
 
+impl Kind {
+    /// The item a deviation names to accept this kind of finding.
+    pub fn item(&self) -> String {
+        match self {
+            Kind::ActionMissing | Kind::ActionUndocumented => "action".to_owned(),
+            Kind::MethodMissing(m) | Kind::MethodUndocumented(m) => format!("method {m}"),
+            Kind::Auth => "auth".to_owned(),
+            Kind::ParamMissing(p) | Kind::ParamUndocumented(p) | Kind::ParamOptional(p, _) => format!("param {p}"),
+            Kind::Act(_) => "act".to_owned(),
+            Kind::FieldMissing(f) | Kind::FieldUndocumented(f) | Kind::FieldType(f) => format!("field {f}"),
+        }
+    }
+}
+
 /// Compares `spec` with `docs`.
 pub fn check(spec: &ValidSpec, docs: &DocFacts) -> Report {
     let mut findings = Vec::new();
@@ -81,16 +126,17 @@ pub fn check(spec: &ValidSpec, docs: &DocFacts) -> Report {
     for endpoint in &spec.endpoints {
         let key = (endpoint.family.clone(), endpoint.action.clone());
         spec_keys.insert(key.clone());
-        let mut found = |item: &str, message: String| {
+        let mut found = |kind: Kind, message: String| {
             findings.push(Finding {
                 family: endpoint.family.clone(),
                 action: endpoint.action.clone(),
-                item: item.to_owned(),
+                item: kind.item(),
                 message,
+                kind,
             });
         };
         match docs.endpoints.get(&key) {
-            None => found("action", "action in spec but not documented".to_owned()),
+            None => found(Kind::ActionUndocumented, "action in spec but not documented".to_owned()),
             Some(facts) => compare_endpoint(spec, endpoint, facts, &mut found),
         }
     }
@@ -99,8 +145,9 @@ pub fn check(spec: &ValidSpec, docs: &DocFacts) -> Report {
             findings.push(Finding {
                 family: key.0.clone(),
                 action: key.1.clone(),
-                item: "action".to_owned(),
+                item: Kind::ActionMissing.item(),
                 message: format!("action documented in {} but missing from spec", facts.file),
+                kind: Kind::ActionMissing,
             });
         }
     }
@@ -136,18 +183,21 @@ fn compare_endpoint(
     spec: &ValidSpec,
     endpoint: &Endpoint,
     facts: &EndpointFacts,
-    found: &mut impl FnMut(&str, String),
+    found: &mut impl FnMut(Kind, String),
 ) {
     // Methods.
     let spec_methods: BTreeSet<&str> = endpoint.methods.iter().map(|m: &Method| m.as_str()).collect();
     for method in facts.methods.keys() {
         if !spec_methods.contains(method.as_str()) {
-            found(&format!("method {method}"), format!("method {method} documented but missing from spec"));
+            found(Kind::MethodMissing(method.clone()), format!("method {method} documented but missing from spec"));
         }
     }
     for method in &spec_methods {
         if !facts.methods.contains_key(*method) {
-            found(&format!("method {method}"), format!("method {method} in spec but not documented"));
+            found(
+                Kind::MethodUndocumented((*method).to_owned()),
+                format!("method {method} in spec but not documented"),
+            );
         }
     }
 
@@ -159,21 +209,26 @@ fn compare_endpoint(
     if doc_auth != spec_auth {
         let list = |names: &[&str]| if names.is_empty() { "none".to_owned() } else { names.join(", ") };
         found(
-            "auth",
+            Kind::Auth,
             format!("the docs list credentials {}, the spec's family sends {}", list(&doc_auth), list(&spec_auth)),
         );
     }
 
     // Other parameters.
     for listed in facts.params.iter().filter(|p| !CREDENTIALS.contains(&p.name.as_str())) {
-        let item = format!("param {}", listed.name);
         match endpoint.params.iter().find(|p| p.name == listed.name) {
-            None => found(&item, format!("parameter {} documented but missing from spec", listed.name)),
+            None => found(
+                Kind::ParamMissing(listed.name.clone()),
+                format!("parameter {} documented but missing from spec", listed.name),
+            ),
             Some(param) => {
                 let doc_optional = listed.description.contains("(optional)");
                 if doc_optional != param.optional {
                     let (docs, spec) = if doc_optional { ("optional", "required") } else { ("required", "optional") };
-                    found(&item, format!("parameter {} is {docs} in the docs but {spec} in the spec", listed.name));
+                    found(
+                        Kind::ParamOptional(listed.name.clone(), doc_optional),
+                        format!("parameter {} is {docs} in the docs but {spec} in the spec", listed.name),
+                    );
                 }
             }
         }
@@ -181,7 +236,7 @@ fn compare_endpoint(
     for param in &endpoint.params {
         if !facts.params.iter().any(|p| p.name == param.name) {
             found(
-                &format!("param {}", param.name),
+                Kind::ParamUndocumented(param.name.clone()),
                 format!("parameter {} in spec but not in the docs' parameter list", param.name),
             );
         }
@@ -190,9 +245,9 @@ fn compare_endpoint(
     // The answer.
     match facts.act.as_deref() {
         Some(act) if act != endpoint.act => {
-            found("act", format!("act {act} documented, the spec expects {}", endpoint.act));
+            found(Kind::Act(Some(act.to_owned())), format!("act {act} documented, the spec expects {}", endpoint.act));
         }
-        None => found("act", "the docs give no example answer with an act".to_owned()),
+        None => found(Kind::Act(None), "the docs give no example answer with an act".to_owned()),
         _ => {}
     }
     if let Some(Value::Object(response)) = facts.response.as_ref().and_then(|v| v.get("response")) {
@@ -208,14 +263,14 @@ fn compare_object(
     type_name: &str,
     doc: &Map<String, Value>,
     path: &str,
-    found: &mut impl FnMut(&str, String),
+    found: &mut impl FnMut(Kind, String),
 ) {
     let Some(fields) = spec.type_def(type_name).and_then(|d| d.fields.as_ref()) else { return };
     for (key, value) in doc {
         let field_path = format!("{path}{key}");
         match fields.iter().find(|f| f.name == *key) {
             None => found(
-                &format!("field {field_path}"),
+                Kind::FieldMissing(field_path.clone()),
                 format!("response field {field_path} documented but missing from spec"),
             ),
             Some(field) => compare_value(spec, field, value, &field_path, found),
@@ -223,16 +278,21 @@ fn compare_object(
     }
     for field in fields.iter().filter(|f| !doc.contains_key(&f.name)) {
         let field_path = format!("{path}{}", field.name);
-        found(&format!("field {field_path}"), format!("response field {field_path} in spec but not documented"));
+        found(
+            Kind::FieldUndocumented(field_path.clone()),
+            format!("response field {field_path} in spec but not documented"),
+        );
     }
 }
 
-fn compare_value(spec: &ValidSpec, field: &Field, value: &Value, path: &str, found: &mut impl FnMut(&str, String)) {
+fn compare_value(spec: &ValidSpec, field: &Field, value: &Value, path: &str, found: &mut impl FnMut(Kind, String)) {
     let Ok(expr) = TypeExpr::parse(&field.ty) else { return };
-    let item = format!("field {path}");
     if value.is_null() {
         if !field.optional {
-            found(&item, format!("response field {path} is null in the docs but not optional in the spec"));
+            found(
+                Kind::FieldType(path.to_owned()),
+                format!("response field {path} is null in the docs but not optional in the spec"),
+            );
         }
         return;
     }
@@ -254,7 +314,7 @@ fn compare_value(spec: &ValidSpec, field: &Field, value: &Value, path: &str, fou
             let got = json_type(value);
             if !allowed.contains(&got) {
                 found(
-                    &item,
+                    Kind::FieldType(path.to_owned()),
                     format!(
                         "response field {path} is a {got} in the docs but {} ({}) in the spec",
                         field.ty,

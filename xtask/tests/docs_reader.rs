@@ -155,3 +155,23 @@ fn the_whole_folder() {
     assert_eq!(pairs, 35);
     assert_eq!(facts.warnings.len(), 23, "{:#?}", facts.warnings);
 }
+
+#[test]
+fn descriptions_are_read_in_every_form() {
+    let md = facts_of("partner", "optimized-partner-api/manage-railguns.md");
+    assert_eq!(
+        endpoint(&md, "partner", "init").description,
+        "Create a Railgun. If request is successful, a new Railgun is added to a host account and placed in initializing status (INI)."
+    );
+    let fenced = facts_of("partner", "optimized-partner-api/enable-and-disable-connections.md");
+    assert!(
+        endpoint(&fenced, "partner", "conn_set")
+            .description
+            .starts_with("Establish a connection between a domain and a Railgun without")
+    );
+    let txt = facts_of("client", "client-api/enable-and-disable-connections.txt");
+    assert_eq!(
+        endpoint(&txt, "client", "conn_set").description,
+        "Establish a connection between a domain and a Railgun."
+    );
+}

@@ -19,6 +19,8 @@ pub struct EndpointFacts {
     pub action: String,
     /// The page, relative to the docs folder.
     pub file: String,
+    /// What the page says the action does.
+    pub description: String,
     /// Documented methods, with the line of their heading.
     pub methods: BTreeMap<String, usize>,
     /// The parameter list (of the first section; the others are compared with it).
@@ -109,6 +111,7 @@ pub fn add_page(facts: &mut DocFacts, family: &str, file: &str, sections: &[Sect
             family: family.to_owned(),
             action: section.action.clone(),
             file: file.to_owned(),
+            description: section.description.clone(),
             methods: BTreeMap::new(),
             params: section.params.clone(),
             example_params: BTreeSet::new(),

@@ -16,6 +16,7 @@ use super::{Line, ListedParam, Section, method_and_action, split_param};
 enum In {
     Nothing,
     Heading(HeadingLevel),
+    Paragraph,
     ParamList,
     ListItem,
     CodeBlock,
@@ -51,6 +52,19 @@ pub fn sections(page: &str) -> Vec<Section> {
                     }
                 } else if level == HeadingLevel::H3 {
                     in_params = text.trim().ends_with("parameters");
+                }
+            }
+            Event::Start(Tag::Paragraph)
+                if state == In::Nothing && sections.last().is_some_and(|s| s.description.is_empty()) =>
+            {
+                state = In::Paragraph;
+                text.clear();
+            }
+            Event::End(TagEnd::Paragraph) if state == In::Paragraph => {
+                state = In::Nothing;
+                let is_path = text.starts_with("POST /") || text.starts_with("GET /");
+                if let Some(section) = sections.last_mut().filter(|_| !is_path) {
+                    section.description = text.trim().to_owned();
                 }
             }
             Event::Start(Tag::List(_)) if in_params => state = In::ParamList,
@@ -101,7 +115,10 @@ pub fn sections(page: &str) -> Vec<Section> {
                     store_block(&mut sections, rendered_rows(&text, block_line));
                 }
             }
-            Event::Text(t) | Event::Code(t) if matches!(state, In::Heading(_) | In::ListItem) => text.push_str(&t),
+            Event::Text(t) | Event::Code(t) if matches!(state, In::Heading(_) | In::ListItem | In::Paragraph) => {
+                text.push_str(&t)
+            }
+            Event::SoftBreak if state == In::Paragraph => text.push(' '),
             Event::SoftBreak | Event::HardBreak if state == In::ListItem => text.push(' '),
             _ => {}
         }

@@ -39,6 +39,8 @@ pub struct Section {
     pub action: String,
     /// Line of the heading.
     pub line: usize,
+    /// The first paragraph of prose under the heading.
+    pub description: String,
     /// The "Form parameters" or "Query parameters" list.
     pub params: Vec<ListedParam>,
     /// The example request's code block.

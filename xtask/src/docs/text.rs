@@ -43,9 +43,14 @@ pub fn sections(page: &str) -> Vec<Section> {
                         section.params.push(ListedParam { name, description, line: number });
                     }
                 }
+                In::Prose => {
+                    let is_path = trimmed.starts_with("POST /") || trimmed.starts_with("GET /");
+                    if section.description.is_empty() && !trimmed.is_empty() && !is_path {
+                        section.description = trimmed.to_owned();
+                    }
+                }
                 In::Request => section.request.push(Line { number, text: raw.to_owned() }),
                 In::Response => section.response.push(Line { number, text: raw.to_owned() }),
-                In::Prose => {}
             },
         }
     }
