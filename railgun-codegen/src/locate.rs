@@ -37,6 +37,11 @@ impl Locations {
         Locations { nodes: indexer.nodes }
     }
 
+    /// The position of the node at exactly `path`.
+    pub fn get(&self, path: &str) -> Option<Location> {
+        self.nodes.get(path).copied()
+    }
+
     /// The position of the node at `path`, or of its nearest ancestor that
     /// exists (a missing key is reported where its parent starts).
     pub fn find(&self, path: &str) -> Option<Location> {

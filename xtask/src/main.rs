@@ -5,11 +5,14 @@
 //! - `check [--docs DIR] [--spec FILE]`: compares the spec with what the
 //!   upstream pages say. Exit 0 when they agree, 1 when they drift, 2 when
 //!   the docs or the spec cannot be read.
+//! - `regen [--docs DIR] [--spec FILE]`: rewrites the spec from the docs,
+//!   keeping comments, Rust names, types and deviations, until `check`
+//!   passes.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use xtask::{check, docs, workspace_root};
+use xtask::{check, docs, regen, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -20,6 +23,9 @@ tasks:
   check [--docs DIR] [--spec FILE] compare the spec with the upstream docs
                                    (default: spec/docs and spec/railgun.yaml);
                                    exit 0 when they agree, 1 on drift, 2 on error
+  regen [--docs DIR] [--spec FILE] rewrite the spec from the docs, keeping what
+                                   they cannot say; exit 0 when check then
+                                   passes, 1 when findings remain, 2 on error
 ";
 
 fn main() -> ExitCode {
@@ -30,6 +36,10 @@ fn main() -> ExitCode {
         ["expand", "--stdout"] => report(expand(true)),
         ["check", options @ ..] => match options_of(options) {
             Ok((docs, spec)) => run_check(&docs, &spec),
+            Err(message) => usage_error(&message),
+        },
+        ["regen", options @ ..] => match options_of(options) {
+            Ok((docs, spec)) => run_regen(&docs, &spec),
             Err(message) => usage_error(&message),
         },
         [] | ["help" | "--help" | "-h"] => {
@@ -71,19 +81,19 @@ fn options_of(options: &[&str]) -> Result<(PathBuf, PathBuf), String> {
     Ok((docs, spec))
 }
 
+fn read_inputs(docs_dir: &Path, spec_path: &Path) -> Result<(docs::facts::DocFacts, String), String> {
+    let facts = docs::facts::read_dir(docs_dir)?;
+    let source = std::fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
+    Ok((facts, source))
+}
+
 fn run_check(docs_dir: &Path, spec_path: &Path) -> ExitCode {
-    let facts = match docs::facts::read_dir(docs_dir) {
-        Ok(facts) => facts,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    let spec = match std::fs::read_to_string(spec_path)
-        .map_err(|e| format!("cannot read {}: {e}", spec_path.display()))
-        .and_then(|source| railgun_codegen::parse(&source, &spec_path.display().to_string()).map_err(|e| e.to_string()))
-    {
-        Ok(spec) => spec,
+    let parsed = read_inputs(docs_dir, spec_path).and_then(|(facts, source)| {
+        let spec = railgun_codegen::parse(&source, &spec_path.display().to_string()).map_err(|e| e.to_string())?;
+        Ok((facts, spec))
+    });
+    let (facts, spec) = match parsed {
+        Ok(inputs) => inputs,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(2);
@@ -92,6 +102,38 @@ fn run_check(docs_dir: &Path, spec_path: &Path) -> ExitCode {
     let report = check::check(&spec, &facts);
     report.print();
     if report.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn run_regen(docs_dir: &Path, spec_path: &Path) -> ExitCode {
+    let outcome = read_inputs(docs_dir, spec_path).and_then(|(facts, source)| {
+        let outcome = regen::regen(&source, &spec_path.display().to_string(), &facts)?;
+        if outcome.text != source {
+            std::fs::write(spec_path, &outcome.text)
+                .map_err(|e| format!("cannot write {}: {e}", spec_path.display()))?;
+        }
+        Ok(outcome)
+    });
+    match outcome {
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Ok(outcome) => {
+            for change in &outcome.changes {
+                println!("changed: {change}");
+            }
+            for finding in &outcome.remaining {
+                println!("{finding}");
+            }
+            println!(
+                "regen: {} change(s) to {}, {} finding(s) left",
+                outcome.changes.len(),
+                spec_path.display(),
+                outcome.remaining.len()
+            );
+            if outcome.remaining.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+    }
 }
 
 fn expand(stdout: bool) -> Result<(), String> {

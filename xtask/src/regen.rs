@@ -1,0 +1,571 @@
+//! `cargo xtask regen`: rewrites the spec from what the docs say.
+//!
+//! It runs `check`, fixes one finding with a line-level edit of the YAML
+//! (located by the spec's location index, so comments and everything else
+//! stay as they are), parses the result again, and repeats until `check`
+//! passes. What the docs cannot say is kept, or taken from what the spec
+//! already says elsewhere: a new parameter borrows the type, Rust name and
+//! doc of a parameter with the same wire name; a new answer reuses a type
+//! with the same fields. Differences that can only be deliberate (a
+//! credential the docs leave out, a parameter only the examples send) are
+//! recorded as deviations marked for review.
+
+use std::collections::HashSet;
+
+use railgun_codegen::{Locations, ValidSpec};
+use serde_json::{Map, Value};
+
+use crate::check::{self, Finding, Kind};
+use crate::docs::facts::{DocFacts, EndpointFacts};
+
+/// What a regen did.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The new spec text.
+    pub text: String,
+    /// One line per change.
+    pub changes: Vec<String>,
+    /// Findings regen could not fix.
+    pub remaining: Vec<Finding>,
+}
+
+/// Marks reasons regen wrote, for a reviewer to replace.
+const REVIEW: &str = "(recorded by cargo xtask regen; review)";
+
+/// Rewrites `source` until it agrees with `docs`.
+pub fn regen(source: &str, file: &str, docs: &DocFacts) -> Result<Outcome, String> {
+    let mut text = source.to_owned();
+    let mut changes = Vec::new();
+    let mut seen = HashSet::new();
+    loop {
+        let spec = railgun_codegen::parse(&text, file).map_err(|e| format!("the spec does not validate:\n{e}"))?;
+        let report = check::check(&spec, docs);
+        if report.findings.is_empty() {
+            return Ok(Outcome { text, changes, remaining: Vec::new() });
+        }
+        if !seen.insert(text.clone()) || changes.len() > 1000 {
+            return Err(format!("regen does not settle; last finding: {}", report.findings[0]));
+        }
+        let edit = Editor { text: &text, spec: &spec, locs: Locations::index(&text) };
+        let mut fixed = None;
+        for finding in &report.findings {
+            if let Some((new_text, change)) = edit.fix(finding, docs)? {
+                fixed = Some((new_text, format!("{} {}: {change}", finding.family, finding.action)));
+                break;
+            }
+        }
+        match fixed {
+            Some((new_text, change)) => {
+                changes.push(change);
+                text = new_text;
+            }
+            None => return Ok(Outcome { text, changes, remaining: report.findings }),
+        }
+    }
+}
+
+struct Editor<'a> {
+    text: &'a str,
+    spec: &'a ValidSpec,
+    locs: Locations,
+}
+
+type Fix = Option<(String, String)>;
+
+impl Editor<'_> {
+    fn fix(&self, finding: &Finding, docs: &DocFacts) -> Result<Fix, String> {
+        let key = (finding.family.clone(), finding.action.clone());
+        let facts = docs.endpoints.get(&key);
+        let index = self.spec.endpoints.iter().position(|e| e.family == finding.family && e.action == finding.action);
+        let ep = |i: usize| format!("endpoints[{i}]");
+        Ok(match (&finding.kind, index, facts) {
+            (Kind::ActionMissing, _, Some(facts)) => {
+                let mut new_types = Vec::new();
+                let block = self.new_endpoint(facts, &mut new_types);
+                let text = self.with_types(self.insert_item("endpoints", &block), &new_types);
+                Some((text, "added the endpoint".to_owned()))
+            }
+            (Kind::ActionUndocumented, Some(i), _) => {
+                Some((self.remove_item(&ep(i)), "removed the endpoint the docs no longer have".to_owned()))
+            }
+            (Kind::MethodMissing(_) | Kind::MethodUndocumented(_), Some(i), Some(facts)) => {
+                let methods: Vec<&str> =
+                    ["POST", "GET"].into_iter().filter(|m| facts.methods.contains_key(*m)).collect();
+                let value = format!("[{}]", methods.join(", "));
+                Some((self.set_value(&format!("{}.methods", ep(i)), &value)?, format!("methods set to {value}")))
+            }
+            (Kind::Auth, Some(i), _) => {
+                let reason = format!("{}; the family's credentials are sent {REVIEW}", finding.message);
+                Some((self.add_deviation(i, "auth", &reason)?, "recorded the credentials as a deviation".to_owned()))
+            }
+            (Kind::ParamMissing(name), Some(i), Some(facts)) => {
+                let block = self.new_param(name, facts);
+                let path = format!("{}.params", ep(i));
+                Some((self.insert_item(&path, &block), format!("added parameter {name}")))
+            }
+            (Kind::ParamUndocumented(name), Some(i), Some(facts)) => {
+                let j =
+                    self.spec.endpoints[i].params.iter().position(|p| p.name == *name).expect("finding names a param");
+                if facts.example_params.contains(name) {
+                    let reason =
+                        format!("sent by the example requests but missing from the upstream parameter list {REVIEW}");
+                    Some((
+                        self.add_deviation(i, &finding.item, &reason)?,
+                        format!("recorded parameter {name} as a deviation"),
+                    ))
+                } else {
+                    Some((self.remove_item(&format!("{}.params[{j}]", ep(i))), format!("removed parameter {name}")))
+                }
+            }
+            (Kind::ParamOptional(name, optional), Some(i), _) => {
+                let j =
+                    self.spec.endpoints[i].params.iter().position(|p| p.name == *name).expect("finding names a param");
+                let param = format!("{}.params[{j}]", ep(i));
+                let text = self.set_optional(&param, *optional)?;
+                Some((text, format!("parameter {name} made {}", if *optional { "optional" } else { "required" })))
+            }
+            (Kind::Act(Some(act)), Some(i), _) => {
+                Some((self.set_value(&format!("{}.act", ep(i)), act)?, format!("act set to {act}")))
+            }
+            (Kind::Act(None), Some(i), _) => {
+                let reason = format!("the docs give no example answer; the spec's act is kept {REVIEW}");
+                Some((self.add_deviation(i, "act", &reason)?, "recorded the missing act as a deviation".to_owned()))
+            }
+            (
+                Kind::FieldMissing(path) | Kind::FieldUndocumented(path) | Kind::FieldType(path),
+                Some(i),
+                Some(facts),
+            ) => self.fix_field(i, &finding.kind, path, facts)?,
+            _ => None,
+        })
+    }
+
+    fn fix_field(&self, i: usize, kind: &Kind, path: &str, facts: &EndpointFacts) -> Result<Fix, String> {
+        let endpoint = &self.spec.endpoints[i];
+        let mut segments: Vec<&str> = path.split('.').collect();
+        let name = segments.pop().expect("a field path has a name").trim_end_matches("[]");
+        // The struct that holds the field.
+        let mut type_name = endpoint.response.clone();
+        for segment in &segments {
+            let field_name = segment.trim_end_matches("[]");
+            let def = self.spec.type_def(&type_name).ok_or("unknown type on the path")?;
+            let field =
+                def.fields.iter().flatten().find(|f| f.name == field_name).ok_or("unknown field on the path")?;
+            type_name = field.ty.trim_start_matches("list<").trim_end_matches('>').to_owned();
+        }
+        // A top-level answer type shared with another endpoint gets a copy
+        // of its own first, so a change for one endpoint does not reach another.
+        let shared = self.spec.endpoints.iter().filter(|e| e.response == endpoint.response).count() > 1;
+        if segments.is_empty() && shared {
+            let new_name =
+                self.free_type_name(&format!("{}{}Response", camel(&endpoint.family), camel(&endpoint.action)));
+            let text = self.copy_type(&type_name, &new_name)?;
+            let text = Editor { text: &text, spec: self.spec, locs: Locations::index(&text) }
+                .set_value(&format!("endpoints[{i}].response"), &new_name)?;
+            return Ok(Some((text, format!("gave the answer its own type {new_name}, copied from {type_name}"))));
+        }
+        let t = self.spec.types.iter().position(|d| d.name == type_name).ok_or("unknown type")?;
+        let fields = self.spec.types[t].fields.as_deref().unwrap_or_default();
+        let documented = lookup(facts.response.as_ref().and_then(|v| v.get("response")), path);
+        Ok(Some(match kind {
+            Kind::FieldMissing(_) => {
+                let value = documented.cloned().unwrap_or(Value::Null);
+                let (block, new_types) = self.new_field(name, &value);
+                let text = self.with_types(self.insert_item(&format!("types[{t}].fields"), &block), &new_types);
+                (text, format!("added response field {path} to {type_name}"))
+            }
+            Kind::FieldUndocumented(_) => {
+                let j = fields.iter().position(|f| f.name == name).ok_or("unknown field")?;
+                (
+                    self.remove_item(&format!("types[{t}].fields[{j}]")),
+                    format!("removed response field {path} from {type_name}"),
+                )
+            }
+            _ => {
+                let j = fields.iter().position(|f| f.name == name).ok_or("unknown field")?;
+                let field = format!("types[{t}].fields[{j}]");
+                match documented {
+                    Some(Value::Null) | None => {
+                        (self.set_optional(&field, true)?, format!("made {path} optional in {type_name}"))
+                    }
+                    Some(value) => {
+                        let mut new_types = Vec::new();
+                        let (ty, _) = infer(name, value, &mut new_types, &|n| self.free_type_name(n));
+                        let text = self.set_value(&format!("{field}.type"), &ty)?;
+                        let text = self.with_types(text, &new_types);
+                        (text, format!("{path} is now {ty} in {type_name}"))
+                    }
+                }
+            }
+        }))
+    }
+
+    /// `text` with the struct types `new_types` appended to `types`.
+    fn with_types(&self, text: String, new_types: &[Vec<String>]) -> String {
+        new_types.iter().fold(text, |text, ty| {
+            Editor { text: &text, spec: self.spec, locs: Locations::index(&text) }.insert_item("types", ty)
+        })
+    }
+
+    // ----------------------------------------------------------- generation
+
+    fn new_endpoint(&self, facts: &EndpointFacts, new_types: &mut Vec<Vec<String>>) -> Vec<String> {
+        let methods: Vec<&str> = ["POST", "GET"].into_iter().filter(|m| facts.methods.contains_key(*m)).collect();
+        let (summary, doc) = match facts.description.split_once(". ") {
+            Some((first, rest)) => (format!("{first}."), rest.trim().to_owned()),
+            None => (facts.description.clone(), String::new()),
+        };
+        let page = facts.file.trim_end_matches(".md").trim_end_matches(".txt");
+        let anchor = format!("{}-{}", methods.first().unwrap_or(&"post").to_ascii_lowercase(), facts.action);
+        let mut lines = vec![
+            format!("action: {}", facts.action),
+            format!("family: {}", facts.family),
+            format!("methods: [{}]", methods.join(", ")),
+            format!("act: {}", scalar(facts.act.as_deref().unwrap_or(&format!("railgun_{}", facts.action)))),
+            format!("summary: {}", scalar(if summary.is_empty() { &facts.action } else { &summary })),
+        ];
+        if !doc.is_empty() {
+            lines.push(format!("doc: {}", scalar(&doc)));
+        }
+        lines.push(format!("docs: {page}/#{anchor}"));
+        let credentials = ["email", "tkn", "host_key"];
+        let params: Vec<String> =
+            facts.params.iter().map(|p| p.name.clone()).filter(|n| !credentials.contains(&n.as_str())).collect();
+        if params.is_empty() {
+            lines.push("params: []".to_owned());
+        } else {
+            lines.push("params:".to_owned());
+            for name in &params {
+                lines.extend(self.new_param(name, facts).iter().map(|l| format!("  {l}")));
+            }
+        }
+        let mut answer = facts
+            .response
+            .as_ref()
+            .and_then(|v| v.get("response"))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        answer.remove("act");
+        // A type with exactly these fields, or a new one built from the example.
+        let existing = self.spec.types.iter().find(|t| {
+            let names: Vec<&str> = t.fields.iter().flatten().map(|f| f.name.as_str()).collect();
+            !names.is_empty() && names.len() == answer.len() && names.iter().all(|n| answer.contains_key(*n))
+        });
+        let response = match existing {
+            Some(t) => t.name.clone(),
+            None => {
+                let base = format!("{}{}Response", camel(&facts.family), camel(&facts.action));
+                let doc = format!("The answer of `{}`, as the upstream example shows it {REVIEW}.", facts.action);
+                struct_type(&base, &doc, &answer, new_types, &|n| self.free_type_name(n))
+            }
+        };
+        lines.push(format!("response: {response}"));
+        // As a sequence item: `- ` before the first key, the rest aligned with it.
+        lines.iter().enumerate().map(|(i, l)| format!("{}{l}", if i == 0 { "- " } else { "  " })).collect()
+    }
+
+    /// A parameter, with what the spec says elsewhere of one with this wire name.
+    fn new_param(&self, name: &str, facts: &EndpointFacts) -> Vec<String> {
+        let listed = facts.params.iter().find(|p| p.name == name);
+        let optional = listed.is_some_and(|p| p.description.contains("(optional)"));
+        let known = self.spec.endpoints.iter().flat_map(|e| &e.params).find(|p| p.name == name);
+        let mut lines = vec![format!("- name: {name}")];
+        if let Some(rust) = known.and_then(|p| p.rust.as_deref()) {
+            lines.push(format!("  rust: {rust}"));
+        }
+        lines.push(format!("  type: {}", known.map_or("string", |p| p.ty.as_str())));
+        if optional {
+            lines.push("  optional: true".to_owned());
+        }
+        let doc = match (known, listed) {
+            (Some(p), _) => p.doc.trim().to_owned(),
+            (None, Some(p)) => sentence(p.description.replace("(optional)", "").trim()),
+            (None, None) => format!("`{name}`, as the upstream examples send it."),
+        };
+        lines.push(format!("  doc: {}", scalar(&doc)));
+        lines
+    }
+
+    /// A field for a documented value, and the struct types it needs.
+    fn new_field(&self, name: &str, value: &Value) -> (Vec<String>, Vec<Vec<String>>) {
+        let mut new_types = Vec::new();
+        let (ty, optional) = infer(name, value, &mut new_types, &|n| self.free_type_name(n));
+        let mut lines = vec![format!("- name: {name}"), format!("  type: {ty}")];
+        if optional {
+            lines.push("  optional: true".to_owned());
+        }
+        lines.push(format!("  doc: {}", scalar(&format!("`{name}`, as the upstream example shows it."))));
+        (lines, new_types)
+    }
+
+    fn free_type_name(&self, base: &str) -> String {
+        let taken = |n: &str| self.spec.type_def(n).is_some() || self.spec.families.iter().any(|f| f.client == n);
+        (1..)
+            .map(|i| if i == 1 { base.to_owned() } else { format!("{base}{i}") })
+            .find(|n| !taken(n))
+            .expect("a free name")
+    }
+
+    fn copy_type(&self, from: &str, to: &str) -> Result<String, String> {
+        let t = self.spec.types.iter().position(|d| d.name == from).ok_or("unknown type")?;
+        let (start, end) = self.item_span(&format!("types[{t}]"));
+        let lines: Vec<&str> = self.text.lines().collect();
+        let indent = self.dash_column(&format!("types[{t}]"));
+        // Verbatim but for its name (and the comments above it).
+        let block: Vec<String> = lines[start..=end]
+            .iter()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .map(|l| l.get(indent..).unwrap_or("").to_owned())
+            .map(|l| if l.starts_with("- name: ") { format!("- name: {to}") } else { l })
+            .collect();
+        Ok(self.insert_item("types", &block))
+    }
+
+    // -------------------------------------------------------------- editing
+
+    fn lines(&self) -> Vec<String> {
+        self.text.lines().map(str::to_owned).collect()
+    }
+
+    fn join(lines: Vec<String>) -> String {
+        let mut text = lines.join("\n");
+        text.push('\n');
+        text
+    }
+
+    /// Column (0-based) of the `-` of a sequence item.
+    fn dash_column(&self, item: &str) -> usize {
+        let loc = self.locs.get(item).expect("item exists");
+        let line = &self.text.lines().nth(loc.line - 1).unwrap_or_default();
+        line.find('-').filter(|&c| c < loc.column).unwrap_or(loc.column.saturating_sub(3))
+    }
+
+    /// First and last line (0-based) of a sequence item, with the comments
+    /// just above it, without the comments or blank lines after it.
+    fn item_span(&self, item: &str) -> (usize, usize) {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let start = self.locs.get(item).expect("item exists").line - 1;
+        let dash = self.dash_column(item);
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let mut first = start;
+        while first > 0 && lines[first - 1].trim_start().starts_with('#') && indent(lines[first - 1]) >= dash {
+            first -= 1;
+        }
+        let mut last = start;
+        for (i, line) in lines.iter().enumerate().skip(start + 1) {
+            let t = line.trim_start();
+            if t.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            if indent(line) <= dash {
+                break;
+            }
+            last = i;
+        }
+        (first, last)
+    }
+
+    fn remove_item(&self, item: &str) -> String {
+        let (first, last) = self.item_span(item);
+        let mut lines = self.lines();
+        let blank_after = lines.get(last + 1).is_some_and(|l| l.trim().is_empty());
+        let blank_before = first > 0 && lines[first - 1].trim().is_empty();
+        let end = if blank_after && blank_before { last + 1 } else { last };
+        lines.drain(first..=end);
+        Self::join(lines)
+    }
+
+    /// Appends `block` (lines relative to the item's `-`) to a sequence.
+    fn insert_item(&self, seq: &str, block: &[String]) -> String {
+        let mut lines = self.lines();
+        let count = (0..).take_while(|i| self.locs.get(&format!("{seq}[{i}]")).is_some()).count();
+        let (at, dash, separate) = if count > 0 {
+            let last = format!("{seq}[{}]", count - 1);
+            let (_, end) = self.item_span(&last);
+            // Endpoints and types are separated by a blank line.
+            // Top-level items (types, endpoints) are separated by a blank line.
+            (end + 1, self.dash_column(&last), !seq.contains('.'))
+        } else {
+            // An empty `key: []`: the key's line becomes `key:`.
+            let loc = self.locs.get(seq).expect("sequence exists");
+            let line = &mut lines[loc.line - 1];
+            let key_column = line.len() - line.trim_start().len();
+            if let Some(i) = line.find("[]") {
+                line.replace_range(i - 1.., "");
+            }
+            (loc.line, key_column + 2, false)
+        };
+        let mut new: Vec<String> = Vec::new();
+        if separate {
+            new.push(String::new());
+        }
+        new.extend(block.iter().map(|l| if l.is_empty() { String::new() } else { format!("{}{l}", " ".repeat(dash)) }));
+        lines.splice(at..at, new);
+        Self::join(lines)
+    }
+
+    /// Replaces a scalar (or one-line flow) value, keeping a trailing comment.
+    fn set_value(&self, path: &str, value: &str) -> Result<String, String> {
+        let loc = self.locs.get(path).ok_or_else(|| format!("no {path} in the spec"))?;
+        let mut lines = self.lines();
+        let line = &mut lines[loc.line - 1];
+        let start = loc.column - 1;
+        let end = line[start..].find(" #").map_or(line.len(), |i| start + i);
+        line.replace_range(start..end, &scalar(value));
+        Ok(Self::join(lines))
+    }
+
+    /// Adds or removes `optional: true` in a parameter or field mapping.
+    fn set_optional(&self, item: &str, optional: bool) -> Result<String, String> {
+        let mut lines = self.lines();
+        if optional {
+            let ty = self.locs.get(&format!("{item}.type")).ok_or("no type")?;
+            let indent = lines[ty.line - 1].len() - lines[ty.line - 1].trim_start().len();
+            lines.insert(ty.line, format!("{}optional: true", " ".repeat(indent)));
+        } else {
+            let at = self.locs.get(&format!("{item}.optional")).ok_or("no optional")?;
+            lines.remove(at.line - 1);
+        }
+        Ok(Self::join(lines))
+    }
+
+    /// Adds a deviation to endpoint `i`, creating `deviations:` if needed.
+    fn add_deviation(&self, i: usize, item: &str, reason: &str) -> Result<String, String> {
+        let block = vec![format!("- item: {}", scalar(item)), format!("  reason: {}", scalar(reason))];
+        let seq = format!("endpoints[{i}].deviations");
+        if self.locs.get(&seq).is_some() {
+            return Ok(self.insert_item(&seq, &block));
+        }
+        let (_, end) = self.item_span(&format!("endpoints[{i}]"));
+        let key_column = self.dash_column(&format!("endpoints[{i}]")) + 2;
+        let pad = " ".repeat(key_column);
+        let mut lines = self.lines();
+        let new = std::iter::once(format!("{pad}deviations:")).chain(block.iter().map(|l| format!("{pad}  {l}")));
+        lines.splice(end + 1..end + 1, new);
+        Ok(Self::join(lines))
+    }
+}
+
+/// The documented value at a field path (`railguns.objs[].props.build`).
+fn lookup<'v>(mut value: Option<&'v Value>, path: &str) -> Option<&'v Value> {
+    for segment in path.split('.') {
+        let (name, list) = match segment.strip_suffix("[]") {
+            Some(name) => (name, true),
+            None => (segment, false),
+        };
+        value = value?.get(name);
+        if list {
+            value = value?.as_array()?.first();
+        }
+    }
+    value
+}
+
+/// The spec type of a documented value, and whether it may be null; new
+/// struct types are appended to `new_types`.
+fn infer(name: &str, value: &Value, new_types: &mut Vec<Vec<String>>, free: &dyn Fn(&str) -> String) -> (String, bool) {
+    let ty = match value {
+        Value::Null => return ("string".to_owned(), true),
+        Value::Bool(_) => "flag".to_owned(),
+        Value::Number(_) => "integer".to_owned(),
+        Value::String(s) => {
+            let digits = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            let stamp = s.len() >= 19
+                && s.as_bytes()[4] == b'-'
+                && s.as_bytes()[7] == b'-'
+                && matches!(s.as_bytes()[10], b' ' | b'T');
+            if ["rtkn", "tkn", "host_key", "api_key"].iter().any(|k| name.ends_with(k)) {
+                "secret"
+            } else if name.ends_with("_id") && digits {
+                "id"
+            } else if stamp {
+                "timestamp"
+            } else if s == "t" || s == "f" {
+                "flag"
+            } else {
+                "string"
+            }
+            .to_owned()
+        }
+        Value::Object(object) => struct_type(&camel(name), &field_doc(name), object, new_types, free),
+        Value::Array(items) => match items.first() {
+            Some(Value::Object(object)) => {
+                format!("list<{}>", struct_type(&camel(name), &field_doc(name), object, new_types, free))
+            }
+            _ => "string".to_owned(),
+        },
+    };
+    (ty, false)
+}
+
+fn struct_type(
+    base: &str,
+    doc: &str,
+    object: &Map<String, Value>,
+    new_types: &mut Vec<Vec<String>>,
+    free: &dyn Fn(&str) -> String,
+) -> String {
+    let mut type_name = free(base);
+    // Names taken by types made in this same round.
+    while new_types.iter().any(|t| t.first().is_some_and(|l| *l == format!("- name: {type_name}"))) {
+        type_name.push('X');
+    }
+    let index = new_types.len();
+    new_types.push(Vec::new());
+    let mut lines = vec![
+        format!("- name: {type_name}"),
+        "  kind: struct".to_owned(),
+        format!("  doc: {}", scalar(doc)),
+        "  fields:".to_owned(),
+    ];
+    for (key, value) in object {
+        let (ty, optional) = infer(key, value, new_types, free);
+        lines.push(format!("    - name: {key}"));
+        lines.push(format!("      type: {ty}"));
+        if optional {
+            lines.push("      optional: true".to_owned());
+        }
+        lines.push(format!("      doc: {}", scalar(&format!("`{key}`, as the upstream example shows it."))));
+    }
+    new_types[index] = lines;
+    type_name
+}
+
+fn field_doc(name: &str) -> String {
+    format!("`{name}`, as the upstream example shows it {REVIEW}.")
+}
+
+fn camel(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map_or(String::new(), |f| f.to_ascii_uppercase().to_string() + c.as_str())
+        })
+        .collect()
+}
+
+fn sentence(text: &str) -> String {
+    let mut s = text.trim().to_owned();
+    if !s.is_empty() && !s.ends_with('.') {
+        s.push('.');
+    }
+    s
+}
+
+/// A YAML scalar: plain when that reads back the same, quoted otherwise.
+fn scalar(value: &str) -> String {
+    let plain = !value.is_empty()
+        && !value.starts_with(['[', '{', '"', '\'', '`', '*', '&', '!', '|', '>', '%', '@', '-', '?', ' ', '#'])
+        && !value.contains(": ")
+        && !value.contains(" #")
+        && !value.ends_with(':')
+        && !matches!(value, "true" | "false" | "null" | "yes" | "no" | "~")
+        && value.parse::<f64>().is_err();
+    if plain || value.starts_with('[') && value.ends_with(']') && !value.contains('"') {
+        value.to_owned()
+    } else {
+        serde_yaml::to_string(value).map(|s| s.trim_end().to_owned()).unwrap_or_else(|_| format!("{value:?}"))
+    }
+}

@@ -1,0 +1,222 @@
+//! `cargo xtask regen`: rewrites the spec from the docs, keeps what they
+//! cannot say, settles (a second run changes nothing), and leaves a spec
+//! that `check` passes and that expands into working methods.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use xtask::docs::facts::{DocFacts, read_dir};
+use xtask::regen::{Outcome, regen};
+
+fn root() -> PathBuf {
+    xtask::workspace_root()
+}
+
+fn spec_text() -> String {
+    std::fs::read_to_string(root().join("spec/railgun.yaml")).unwrap()
+}
+
+fn vendored() -> DocFacts {
+    read_dir(&root().join("spec/docs")).unwrap()
+}
+
+/// Runs regen, then checks that it settled and that check passes.
+fn settle(source: &str, docs: &DocFacts) -> Outcome {
+    let outcome = regen(source, "spec.yaml", docs).unwrap();
+    assert!(outcome.remaining.is_empty(), "{:#?}", outcome.remaining);
+    let again = regen(&outcome.text, "spec.yaml", docs).unwrap();
+    assert!(again.changes.is_empty(), "a second regen changed: {:#?}", again.changes);
+    assert_eq!(again.text, outcome.text);
+    let spec = railgun_codegen::parse(&outcome.text, "spec.yaml").unwrap();
+    let report = xtask::check::check(&spec, docs);
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    outcome
+}
+
+/// The expansion of a spec text, rendered (which parses it as Rust).
+fn expansion(text: &str) -> String {
+    let spec = railgun_codegen::parse(text, "spec.yaml").unwrap();
+    railgun_codegen::render(&railgun_codegen::expand(&spec), "spec.yaml").unwrap()
+}
+
+/// The text of the method `action` inside `pub mod family`.
+fn method_in(expanded: &str, family: &str, action: &str) -> Option<String> {
+    let module = &expanded[expanded.find(&format!("pub mod {family} {{"))?..];
+    let start = module.find(&format!("pub async fn {action}("))?;
+    Some(module[start..module[start..].find('{').map_or(module.len(), |e| start + e)].to_owned())
+}
+
+fn without_endpoint(text: &str, family: &str, action: &str) -> String {
+    let start = text.find(&format!("  - action: {action}\n    family: {family}\n")).unwrap();
+    let end = text[start + 1..].find("\n  - action: ").map_or(text.len(), |e| start + 1 + e + 1);
+    format!("{}{}", &text[..start], &text[end..])
+}
+
+fn comments(text: &str) -> Vec<&str> {
+    text.lines().filter(|l| l.trim_start().starts_with('#')).collect()
+}
+
+#[test]
+fn the_committed_spec_needs_no_change() {
+    let outcome = settle(&spec_text(), &vendored());
+    assert!(outcome.changes.is_empty(), "{:#?}", outcome.changes);
+    assert_eq!(outcome.text, spec_text());
+}
+
+#[test]
+fn a_missing_endpoint_comes_back_as_a_working_method() {
+    let lacking = without_endpoint(&spec_text(), "partner", "conn_delete");
+    assert!(method_in(&expansion(&lacking), "partner", "conn_delete").is_none());
+    let outcome = settle(&lacking, &vendored());
+    assert_eq!(outcome.changes, ["partner conn_delete: added the endpoint"]);
+    // Borrowed from the other endpoints: zone for z, Secret for rtkn.
+    let method = method_in(&expansion(&outcome.text), "partner", "conn_delete").unwrap();
+    assert!(method.contains("zone: &str"), "{method}");
+    assert!(method.contains("rtkn: &::railgun_api::Secret"), "{method}");
+    assert!(method.contains("super::types::RailgunIdResponse"), "{method}");
+    assert_eq!(comments(&outcome.text), comments(&lacking), "comments are kept");
+}
+
+#[test]
+fn an_endpoint_the_docs_give_no_credential_gets_a_deviation_to_review() {
+    let lacking = without_endpoint(&spec_text(), "partner", "ipr_set");
+    let outcome = settle(&lacking, &vendored());
+    assert_eq!(
+        outcome.changes,
+        ["partner ipr_set: added the endpoint", "partner ipr_set: recorded the credentials as a deviation"]
+    );
+    assert!(outcome.text.contains(
+        "      - item: auth\n        reason: the docs list credentials none, the spec's family sends host_key"
+    ));
+    assert!(outcome.text.contains("(recorded by cargo xtask regen; review)"));
+    let method = method_in(&expansion(&outcome.text), "partner", "ipr_set").unwrap();
+    assert!(method.contains("rtkn: &::railgun_api::Secret,") && method.contains("ipr: &str,"), "{method}");
+}
+
+#[test]
+fn a_missing_parameter_comes_back_with_its_type() {
+    let text = spec_text();
+    let conn_set = text.find("  - action: conn_set\n    family: partner").unwrap();
+    let mode = conn_set + text[conn_set..].find("      - name: mode\n").unwrap();
+    let end = mode + text[mode..].find("    response:").unwrap();
+    let lacking = format!("{}{}", &text[..mode], &text[end..]);
+    let outcome = settle(&lacking, &vendored());
+    assert_eq!(outcome.changes, ["partner conn_set: added parameter mode"]);
+    let method = method_in(&expansion(&outcome.text), "partner", "conn_set").unwrap();
+    assert!(method.contains("mode: super::types::Mode"), "{method}");
+}
+
+/// A copy of the vendored docs with `from` replaced by `to` in `page`, or
+/// `to` appended when `from` is empty.
+fn docs_with(edits: &[(&str, &str, &str)]) -> DocFacts {
+    let dir = tempfile::tempdir().unwrap();
+    copy_docs(dir.path());
+    for (page, from, to) in edits {
+        let path = dir.path().join(page);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = if from.is_empty() {
+            format!("{text}{to}")
+        } else {
+            assert!(text.contains(from), "{from:?} not in {page}");
+            text.replace(from, to)
+        };
+        std::fs::write(&path, text).unwrap();
+    }
+    read_dir(dir.path()).unwrap()
+}
+
+fn copy_docs(to: &Path) {
+    for folder in ["client-api", "optimized-partner-api"] {
+        std::fs::create_dir(to.join(folder)).unwrap();
+        for entry in std::fs::read_dir(root().join("spec/docs").join(folder)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), to.join(folder).join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+const PARTNER_CONNECTIONS: &str = "optimized-partner-api/enable-and-disable-connections.md";
+
+#[test]
+fn a_new_field_of_a_shared_answer_goes_to_a_copy_of_its_own() {
+    let docs = docs_with(&[(
+        PARTNER_CONNECTIONS,
+        "         \"act\": \"railgun_conn_setmode_enabled\",\n         \"railgun_id\": \"1\"",
+        "         \"act\": \"railgun_conn_setmode_enabled\",\n         \"railgun_id\": \"1\",\n         \"railgun_enabled_on\": \"2012-11-06 13:02:16.122355-08\"",
+    )]);
+    let outcome = settle(&spec_text(), &docs);
+    assert_eq!(
+        outcome.changes,
+        [
+            "partner conn_setmode_enabled: gave the answer its own type PartnerConnSetmodeEnabledResponse, copied from RailgunIdResponse",
+            "partner conn_setmode_enabled: added response field railgun_enabled_on to PartnerConnSetmodeEnabledResponse",
+        ]
+    );
+    let expanded = expansion(&outcome.text);
+    assert!(expanded.contains("pub railgun_enabled_on: ::railgun_api::Timestamp,"), "the field is a timestamp");
+    let others = method_in(&expanded, "partner", "conn_setmode_disabled").unwrap();
+    assert!(others.contains("super::types::RailgunIdResponse"), "other endpoints keep the shared type: {others}");
+}
+
+#[test]
+fn a_changed_act_and_a_removed_method_are_followed() {
+    let page = "optimized-partner-api/list-railgun-details.md";
+    let text = std::fs::read_to_string(root().join("spec/docs").join(page)).unwrap();
+    let get =
+        &text[text.find("## GET host\\_get\\_all").unwrap()..text.find("## POST zone\\_conn\\_get\\_active").unwrap()];
+    let docs =
+        docs_with(&[(page, get, ""), (page, "\"act\": \"railgun_host_get_all\"", "\"act\": \"railgun_host_list\"")]);
+    let outcome = settle(&spec_text(), &docs);
+    assert_eq!(
+        outcome.changes,
+        ["partner host_get_all: methods set to [POST]", "partner host_get_all: act set to railgun_host_list"]
+    );
+    assert!(outcome.text.contains(
+        "    methods: [POST]\n    act: railgun_host_list\n    summary: List the Railguns of the host account."
+    ));
+}
+
+#[test]
+fn a_new_documented_action_is_added_with_types_for_its_answer() {
+    let section = "\n\n## POST conn_get_stats\n\n`POST /api/v2/railgun/conn_get_stats`\n\nShow traffic statistics of a connection.\n\n\
+        ### Form parameters\n\n* **host_key** – Host API key\n* **z** – Domain name\n* **window** – Hours to cover (optional)\n\n\
+        <details>\n<summary>Example request</summary>\n<div>\n\n```txt\nPOST /api/v2/railgun/conn_get_stats HTTP/1.1\n\n\
+        host_key=e111dff66d1fddfda6a888c9992d4366\nz=example.com\nwindow=24\n```\n\n</div>\n</details>\n\n\
+        <details>\n<summary>Example response</summary>\n<div>\n\n```json\n{\"msg\": null, \"result\": \"success\", \"response\": \
+        {\"act\": \"railgun_conn_stats\", \"stats\": {\"bytes_saved\": 1024, \"enabled\": true}, \
+        \"samples\": [{\"hour_id\": \"1\", \"at\": \"2012-11-06 13:00:00-08\"}]}}\n```\n\n</div>\n</details>\n";
+    let docs = docs_with(&[(PARTNER_CONNECTIONS, "", section)]);
+    let outcome = settle(&spec_text(), &docs);
+    assert_eq!(outcome.changes, ["partner conn_get_stats: added the endpoint"]);
+    let expanded = expansion(&outcome.text);
+    let method = method_in(&expanded, "partner", "conn_get_stats").unwrap();
+    assert!(method.contains("zone: &str,") && method.contains("window: ::std::option::Option<&str>,"), "{method}");
+    assert!(method.contains("super::types::PartnerConnGetStatsResponse"), "{method}");
+    assert!(expanded.contains("pub samples: ::std::vec::Vec<Samples>,"));
+    assert!(expanded.contains("pub bytes_saved: u64,") && expanded.contains("pub hour_id: u64,"));
+}
+
+#[test]
+fn errors_exit_2_and_leave_the_spec_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("railgun.yaml");
+    std::fs::write(&spec, spec_text()).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["regen", "--docs", "/nonexistent/docs", "--spec"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: docs directory /nonexistent/docs does not exist or is not a directory\n"
+    );
+    assert_eq!(std::fs::read_to_string(&spec).unwrap(), spec_text());
+
+    // And through the binary, a successful run writes the file.
+    std::fs::write(&spec, without_endpoint(&spec_text(), "client", "conn_delete")).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(["regen", "--spec"]).arg(&spec).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("changed: client conn_delete: added the endpoint\n"));
+    assert!(std::fs::read_to_string(&spec).unwrap().contains("  - action: conn_delete\n    family: client\n"));
+}
