@@ -342,7 +342,8 @@ fn json_types(spec: &ValidSpec, expr: &TypeExpr) -> Vec<&'static str> {
     }
 }
 
-fn json_type(value: &Value) -> &'static str {
+/// The name of a JSON value's type.
+pub fn json_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "boolean",

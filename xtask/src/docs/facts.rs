@@ -260,3 +260,16 @@ pub fn drop_trailing_commas(text: &str) -> (String, Option<usize>) {
     }
     (out, first)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_trailing_commas_outside_strings_are_dropped() {
+        let (text, line) = drop_trailing_commas("{\"a\": \"x,}\",\n \"b\": [1, 2,],\n \"c\": \"say \\\"hi,\\\" ]\",}");
+        assert_eq!(text, "{\"a\": \"x,}\",\n \"b\": [1, 2],\n \"c\": \"say \\\"hi,\\\" ]\"}");
+        assert_eq!(line, Some(1));
+        assert_eq!(drop_trailing_commas("[1, 2]"), ("[1, 2]".to_owned(), None));
+    }
+}
