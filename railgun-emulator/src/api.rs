@@ -7,7 +7,7 @@ use crate::spec::SpecTable;
 use crate::state::{ApiError, Owner, State};
 
 /// A Client API account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct User {
     /// Account email.
     pub email: String,
@@ -16,12 +16,27 @@ pub struct User {
 }
 
 /// The accounts the emulator accepts.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Accounts {
     /// Client API users; the first has account id 1.
     pub users: Vec<User>,
     /// Optimized Partner API host keys; the first has account id 1.
     pub host_keys: Vec<String>,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User").field("email", &self.email).field("tkn", &format_args!("** redacted **")).finish()
+    }
+}
+
+impl std::fmt::Debug for Accounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Accounts")
+            .field("users", &self.users)
+            .field("host_keys", &format_args!("[{} redacted]", self.host_keys.len()))
+            .finish()
+    }
 }
 
 /// Request parameters in the order they came.

@@ -43,7 +43,7 @@ pub use faults::{Fault, Faults};
 pub use state::{ApiError, Owner, Snapshot};
 
 /// The emulator's accounts, faults and seed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Client API accounts.
@@ -59,13 +59,32 @@ pub struct Config {
 }
 
 /// A Client API account in a [`Config`].
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserConfig {
     /// Account email.
     pub email: String,
     /// API token.
     pub tkn: String,
+}
+
+/// Tokens and host keys are secrets: `Debug` counts them, never shows them.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("users", &self.users)
+            .field("host_keys", &format_args!("[{} redacted]", self.host_keys.len()))
+            .field("faults", &self.faults)
+            .field("seed", &self.seed)
+            .field("listen", &self.listen)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for UserConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserConfig").field("email", &self.email).field("tkn", &format_args!("** redacted **")).finish()
+    }
 }
 
 impl Config {
@@ -266,5 +285,20 @@ mod tests {
         assert!(err.starts_with("unknown field `host_key`, expected one of"), "{err}");
         let err = Config::from_yaml("faults: {dropped: 2}\n").unwrap_err();
         assert_eq!(err, "fault share dropped must be between 0 and 1, not 2");
+    }
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let config = Config::docs_examples().host_key("second-host-key-0123");
+        let shown = format!("{config:?} {config:#?}");
+        for secret in ["a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp", "e111dff66d1fddfda6a888c9992d4366", "second-host-key-0123"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("user@cloudflare.com") && shown.contains("[2 redacted]"), "{shown}");
+        let accounts = Accounts {
+            users: vec![User { email: "me@x.com".into(), tkn: "t0k3n-secret".into() }],
+            host_keys: vec!["hk-secret".into()],
+        };
+        assert!(!format!("{accounts:?}").contains("secret"), "{accounts:?}");
     }
 }
