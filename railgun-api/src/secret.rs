@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::redact::REDACTED;
+
 /// A credential or token (`tkn`, `host_key`, `rtkn`, `railgun_api_key`).
 ///
 /// `Debug` and `Display` print `** redacted **`; the value is reachable only
@@ -30,13 +32,13 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(** redacted **)")
+        write!(f, "Secret({REDACTED})")
     }
 }
 
 impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("** redacted **")
+        f.write_str(REDACTED)
     }
 }
 

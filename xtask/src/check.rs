@@ -6,7 +6,7 @@
 //! `deviations:` is accepted, and listed with its reason; any other fails the
 //! check.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
 use railgun_codegen::model::{Endpoint, Field, Method, TypeKind};
@@ -352,13 +352,4 @@ pub fn json_type(value: &Value) -> &'static str {
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     }
-}
-
-/// Findings by family and action, for tests.
-pub fn by_endpoint(report: &Report) -> BTreeMap<(String, String), Vec<String>> {
-    let mut map: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    for f in &report.findings {
-        map.entry((f.family.clone(), f.action.clone())).or_default().push(f.message.clone());
-    }
-    map
 }

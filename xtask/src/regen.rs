@@ -104,8 +104,7 @@ impl Editor<'_> {
                 Some((self.insert_item(&path, &block), format!("added parameter {name}")))
             }
             (Kind::ParamUndocumented(name), Some(i), Some(facts)) => {
-                let j =
-                    self.spec.endpoints[i].params.iter().position(|p| p.name == *name).expect("finding names a param");
+                let j = self.param_index(i, name)?;
                 if facts.example_params.contains(name) {
                     let reason =
                         format!("sent by the example requests but missing from the upstream parameter list {REVIEW}");
@@ -118,9 +117,7 @@ impl Editor<'_> {
                 }
             }
             (Kind::ParamOptional(name, optional), Some(i), _) => {
-                let j =
-                    self.spec.endpoints[i].params.iter().position(|p| p.name == *name).expect("finding names a param");
-                let param = format!("{}.params[{j}]", ep(i));
+                let param = format!("{}.params[{}]", ep(i), self.param_index(i, name)?);
                 let text = self.set_optional(&param, *optional)?;
                 Some((text, format!("parameter {name} made {}", if *optional { "optional" } else { "required" })))
             }
@@ -157,8 +154,7 @@ impl Editor<'_> {
         // of its own first, so a change for one endpoint does not reach another.
         let shared = self.spec.endpoints.iter().filter(|e| e.response == endpoint.response).count() > 1;
         if segments.is_empty() && shared {
-            let new_name =
-                self.free_type_name(&format!("{}{}Response", camel(&endpoint.family), camel(&endpoint.action)));
+            let new_name = self.free_type_name(&response_type_name(&endpoint.family, &endpoint.action));
             let text = self.copy_type(&type_name, &new_name)?;
             let text = Editor { text: &text, spec: self.spec, locs: Locations::index(&text) }
                 .set_value(&format!("endpoints[{i}].response"), &new_name)?;
@@ -255,7 +251,7 @@ impl Editor<'_> {
         let response = match existing {
             Some(t) => t.name.clone(),
             None => {
-                let base = format!("{}{}Response", camel(&facts.family), camel(&facts.action));
+                let base = response_type_name(&facts.family, &facts.action);
                 let doc = format!("The answer of `{}`, as the upstream example shows it {REVIEW}.", facts.action);
                 struct_type(&base, &doc, &answer, new_types, &|n| self.free_type_name(n))
             }
@@ -297,6 +293,12 @@ impl Editor<'_> {
         }
         lines.push(format!("  doc: {}", scalar(&format!("`{name}`, as the upstream example shows it."))));
         (lines, new_types)
+    }
+
+    /// Where parameter `name` stands in endpoint `i`.
+    fn param_index(&self, i: usize, name: &str) -> Result<usize, String> {
+        let params = &self.spec.endpoints[i].params;
+        params.iter().position(|p| p.name == name).ok_or_else(|| format!("endpoint {i} has no parameter {name}"))
     }
 
     fn free_type_name(&self, base: &str) -> String {
@@ -383,7 +385,6 @@ impl Editor<'_> {
         let (at, dash, separate) = if count > 0 {
             let last = format!("{seq}[{}]", count - 1);
             let (_, end) = self.item_span(&last);
-            // Endpoints and types are separated by a blank line.
             // Top-level items (types, endpoints) are separated by a blank line.
             (end + 1, self.dash_column(&last), !seq.contains('.'))
         } else {
@@ -530,6 +531,11 @@ fn struct_type(
     }
     new_types[index] = lines;
     type_name
+}
+
+/// `PartnerConnSetResponse` for the answer of partner `conn_set`.
+fn response_type_name(family: &str, action: &str) -> String {
+    format!("{}{}Response", camel(family), camel(action))
 }
 
 fn field_doc(name: &str) -> String {
