@@ -10,9 +10,9 @@
 //! Each has one async method per documented action, named after it
 //! (`init`, `conn_set`, `host_get_all`, …), with typed arguments and typed
 //! answers from [`types`]. Both types, their methods and every model are
-//! generated at build time from `spec/railgun.yaml`; this crate adds the
-//! runtime they share: [`ApiBuilder`], [`Error`], [`Secret`], [`Timestamp`]
-//! and [`IpRange`].
+//! generated at build time from `spec/railgun.yaml`, which ships inside this
+//! crate; they run on `railgun-runtime`, whose [`ApiBuilder`], [`Error`],
+//! [`Secret`] and [`Timestamp`] are re-exported here.
 //!
 //! ```no_run
 //! use railgun_api::{PartnerApi, types::Mode};
@@ -30,53 +30,31 @@
 //! [`Secret`], which never prints its value; errors, `Debug` output and logs
 //! never show them, and requests are sent as POST unless told otherwise, so
 //! credentials stay out of URLs.
+//!
+//! # Features
+//!
+//! The TLS stack: `rustls-ring` (the default), `rustls-aws-lc-rs` or
+//! `native-tls`; see `railgun-runtime`. [`reqwest`] is re-exported for a
+//! client of your own ([`ApiBuilder::http_client`]).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-extern crate self as railgun_api;
+pub use railgun_runtime::{
+    ApiBuilder, ApiMessage, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ErrCode, Error, HttpMethod, ParseIpRangeError,
+    ParseTimestampError, Secret, Timestamp, http_client_builder, reqwest,
+};
 
-mod builder;
-mod decode;
-mod error;
-mod ip_range;
-mod redact;
-mod secret;
-mod session;
-mod timestamp;
-mod wire;
+railgun_runtime::generate_api!("spec/railgun.yaml");
 
-pub use builder::{ApiBuilder, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, HttpMethod};
-pub use error::{ErrCode, Error};
-pub use ip_range::{IpRange, ParseIpRangeError};
-pub use secret::Secret;
-pub use timestamp::{ParseTimestampError, Timestamp};
+pub use types::IpRange;
 
-railgun_macros::generate_api!("../spec/railgun.yaml");
-
-/// Expands a Railgun spec of your own into client types and models, the way
-/// this crate expands `spec/railgun.yaml`: `generate_api!("spec.yaml")`, with
-/// the path relative to your crate's `Cargo.toml`. See `spec/README.md` for
-/// the format. Spec errors fail the build and name the spec's line and column.
-pub use railgun_macros::generate_api;
+/// The spec this crate's clients were generated from (format:
+/// `spec/README.md`), for tools that serve or check the same API, such as
+/// `railgun-emulator`.
+pub const SPEC: &str = include_str!("../spec/railgun.yaml");
 
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
-
-/// What the generated code needs from the runtime. Not part of the public
-/// API: it may change in any release.
-#[doc(hidden)]
-pub mod __private {
-    pub use serde;
-
-    pub use crate::builder::new_builder as builder;
-    pub use crate::session::{Credential, Endpoint, FromSession, Request, Session};
-    pub use crate::wire::{FromWire, ToParam};
-
-    /// `deserialize_with` helpers.
-    pub mod wire {
-        pub use crate::wire::{optional, required};
-    }
-}

@@ -11,7 +11,7 @@ use railgun_api::{ClientApi, ErrCode, Error, IpRange, PartnerApi, Secret};
 use railgun_emulator::{Config, Emulator, Faults, Owner};
 
 mod lax {
-    railgun_api::generate_api!("tests/e2e/lax.yaml");
+    railgun_runtime::generate_api!("tests/e2e/lax.yaml");
 }
 
 const HOST_KEY: &str = "e111dff66d1fddfda6a888c9992d4366";

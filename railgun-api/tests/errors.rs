@@ -6,9 +6,9 @@ mod support;
 use std::time::Duration;
 
 use railgun_api::HttpMethod::{Get, Post};
+use railgun_api::reqwest::StatusCode;
 use railgun_api::types::Mode;
 use railgun_api::{ClientApi, ErrCode, Error, PartnerApi, Secret};
-use reqwest::StatusCode;
 use support::{EMAIL, HOST_KEY, RTKN, Reply, TKN, TestServer, fixture};
 
 fn rtkn() -> Secret {
@@ -212,7 +212,7 @@ async fn settings_reach_the_wire() {
     let base = server.base_url();
     let api = PartnerApi::builder(HOST_KEY)
         .base_url(base.trim_end_matches('/'))
-        .http_client(reqwest::Client::new())
+        .http_client(railgun_api::http_client_builder().unwrap().build().unwrap())
         .user_agent("hosting-panel/2.1")
         .method(Get)
         .build()

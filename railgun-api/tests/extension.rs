@@ -8,7 +8,7 @@ use railgun_api::HttpMethod::{Get, Post};
 use support::{HOST_KEY, Reply, TestServer};
 
 mod extended {
-    railgun_api::generate_api!("tests/extension/spec.yaml");
+    railgun_runtime::generate_api!("tests/extension/spec.yaml");
 }
 
 use extended::PartnerApi;

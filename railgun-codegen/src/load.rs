@@ -1,16 +1,17 @@
-//! Reading a spec: YAML text → [`Spec`], with every error located.
+//! Reading a spec: YAML text → [`Spec`] → [`Api`], with every error located.
 
 use crate::diag::{SpecError, SpecErrors};
+use crate::ir::Api;
 use crate::locate::{Location, Locations};
 use crate::model::Spec;
-use crate::validate;
+use crate::resolve;
 
-/// Parses and validates a spec. `file` names it in error messages.
+/// Parses and resolves a spec. `file` names it in error messages.
 ///
 /// Syntax and shape errors (bad YAML, an unknown key, a missing field) stop
 /// at the first one, as the YAML cannot be read further; semantic errors are
 /// all collected and reported together.
-pub fn parse(source: &str, file: &str) -> Result<Spec, SpecErrors> {
+pub fn parse(source: &str, file: &str) -> Result<(Spec, Api), SpecErrors> {
     let deserializer = serde_yaml::Deserializer::from_str(source);
     let spec: Spec = serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
@@ -24,11 +25,11 @@ pub fn parse(source: &str, file: &str) -> Result<Spec, SpecErrors> {
             location,
         }])
     })?;
+    let problems = match resolve::resolve(&spec) {
+        Ok(api) => return Ok((spec, api)),
+        Err(problems) => problems,
+    };
     let locations = Locations::index(source);
-    let problems = validate::validate(&spec);
-    if problems.is_empty() {
-        return Ok(spec);
-    }
     Err(SpecErrors(
         problems
             .into_iter()

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 /// The spec, relative to the workspace root.
-pub const SPEC: &str = "spec/railgun.yaml";
+pub const SPEC: &str = "railgun-api/spec/railgun.yaml";
 
 /// The committed expansion, relative to the workspace root.
 pub const SNAPSHOT: &str = "railgun-codegen/tests/expanded/railgun.rs";

@@ -109,7 +109,12 @@ fn answer(
         "conn_setmode_enabled" => state.conn_setmode(owner, zone()?, rtkn()?, true)?,
         "conn_setmode_disabled" => state.conn_setmode(owner, zone()?, rtkn()?, false)?,
         "conn_delete" => state.conn_delete(owner, zone()?, rtkn()?)?,
-        "ipr_set" => state.ipr_set(owner, rtkn()?, required(params, "ipr")?)?,
+        "ipr_set" => {
+            let bounds = endpoint.ip_ranges.get("ipr").copied().ok_or_else(|| {
+                ApiError::new("E_NOT_EMULATED", "the spec's ipr_set has no list of IP ranges named 'ipr'")
+            })?;
+            state.ipr_set(owner, rtkn()?, required(params, "ipr")?, bounds)?
+        }
         other => {
             return Err(ApiError::new("E_NOT_EMULATED", format!("the emulator does not implement '{other}' yet")));
         }

@@ -1,13 +1,11 @@
-//! What the emulator takes from `spec/railgun.yaml`: which actions each
-//! family has, their methods, parameters and `act` values. A spec edit
-//! changes the client and the emulator together.
+//! What the emulator takes from the Railgun spec (`railgun_api::SPEC`, the
+//! spec the client was generated from): which actions each family has, their
+//! methods, parameters, `act` values and the bounds of their IP ranges. A
+//! spec edit changes the client and the emulator together.
 
 use std::collections::HashMap;
 
-use railgun_codegen::model::Method;
-
-/// The spec the emulator was built with.
-const SPEC: &str = include_str!("../../spec/railgun.yaml");
+use railgun_codegen::ir::{self, Binding, ListEncoding, Method, Netmask, ParamScalar, ParamType};
 
 /// One endpoint, as the emulator needs it.
 #[derive(Debug, Clone)]
@@ -20,6 +18,9 @@ pub struct EndpointSpec {
     pub post: bool,
     /// Wire names of the required parameters, credentials excluded.
     pub required: Vec<String>,
+    /// Netmask bounds of the parameters that are lists of IP ranges sent as
+    /// one JSON array, by wire name.
+    pub ip_ranges: HashMap<String, Netmask>,
 }
 
 /// Endpoints by family name and action.
@@ -29,24 +30,26 @@ pub struct SpecTable {
 }
 
 impl SpecTable {
-    /// Reads the embedded spec.
+    /// Reads the spec railgun-api was generated from.
     pub fn load() -> SpecTable {
-        // The same file railgun-api expands at build time, so it is valid.
-        let spec = railgun_codegen::parse(SPEC, "spec/railgun.yaml").expect("spec/railgun.yaml is valid");
-        let endpoints = spec
-            .endpoints
-            .iter()
-            .map(|e| {
+        // railgun-api expanded this very text at build time, so it resolves;
+        // should it not, the emulator serves no action rather than panic.
+        let api =
+            railgun_codegen::parse(railgun_api::SPEC, "railgun-api/spec/railgun.yaml").map(|spec| spec.api().clone());
+        let endpoints = api.iter().flat_map(|api| {
+            api.endpoints.iter().filter_map(|e| {
+                let Binding::ActionForm(form) = &e.binding else { return None };
                 let entry = EndpointSpec {
-                    act: e.act.clone(),
-                    get: e.methods.contains(&Method::Get),
-                    post: e.methods.contains(&Method::Post),
-                    required: e.params.iter().filter(|p| !p.optional).map(|p| p.name.clone()).collect(),
+                    act: form.act.clone(),
+                    get: form.methods.contains(&Method::Get),
+                    post: form.methods.contains(&Method::Post),
+                    required: e.params.iter().filter(|p| !p.optional).map(|p| p.wire.clone()).collect(),
+                    ip_ranges: e.params.iter().filter_map(json_ip_ranges).collect(),
                 };
-                ((e.family.clone(), e.action.clone()), entry)
+                Some(((api.family(e.family).name.clone(), e.action.clone()), entry))
             })
-            .collect();
-        SpecTable { endpoints }
+        });
+        SpecTable { endpoints: endpoints.collect() }
     }
 
     /// The endpoint `action` of `family`, if the spec has it.
@@ -57,5 +60,14 @@ impl SpecTable {
     /// Whether any family has `action`.
     pub fn knows(&self, action: &str) -> bool {
         self.endpoints.keys().any(|(_, a)| a == action)
+    }
+}
+
+/// A parameter that is a list of IP ranges sent as one JSON array, with the
+/// bounds its type declares.
+fn json_ip_ranges(p: &ir::Param) -> Option<(String, Netmask)> {
+    match &p.ty {
+        ParamType::List(ParamScalar::IpRange(range), ListEncoding::Json) => Some((p.wire.clone(), range.netmask)),
+        ParamType::List(..) | ParamType::One(_) => None,
     }
 }

@@ -1,5 +1,5 @@
-//! `generate_api!("path/to/spec.yaml")`: expands a Railgun spec into client
-//! types and models.
+//! `generate_api!("path/to/spec.yaml")`: expands an API spec into client
+//! types and models that run on `railgun-runtime`.
 //!
 //! A thin shell around `railgun-codegen`: it reads the file, turns every spec
 //! error into a `compile_error!` carrying the spec's line and column, and
@@ -23,8 +23,9 @@ use syn::{LitStr, parse_macro_input};
 /// Expands the spec at the given path into a `types` module, one module per
 /// family with its client type, and re-exports of the client types.
 ///
-/// The generated code refers to the runtime as `::railgun_api`, so the
-/// invoking crate must depend on `railgun-api`.
+/// The generated code refers to the runtime as `::railgun_runtime`, so the
+/// invoking crate must depend on `railgun-runtime` (which re-exports this
+/// macro) under that name.
 #[proc_macro]
 pub fn generate_api(input: TokenStream) -> TokenStream {
     let path = parse_macro_input!(input as LitStr);

@@ -9,14 +9,11 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use railgun_codegen::model::{Endpoint, Field, Method, TypeKind};
-use railgun_codegen::{Scalar, TypeExpr, ValidSpec};
+use railgun_codegen::ValidSpec;
+use railgun_codegen::ir::{Api, Binding, Endpoint, Field, FieldType, Response, Scalar, TypeId, TypeKind};
 use serde_json::{Map, Value};
 
 use crate::docs::facts::{DocFacts, EndpointFacts, Warning};
-
-/// Credentials of either family: compared as one `auth` item.
-const CREDENTIALS: [&str; 3] = ["email", "tkn", "host_key"];
 
 /// What kind of difference a [`Finding`] is, for `regen` to act on.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -119,16 +116,26 @@ impl Kind {
     }
 }
 
+/// The wire names of every credential of every family: the docs list them
+/// among the parameters, and they are compared as one `auth` item.
+pub fn credential_names(api: &Api) -> BTreeSet<&str> {
+    let schemes = api.families.iter().flat_map(|f| &f.auth);
+    schemes.flat_map(|s| &s.credentials).map(|c| c.wire.as_str()).collect()
+}
+
 /// Compares `spec` with `docs`.
 pub fn check(spec: &ValidSpec, docs: &DocFacts) -> Report {
+    let api = spec.api();
+    let credentials = credential_names(api);
     let mut findings = Vec::new();
     let mut spec_keys = BTreeSet::new();
-    for endpoint in &spec.endpoints {
-        let key = (endpoint.family.clone(), endpoint.action.clone());
+    for endpoint in &api.endpoints {
+        let family = api.family(endpoint.family).name.clone();
+        let key = (family.clone(), endpoint.action.clone());
         spec_keys.insert(key.clone());
         let mut found = |kind: Kind, message: String| {
             findings.push(Finding {
-                family: endpoint.family.clone(),
+                family: family.clone(),
                 action: endpoint.action.clone(),
                 item: kind.item(),
                 message,
@@ -137,7 +144,7 @@ pub fn check(spec: &ValidSpec, docs: &DocFacts) -> Report {
         };
         match docs.endpoints.get(&key) {
             None => found(Kind::ActionUndocumented, "action in spec but not documented".to_owned()),
-            Some(facts) => compare_endpoint(spec, endpoint, facts, &mut found),
+            Some(facts) => compare_endpoint(api, &credentials, endpoint, facts, &mut found),
         }
     }
     for (key, facts) in &docs.endpoints {
@@ -154,11 +161,12 @@ pub fn check(spec: &ValidSpec, docs: &DocFacts) -> Report {
 
     let mut report = Report { warnings: docs.warnings.clone(), ..Report::default() };
     let mut used: BTreeSet<(String, String, String)> = BTreeSet::new();
+    let family_of = |e: &Endpoint| api.family(e.family).name.as_str();
     for finding in findings {
-        let reason = spec
+        let reason = api
             .endpoints
             .iter()
-            .find(|e| e.family == finding.family && e.action == finding.action)
+            .find(|e| family_of(e) == finding.family && e.action == finding.action)
             .and_then(|e| e.deviations.iter().find(|d| d.item == finding.item))
             .map(|d| d.reason.trim().to_owned());
         match reason {
@@ -169,10 +177,11 @@ pub fn check(spec: &ValidSpec, docs: &DocFacts) -> Report {
             None => report.findings.push(finding),
         }
     }
-    for e in &spec.endpoints {
+    for e in &api.endpoints {
+        let family = family_of(e).to_owned();
         for d in &e.deviations {
-            if !used.contains(&(e.family.clone(), e.action.clone(), d.item.clone())) {
-                report.unmatched.push((e.family.clone(), e.action.clone(), d.item.clone(), d.reason.trim().to_owned()));
+            if !used.contains(&(family.clone(), e.action.clone(), d.item.clone())) {
+                report.unmatched.push((family.clone(), e.action.clone(), d.item.clone(), d.reason.trim().to_owned()));
             }
         }
     }
@@ -180,13 +189,14 @@ pub fn check(spec: &ValidSpec, docs: &DocFacts) -> Report {
 }
 
 fn compare_endpoint(
-    spec: &ValidSpec,
+    api: &Api,
+    credentials: &BTreeSet<&str>,
     endpoint: &Endpoint,
     facts: &EndpointFacts,
     found: &mut impl FnMut(Kind, String),
 ) {
     // Methods.
-    let spec_methods: BTreeSet<&str> = endpoint.methods.iter().map(|m: &Method| m.as_str()).collect();
+    let spec_methods: BTreeSet<&str> = endpoint.binding.methods().iter().map(|m| m.as_str()).collect();
     for method in facts.methods.keys() {
         if !spec_methods.contains(method.as_str()) {
             found(Kind::MethodMissing(method.clone()), format!("method {method} documented but missing from spec"));
@@ -202,10 +212,10 @@ fn compare_endpoint(
     }
 
     // Credentials, compared as one item.
-    let family = spec.family(&endpoint.family).expect("validated family");
-    let spec_auth: Vec<&str> = family.auth.iter().map(|p| p.name.as_str()).collect();
+    let family = api.family(endpoint.family);
+    let spec_auth: Vec<&str> = family.auth.iter().flat_map(|s| &s.credentials).map(|c| c.wire.as_str()).collect();
     let doc_auth: Vec<&str> =
-        facts.params.iter().map(|p| p.name.as_str()).filter(|n| CREDENTIALS.contains(n)).collect();
+        facts.params.iter().map(|p| p.name.as_str()).filter(|n| credentials.contains(n)).collect();
     if doc_auth != spec_auth {
         let list = |names: &[&str]| if names.is_empty() { "none".to_owned() } else { names.join(", ") };
         found(
@@ -215,8 +225,8 @@ fn compare_endpoint(
     }
 
     // Other parameters.
-    for listed in facts.params.iter().filter(|p| !CREDENTIALS.contains(&p.name.as_str())) {
-        match endpoint.params.iter().find(|p| p.name == listed.name) {
+    for listed in facts.params.iter().filter(|p| !credentials.contains(p.name.as_str())) {
+        match endpoint.params.iter().find(|p| p.wire == listed.name) {
             None => found(
                 Kind::ParamMissing(listed.name.clone()),
                 format!("parameter {} documented but missing from spec", listed.name),
@@ -234,18 +244,28 @@ fn compare_endpoint(
         }
     }
     for param in &endpoint.params {
-        if !facts.params.iter().any(|p| p.name == param.name) {
+        if !facts.params.iter().any(|p| p.name == param.wire) {
             found(
-                Kind::ParamUndocumented(param.name.clone()),
-                format!("parameter {} in spec but not in the docs' parameter list", param.name),
+                Kind::ParamUndocumented(param.wire.clone()),
+                format!("parameter {} in spec but not in the docs' parameter list", param.wire),
             );
         }
     }
 
     // The answer.
+    let act = match &endpoint.binding {
+        Binding::ActionForm(form) => form.act.as_str(),
+        Binding::RestJson(_) => {
+            found(Kind::Act(None), "a rest_json endpoint is compared with the v2 action docs".to_owned());
+            return;
+        }
+    };
     match facts.act.as_deref() {
-        Some(act) if act != endpoint.act => {
-            found(Kind::Act(Some(act.to_owned())), format!("act {act} documented, the spec expects {}", endpoint.act));
+        Some(documented) if documented != act => {
+            found(
+                Kind::Act(Some(documented.to_owned())),
+                format!("act {documented} documented, the spec expects {act}"),
+            );
         }
         None => found(Kind::Act(None), "the docs give no example answer with an act".to_owned()),
         _ => {}
@@ -253,31 +273,34 @@ fn compare_endpoint(
     if let Some(Value::Object(response)) = facts.response.as_ref().and_then(|v| v.get("response")) {
         let mut fields = response.clone();
         fields.remove("act");
-        compare_object(spec, &endpoint.response, &fields, "", found);
+        match &endpoint.response {
+            Response::Struct(named) => compare_object(api, named.id, &fields, "", found),
+            Response::List(named) => found(
+                Kind::FieldType(String::new()),
+                format!("the docs answer an object, the spec a list<{}>", named.name),
+            ),
+        }
     }
 }
 
-/// Compares a documented object with the spec's struct `type_name`.
-fn compare_object(
-    spec: &ValidSpec,
-    type_name: &str,
-    doc: &Map<String, Value>,
-    path: &str,
-    found: &mut impl FnMut(Kind, String),
-) {
-    let Some(fields) = spec.type_def(type_name).and_then(|d| d.fields.as_ref()) else { return };
+/// Compares a documented object with the spec's struct `id`.
+fn compare_object(api: &Api, id: TypeId, doc: &Map<String, Value>, path: &str, found: &mut impl FnMut(Kind, String)) {
+    let fields = match &api.type_def(id).kind {
+        TypeKind::Struct(fields) => fields,
+        TypeKind::Enum(_) | TypeKind::IpRange(_) => return,
+    };
     for (key, value) in doc {
         let field_path = format!("{path}{key}");
-        match fields.iter().find(|f| f.name == *key) {
+        match fields.iter().find(|f| f.wire == *key) {
             None => found(
                 Kind::FieldMissing(field_path.clone()),
                 format!("response field {field_path} documented but missing from spec"),
             ),
-            Some(field) => compare_value(spec, field, value, &field_path, found),
+            Some(field) => compare_value(api, field, value, &field_path, found),
         }
     }
-    for field in fields.iter().filter(|f| !doc.contains_key(&f.name)) {
-        let field_path = format!("{path}{}", field.name);
+    for field in fields.iter().filter(|f| !doc.contains_key(&f.wire)) {
+        let field_path = format!("{path}{}", field.wire);
         found(
             Kind::FieldUndocumented(field_path.clone()),
             format!("response field {field_path} in spec but not documented"),
@@ -285,8 +308,7 @@ fn compare_object(
     }
 }
 
-fn compare_value(spec: &ValidSpec, field: &Field, value: &Value, path: &str, found: &mut impl FnMut(Kind, String)) {
-    let Ok(expr) = TypeExpr::parse(&field.ty) else { return };
+fn compare_value(api: &Api, field: &Field, value: &Value, path: &str, found: &mut impl FnMut(Kind, String)) {
     if value.is_null() {
         if !field.optional {
             found(
@@ -296,28 +318,25 @@ fn compare_value(spec: &ValidSpec, field: &Field, value: &Value, path: &str, fou
         }
         return;
     }
-    match (&expr, value) {
-        (TypeExpr::Named(name), Value::Object(object)) if is_struct(spec, name) => {
-            compare_object(spec, name, object, &format!("{path}."), found);
+    match (&field.ty, value) {
+        (FieldType::Struct(named), Value::Object(object)) => {
+            compare_object(api, named.id, object, &format!("{path}."), found);
         }
-        (TypeExpr::List(inner), Value::Array(items)) => {
-            if let TypeExpr::Named(name) = inner.as_ref() {
-                for item in items {
-                    if let Value::Object(object) = item {
-                        compare_object(spec, name, object, &format!("{path}[]."), found);
-                    }
+        (FieldType::List(named), Value::Array(items)) => {
+            for item in items {
+                if let Value::Object(object) = item {
+                    compare_object(api, named.id, object, &format!("{path}[]."), found);
                 }
             }
         }
-        _ => {
-            let allowed = json_types(spec, &expr);
+        (ty, _) => {
+            let allowed = json_types(ty);
             let got = json_type(value);
             if !allowed.contains(&got) {
                 found(
                     Kind::FieldType(path.to_owned()),
                     format!(
-                        "response field {path} is a {got} in the docs but {} ({}) in the spec",
-                        field.ty,
+                        "response field {path} is a {got} in the docs but {ty} ({}) in the spec",
                         allowed.join(" or ")
                     ),
                 );
@@ -326,19 +345,15 @@ fn compare_value(spec: &ValidSpec, field: &Field, value: &Value, path: &str, fou
     }
 }
 
-fn is_struct(spec: &ValidSpec, name: &str) -> bool {
-    spec.type_def(name).is_some_and(|d| d.kind == TypeKind::Struct)
-}
-
 /// The JSON types a spec type describes.
-fn json_types(spec: &ValidSpec, expr: &TypeExpr) -> Vec<&'static str> {
-    match expr {
-        TypeExpr::Scalar(Scalar::Id | Scalar::Integer) => vec!["string", "number"],
-        TypeExpr::Scalar(Scalar::Flag) => vec!["string", "boolean"],
-        TypeExpr::Scalar(_) => vec!["string"],
-        TypeExpr::Named(name) if is_struct(spec, name) => vec!["object"],
-        TypeExpr::Named(_) => vec!["string", "number"],
-        TypeExpr::List(_) => vec!["array"],
+fn json_types(ty: &FieldType) -> Vec<&'static str> {
+    match ty {
+        FieldType::Scalar(Scalar::Id | Scalar::Integer) => vec!["string", "number"],
+        FieldType::Scalar(Scalar::Flag) => vec!["string", "boolean"],
+        FieldType::Scalar(Scalar::String | Scalar::Secret | Scalar::Timestamp) => vec!["string"],
+        FieldType::Struct(_) => vec!["object"],
+        FieldType::Enum(_) => vec!["string", "number"],
+        FieldType::List(_) => vec!["array"],
     }
 }
 

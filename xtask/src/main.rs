@@ -1,6 +1,6 @@
 //! Maintainer tasks for the Railgun SDK, run as `cargo xtask <task>`.
 //!
-//! - `expand [--stdout]`: writes the macro's expansion of `spec/railgun.yaml`,
+//! - `expand [--stdout]`: writes the macro's expansion of `railgun-api/spec/railgun.yaml`,
 //!   formatted, to the snapshot the codegen test compares against.
 //! - `check [--docs DIR] [--spec FILE]`: compares the spec with what the
 //!   upstream pages say. Exit 0 when they agree, 1 when they drift, 2 when
@@ -18,10 +18,11 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  expand [--stdout]                write the expansion of spec/railgun.yaml to
+  expand [--stdout]                write the expansion of railgun-api/spec/railgun.yaml to
                                    railgun-codegen/tests/expanded/railgun.rs (or print it)
   check [--docs DIR] [--spec FILE] compare the spec with the upstream docs
-                                   (default: spec/docs and spec/railgun.yaml);
+                                   (default: railgun-api/spec/docs and
+                                   railgun-api/spec/railgun.yaml);
                                    exit 0 when they agree, 1 on drift, 2 on error
   regen [--docs DIR] [--spec FILE] rewrite the spec from the docs, keeping what
                                    they cannot say; exit 0 when check then
@@ -68,7 +69,7 @@ fn report(result: Result<(), String>) -> ExitCode {
 /// `--docs DIR` and `--spec FILE`, relative to the current directory.
 fn options_of(options: &[&str]) -> Result<(PathBuf, PathBuf), String> {
     let root = workspace_root();
-    let (mut docs, mut spec) = (root.join("spec/docs"), root.join("spec/railgun.yaml"));
+    let (mut docs, mut spec) = (root.join("railgun-api/spec/docs"), root.join("railgun-api/spec/railgun.yaml"));
     let mut rest = options.iter();
     while let Some(option) = rest.next() {
         let value = rest.next().ok_or_else(|| format!("{option} needs a value"))?;

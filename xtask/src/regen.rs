@@ -224,9 +224,9 @@ impl Editor<'_> {
             lines.push(format!("doc: {}", scalar(&doc)));
         }
         lines.push(format!("docs: {page}/#{anchor}"));
-        let credentials = ["email", "tkn", "host_key"];
+        let credentials = check::credential_names(self.spec.api());
         let params: Vec<String> =
-            facts.params.iter().map(|p| p.name.clone()).filter(|n| !credentials.contains(&n.as_str())).collect();
+            facts.params.iter().map(|p| p.name.clone()).filter(|n| !credentials.contains(n.as_str())).collect();
         if params.is_empty() {
             lines.push("params: []".to_owned());
         } else {

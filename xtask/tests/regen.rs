@@ -13,11 +13,11 @@ fn root() -> PathBuf {
 }
 
 fn spec_text() -> String {
-    std::fs::read_to_string(root().join("spec/railgun.yaml")).unwrap()
+    std::fs::read_to_string(root().join("railgun-api/spec/railgun.yaml")).unwrap()
 }
 
 fn vendored() -> DocFacts {
-    read_dir(&root().join("spec/docs")).unwrap()
+    read_dir(&root().join("railgun-api/spec/docs")).unwrap()
 }
 
 /// Runs regen, then checks that it settled and that check passes.
@@ -72,7 +72,7 @@ fn a_missing_endpoint_comes_back_as_a_working_method() {
     // Borrowed from the other endpoints: zone for z, Secret for rtkn.
     let method = method_in(&expansion(&outcome.text), "partner", "conn_delete").unwrap();
     assert!(method.contains("zone: &str"), "{method}");
-    assert!(method.contains("rtkn: &::railgun_api::Secret"), "{method}");
+    assert!(method.contains("rtkn: &::railgun_runtime::Secret"), "{method}");
     assert!(method.contains("super::types::RailgunIdResponse"), "{method}");
     assert_eq!(comments(&outcome.text), comments(&lacking), "comments are kept");
 }
@@ -90,7 +90,7 @@ fn an_endpoint_the_docs_give_no_credential_gets_a_deviation_to_review() {
     ));
     assert!(outcome.text.contains("(recorded by cargo xtask regen; review)"));
     let method = method_in(&expansion(&outcome.text), "partner", "ipr_set").unwrap();
-    assert!(method.contains("rtkn: &::railgun_api::Secret,") && method.contains("ipr: &str,"), "{method}");
+    assert!(method.contains("rtkn: &::railgun_runtime::Secret,") && method.contains("ipr: &str,"), "{method}");
 }
 
 #[test]
@@ -128,7 +128,7 @@ fn docs_with(edits: &[(&str, &str, &str)]) -> DocFacts {
 fn copy_docs(to: &Path) {
     for folder in ["client-api", "optimized-partner-api"] {
         std::fs::create_dir(to.join(folder)).unwrap();
-        for entry in std::fs::read_dir(root().join("spec/docs").join(folder)).unwrap() {
+        for entry in std::fs::read_dir(root().join("railgun-api/spec/docs").join(folder)).unwrap() {
             let entry = entry.unwrap();
             std::fs::copy(entry.path(), to.join(folder).join(entry.file_name())).unwrap();
         }
@@ -153,7 +153,7 @@ fn a_new_field_of_a_shared_answer_goes_to_a_copy_of_its_own() {
         ]
     );
     let expanded = expansion(&outcome.text);
-    assert!(expanded.contains("pub railgun_enabled_on: ::railgun_api::Timestamp,"), "the field is a timestamp");
+    assert!(expanded.contains("pub railgun_enabled_on: ::railgun_runtime::Timestamp,"), "the field is a timestamp");
     let others = method_in(&expanded, "partner", "conn_setmode_disabled").unwrap();
     assert!(others.contains("super::types::RailgunIdResponse"), "other endpoints keep the shared type: {others}");
 }
@@ -161,7 +161,7 @@ fn a_new_field_of_a_shared_answer_goes_to_a_copy_of_its_own() {
 #[test]
 fn a_changed_act_and_a_removed_method_are_followed() {
     let page = "optimized-partner-api/list-railgun-details.md";
-    let text = std::fs::read_to_string(root().join("spec/docs").join(page)).unwrap();
+    let text = std::fs::read_to_string(root().join("railgun-api/spec/docs").join(page)).unwrap();
     let get =
         &text[text.find("## GET host\\_get\\_all").unwrap()..text.find("## POST zone\\_conn\\_get\\_active").unwrap()];
     let docs =

@@ -1,7 +1,7 @@
 //! A minimal spec expands into code without a single warning.
 #![deny(warnings, missing_docs, unused_qualifications)]
 
-railgun_api::generate_api!("specs/minimal.yaml");
+railgun_runtime::generate_api!("specs/minimal.yaml");
 
 fn main() {
     let api = ClientApi::new("rg-token").unwrap();

@@ -1,3 +1,3 @@
-railgun_api::generate_api!("specs/duplicate_action.yaml");
+railgun_runtime::generate_api!("specs/duplicate_action.yaml");
 
 fn main() {}

@@ -1,3 +1,3 @@
-railgun_api::generate_api!("specs/duplicate_wire_name.yaml");
+railgun_runtime::generate_api!("specs/duplicate_wire_name.yaml");
 
 fn main() {}

@@ -1,3 +1,3 @@
-railgun_api::generate_api!("specs/missing_field.yaml");
+railgun_runtime::generate_api!("specs/missing_field.yaml");
 
 fn main() {}

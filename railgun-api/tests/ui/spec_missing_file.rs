@@ -1,3 +1,3 @@
-railgun_api::generate_api!("specs/does-not-exist.yaml");
+railgun_runtime::generate_api!("specs/does-not-exist.yaml");
 
 fn main() {}

@@ -1,3 +1,3 @@
-railgun_api::generate_api!("specs/syntax_error.yaml");
+railgun_runtime::generate_api!("specs/syntax_error.yaml");
 
 fn main() {}

@@ -1,3 +1,3 @@
-railgun_api::generate_api!("specs/unknown_key.yaml");
+railgun_runtime::generate_api!("specs/unknown_key.yaml");
 
 fn main() {}

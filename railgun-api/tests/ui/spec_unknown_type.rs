@@ -1,3 +1,3 @@
-railgun_api::generate_api!("specs/unknown_type.yaml");
+railgun_runtime::generate_api!("specs/unknown_type.yaml");
 
 fn main() {}

@@ -1,24 +1,25 @@
-//! Rust code generation: a validated [`Spec`] → one [`TokenStream`].
+//! Rust code generation: a resolved [`Api`] → one [`TokenStream`].
 //!
 //! The expansion holds a `types` module with every named type, one module per
 //! family with its client type, and re-exports of the client types. Every path
-//! into the runtime is absolute (`::railgun_api::…`), so the expansion works in
-//! any crate that depends on `railgun_api`.
+//! into the runtime is absolute (`::railgun_runtime::…`), so the expansion
+//! works in any crate that depends on `railgun-runtime`.
 
 mod clients;
 mod docs;
+mod methods;
 mod models;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::Spec;
+use crate::ir::Api;
 
-/// Expands a validated spec.
-pub fn expand(spec: &Spec) -> TokenStream {
-    let types = models::types_module(spec);
-    let families = spec.families.iter().map(|f| clients::family_module(spec, f));
-    let reexports = spec.families.iter().map(|f| {
+/// Expands a resolved spec.
+pub fn expand(api: &Api) -> TokenStream {
+    let types = models::types_module(api);
+    let families = api.families().map(|(id, f)| clients::family_module(api, id, f));
+    let reexports = api.families.iter().map(|f| {
         let module = ident(&f.name);
         let client = ident(&f.client);
         quote! { pub use #module::#client; }
@@ -40,12 +41,26 @@ pub fn render(tokens: &TokenStream, source: &str) -> Result<String, syn::Error> 
     ))
 }
 
+/// An identifier of the spec (a type, field, argument or method name):
+/// resolution made sure it is one.
 pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
+}
+
+/// A local variable of generated code. Its span resolves at the macro's
+/// definition site, so an argument of the same name (a parameter called
+/// `request`, say) neither shadows it nor is shadowed by it.
+pub(crate) fn local(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
 }
 
 /// Path to an item of the runtime crate.
 pub(crate) fn rt(path: &str) -> TokenStream {
     let segments = path.split("::").map(ident);
-    quote! { ::railgun_api #(::#segments)* }
+    quote! { ::railgun_runtime #(::#segments)* }
+}
+
+/// The same path as text, for serde attributes.
+pub(crate) fn rt_str(path: &str) -> String {
+    format!("::railgun_runtime::{path}")
 }

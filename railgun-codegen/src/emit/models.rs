@@ -1,33 +1,41 @@
 //! The `types` module: one Rust type per named spec type.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::{attrs, paragraphs};
-use super::{ident, rt};
-use crate::model::{Field, Spec, TypeDef, TypeKind};
-use crate::ty::{Scalar, TypeExpr};
+use super::{ident, rt, rt_str};
+use crate::ir::{Api, EnumDef, Field, FieldType, Netmask, Scalar, TypeDef, TypeKind};
 
-pub fn types_module(spec: &Spec) -> TokenStream {
-    let items = spec.types.iter().map(|def| match def.kind {
-        TypeKind::Struct => struct_item(spec, def),
-        TypeKind::Enum => enum_item(def),
+pub fn types_module(api: &Api) -> TokenStream {
+    let items = api.types.iter().map(|def| match &def.kind {
+        TypeKind::Struct(fields) => struct_item(def, fields),
+        TypeKind::Enum(values) => enum_item(def, values),
+        TypeKind::IpRange(netmask) => ip_range_item(def, *netmask),
     });
+    let title = api.title.as_deref().map_or_else(|| "the API".to_owned(), |t| format!("the {t}"));
+    let shared = match api.families.len() {
+        1 => "its family",
+        2 => "both families",
+        _ => "every family",
+    };
+    let doc = attrs(&format!(
+        "Models of {title}: the values parameters take and the\nobjects answers carry, shared by {shared}."
+    ));
     quote! {
-        /// Models of the Railgun API: the values parameters take and the
-        /// objects answers carry, shared by both families.
+        #doc
         pub mod types {
             #(#items)*
         }
     }
 }
 
-fn struct_item(spec: &Spec, def: &TypeDef) -> TokenStream {
+fn struct_item(def: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = ident(&def.name);
     let doc = attrs(&def.doc);
     let serde = rt("__private::serde");
-    let serde_path = "::railgun_api::__private::serde";
-    let fields = def.fields.iter().flatten().map(|f| field(spec, f));
+    let serde_path = rt_str("__private::serde");
+    let fields = fields.iter().map(field);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #serde::Deserialize)]
@@ -39,12 +47,11 @@ fn struct_item(spec: &Spec, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn field(spec: &Spec, f: &Field) -> TokenStream {
-    let name = ident(f.rust_name());
-    let wire = &f.name;
+fn field(f: &Field) -> TokenStream {
+    let name = ident(&f.rust);
+    let wire = &f.wire;
     let doc = attrs(&paragraphs([f.doc.as_str(), &format!("Wire name: `{wire}`.")]));
-    let expr = TypeExpr::parse(&f.ty).expect("validated type expression");
-    let ty = rust_type(&expr);
+    let ty = rust_type(&f.ty);
     let ty = if f.optional {
         quote! { ::std::option::Option<#ty> }
     } else {
@@ -52,17 +59,18 @@ fn field(spec: &Spec, f: &Field) -> TokenStream {
     };
     // Scalars and enums go through the runtime's lenient wire decoding;
     // structs and lists use their own Deserialize.
-    let lenient = match &expr {
-        TypeExpr::Scalar(_) => true,
-        TypeExpr::Named(n) => spec.type_def(n).is_some_and(|d| d.kind == TypeKind::Enum),
-        TypeExpr::List(_) => false,
+    let lenient = match &f.ty {
+        FieldType::Scalar(_) | FieldType::Enum(_) => true,
+        FieldType::Struct(_) | FieldType::List(_) => false,
     };
     let serde_attr = match (lenient, f.optional) {
         (true, false) => {
-            quote! { #[serde(rename = #wire, deserialize_with = "::railgun_api::__private::wire::required")] }
+            let with = rt_str("__private::wire::required");
+            quote! { #[serde(rename = #wire, deserialize_with = #with)] }
         }
         (true, true) => {
-            quote! { #[serde(rename = #wire, default, deserialize_with = "::railgun_api::__private::wire::optional")] }
+            let with = rt_str("__private::wire::optional");
+            quote! { #[serde(rename = #wire, default, deserialize_with = #with)] }
         }
         (false, false) => quote! { #[serde(rename = #wire)] },
         (false, true) => quote! { #[serde(rename = #wire, default)] },
@@ -75,32 +83,56 @@ fn field(spec: &Spec, f: &Field) -> TokenStream {
 }
 
 /// The Rust type of a response value.
-fn rust_type(expr: &TypeExpr) -> TokenStream {
-    match expr {
-        TypeExpr::Scalar(Scalar::String) => quote! { ::std::string::String },
-        TypeExpr::Scalar(Scalar::Secret) => rt("Secret"),
-        TypeExpr::Scalar(Scalar::Id | Scalar::Integer) => quote! { u64 },
-        TypeExpr::Scalar(Scalar::Flag) => quote! { bool },
-        TypeExpr::Scalar(Scalar::Timestamp) => rt("Timestamp"),
-        TypeExpr::Scalar(Scalar::IpRanges) => {
-            let range = rt("IpRange");
-            quote! { ::std::vec::Vec<#range> }
-        }
-        TypeExpr::Named(n) => {
-            let n = ident(n);
+fn rust_type(ty: &FieldType) -> TokenStream {
+    match ty {
+        FieldType::Scalar(Scalar::String) => quote! { ::std::string::String },
+        FieldType::Scalar(Scalar::Secret) => rt("Secret"),
+        FieldType::Scalar(Scalar::Id | Scalar::Integer) => quote! { u64 },
+        FieldType::Scalar(Scalar::Flag) => quote! { bool },
+        FieldType::Scalar(Scalar::Timestamp) => rt("Timestamp"),
+        FieldType::Enum(e) => {
+            let n = ident(&e.named.name);
             quote! { #n }
         }
-        TypeExpr::List(inner) => {
-            let inner = rust_type(inner);
-            quote! { ::std::vec::Vec<#inner> }
+        FieldType::Struct(named) => {
+            let n = ident(&named.name);
+            quote! { #n }
+        }
+        FieldType::List(named) => {
+            let n = ident(&named.name);
+            quote! { ::std::vec::Vec<#n> }
         }
     }
 }
 
-fn enum_item(def: &TypeDef) -> TokenStream {
+/// The runtime's IP range type with these bounds.
+pub fn ip_range_type(netmask: Netmask) -> TokenStream {
+    let ip_range = rt("IpRange");
+    let bounds = [netmask.ipv4.0, netmask.ipv4.1, netmask.ipv6.0, netmask.ipv6.1].map(Literal::u8_unsuffixed);
+    quote! { #ip_range<#(#bounds),*> }
+}
+
+fn ip_range_item(def: &TypeDef, netmask: Netmask) -> TokenStream {
     let name = ident(&def.name);
-    let open = def.open == Some(true);
-    let variants = def.variants.as_deref().unwrap_or_default();
+    let Netmask { ipv4: (v4_lo, v4_hi), ipv6: (v6_lo, v6_hi) } = netmask;
+    let doc = attrs(&paragraphs([
+        def.doc.as_str(),
+        &format!(
+            "Netmasks from /{v4_lo} to /{v4_hi} (IPv4) and from /{v6_lo} to /{v6_hi} (IPv6) are accepted; \
+             others are refused when parsing, before anything is sent."
+        ),
+    ]));
+    let ty = ip_range_type(netmask);
+    quote! {
+        #doc
+        pub type #name = #ty;
+    }
+}
+
+fn enum_item(def: &TypeDef, values: &EnumDef) -> TokenStream {
+    let name = ident(&def.name);
+    let open = values.open;
+    let variants = &values.variants;
     let doc = attrs(&def.doc);
     let wire_list = variants.iter().map(|v| format!("`{}`", v.wire)).collect::<Vec<_>>().join(", ");
     let expected = format!("one of {wire_list}");

@@ -8,10 +8,12 @@ use reqwest::header::HeaderValue;
 use url::Url;
 
 use crate::Error;
-use crate::session::{Credential, FromSession, Session, Settings};
+use crate::session::{Credential, FromSession, Session, Settings, error_chain};
 
-/// How parameters are sent. Every action is documented for both, except
-/// `ipr_set`, which is sent as POST whatever this says.
+/// How an `action_form` client sends an action's parameters. An action
+/// documented for one method only (Railgun's `ipr_set`, POST) is sent with
+/// that method whatever this says; `rest_json` operations have one method
+/// each and ignore it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum HttpMethod {
     /// Parameters in an `application/x-www-form-urlencoded` body: credentials
@@ -22,15 +24,16 @@ pub enum HttpMethod {
     Get,
 }
 
-/// Settings of a client: made by `ClientApi::builder` or `PartnerApi::builder`,
-/// finished by [`ApiBuilder::build`].
+/// Settings of a client: made by the `builder` functions of a generated
+/// client type, finished by [`ApiBuilder::build`].
 ///
 /// ```no_run
-/// # fn main() -> Result<(), railgun_api::Error> {
+/// # fn main() -> Result<(), railgun_runtime::Error> {
+/// # mod railgun { railgun_runtime::generate_api!("tests/specs/partner.yaml"); }
 /// use std::time::Duration;
-/// let api = railgun_api::PartnerApi::builder("e111dff66d1fddfda6a888c9992d4366")
+/// let api = railgun::PartnerApi::builder("e111dff66d1fddfda6a888c9992d4366")
 ///     .base_url("http://127.0.0.1:8080/api/v2/railgun/")
-///     .method(railgun_api::HttpMethod::Get)
+///     .method(railgun_runtime::HttpMethod::Get)
 ///     .timeout(Duration::from_secs(5))
 ///     .user_agent("my-hosting-panel/1.0")
 ///     .build()?;
@@ -51,7 +54,7 @@ pub struct ApiBuilder<T> {
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The `User-Agent` sent unless [`ApiBuilder::user_agent`] says otherwise.
-pub const DEFAULT_USER_AGENT: &str = concat!("railgun-api/", env!("CARGO_PKG_VERSION"));
+pub const DEFAULT_USER_AGENT: &str = concat!("railgun-runtime/", env!("CARGO_PKG_VERSION"));
 
 /// Used by the generated `builder` functions.
 pub fn new_builder<T>(base_url: &str, credentials: Vec<Credential>) -> ApiBuilder<T> {
@@ -67,14 +70,14 @@ pub fn new_builder<T>(base_url: &str, credentials: Vec<Credential>) -> ApiBuilde
 }
 
 impl<T: FromSession> ApiBuilder<T> {
-    /// Where actions are sent; the action name is appended. A missing
-    /// trailing `/` is added.
+    /// Where calls are sent; the action name or the operation's path is
+    /// appended. A missing trailing `/` is added.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
         self
     }
 
-    /// GET or POST; POST by default.
+    /// GET or POST for `action_form` clients; POST by default.
     pub fn method(mut self, method: HttpMethod) -> Self {
         self.method = method;
         self
@@ -101,7 +104,9 @@ impl<T: FromSession> ApiBuilder<T> {
     }
 
     /// Sends through this client (and its connection pool, proxy and TLS
-    /// settings) instead of a new one.
+    /// settings) instead of a new one. Start from [`crate::http_client_builder`]
+    /// to keep this crate's TLS choice: with the default `rustls-ring`
+    /// feature, a bare `reqwest::Client::new()` has no crypto provider.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -111,16 +116,19 @@ impl<T: FromSession> ApiBuilder<T> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`] for an empty credential, a base URL that is not
-    /// an http(s) URL, a zero timeout or a user agent that is not a valid
-    /// header value; [`Error::Build`] when the HTTP client cannot be made.
+    /// [`Error::InvalidInput`] for an empty credential or one that cannot
+    /// be sent in a header, a base URL that is not an http(s) URL, a zero
+    /// timeout or a user agent that is not a valid header value;
+    /// [`Error::Build`] when the HTTP client cannot be made.
     pub fn build(self) -> Result<T, Error> {
         let invalid =
             |param: &'static str, reason: &str| Error::InvalidInput { action: None, param, reason: reason.to_owned() };
+        let mut credential_headers = Vec::new();
         for credential in &self.credentials {
             if credential.text().trim().is_empty() {
-                return Err(invalid(credential.name, "must not be empty"));
+                return Err(invalid(credential.name(), "must not be empty"));
             }
+            credential_headers.extend(credential.to_header().map_err(|reason| invalid(credential.name(), reason))?);
         }
         let mut base_url = Url::parse(&self.base_url).map_err(|e| invalid("base_url", &e.to_string()))?;
         if !matches!(base_url.scheme(), "http" | "https") {
@@ -140,9 +148,9 @@ impl<T: FromSession> ApiBuilder<T> {
             .map_err(|_| invalid("user_agent", "is not a valid header value"))?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
+            None => crate::tls::http_client_builder()?
                 .build()
-                .map_err(|source| Error::Build { detail: source.to_string(), source })?,
+                .map_err(|cause| Error::Build { detail: error_chain(&cause), cause: Box::new(cause) })?,
         };
         Ok(T::from_session(Session::new(Settings {
             http,
@@ -151,6 +159,7 @@ impl<T: FromSession> ApiBuilder<T> {
             timeout: self.timeout,
             user_agent,
             credentials: self.credentials,
+            credential_headers,
         })))
     }
 }

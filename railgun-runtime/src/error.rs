@@ -8,6 +8,11 @@ use reqwest::StatusCode;
 /// What went wrong with a call. Every variant that saw an answer keeps its
 /// HTTP status; texts taken from an answer are short excerpts with every
 /// secret blanked out, and no variant carries a URL.
+///
+/// Each message is complete on its own: a transport or build error's message
+/// holds its causes, scrubbed, so [`std::error::Error::source`] returns
+/// nothing and a reporter that walks the chain prints each cause once. The
+/// HTTP stack's own error is kept in `cause` for code that inspects it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -27,11 +32,10 @@ pub enum Error {
     Transport {
         /// The action being called.
         action: &'static str,
-        /// What the HTTP stack reported.
+        /// What the HTTP stack reported, causes included, secrets blanked.
         detail: String,
-        /// The underlying error, stripped of its URL.
-        #[source]
-        source: reqwest::Error,
+        /// The HTTP stack's error, stripped of its URL.
+        cause: reqwest::Error,
     },
 
     /// No complete answer arrived within the client's timeout.
@@ -54,7 +58,7 @@ pub enum Error {
         excerpt: String,
     },
 
-    /// The service answered `"result": "error"`.
+    /// The service answered `"result": "error"` (an `action_form` API).
     #[error("{action}: the service refused the call{}: {msg}", code_text(err_code.as_ref()))]
     Api {
         /// The action being called.
@@ -65,6 +69,17 @@ pub enum Error {
         msg: String,
         /// The service's error code, when it sent one.
         err_code: Option<ErrCode>,
+    },
+
+    /// The service answered `"success": false` (a `rest_json` API).
+    #[error("{action}: the service refused the call (HTTP {status}): {}", messages_text(errors))]
+    ApiErrors {
+        /// The operation being called.
+        action: &'static str,
+        /// The HTTP status of the answer.
+        status: StatusCode,
+        /// The answer's `errors`, in order.
+        errors: Vec<ApiMessage>,
     },
 
     /// A successful answer named another action than the one called.
@@ -98,12 +113,29 @@ pub enum Error {
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {detail}")]
     Build {
-        /// What the HTTP stack reported.
+        /// What the HTTP stack reported, causes included.
         detail: String,
-        /// The underlying error.
-        #[source]
-        source: reqwest::Error,
+        /// The HTTP or TLS stack's error.
+        cause: Box<dyn std::error::Error + Send + Sync>,
     },
+}
+
+/// One entry of a `rest_json` answer's `errors` (or `messages`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ApiMessage {
+    /// The service's code (Cloudflare's are 1000 and up), when it sent one.
+    pub code: Option<i64>,
+    /// The service's message, secrets blanked.
+    pub message: String,
+}
+
+impl fmt::Display for ApiMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.code {
+            Some(code) => write!(f, "{code}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
 }
 
 /// An `err_code` as the service sends it: a number or a string.
@@ -133,6 +165,7 @@ impl Error {
             | Error::Timeout { action, .. }
             | Error::Http { action, .. }
             | Error::Api { action, .. }
+            | Error::ApiErrors { action, .. }
             | Error::UnexpectedAct { action, .. }
             | Error::Decode { action, .. } => Some(action),
             Error::Build { .. } => None,
@@ -144,9 +177,10 @@ impl Error {
         match self {
             Error::Http { status, .. }
             | Error::Api { status, .. }
+            | Error::ApiErrors { status, .. }
             | Error::UnexpectedAct { status, .. }
             | Error::Decode { status, .. } => Some(*status),
-            _ => None,
+            Error::InvalidInput { .. } | Error::Transport { .. } | Error::Timeout { .. } | Error::Build { .. } => None,
         }
     }
 
@@ -156,8 +190,14 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } => true,
-            Error::Http { status, .. } => status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS,
-            _ => false,
+            Error::Http { status, .. } | Error::ApiErrors { status, .. } => {
+                status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS
+            }
+            Error::InvalidInput { .. }
+            | Error::Api { .. }
+            | Error::UnexpectedAct { .. }
+            | Error::Decode { .. }
+            | Error::Build { .. } => false,
         }
     }
 }
@@ -175,4 +215,11 @@ fn timeout_text(timeout: Option<Duration>) -> String {
 
 fn code_text(code: Option<&ErrCode>) -> String {
     code.map(|c| format!(" (err_code {c})")).unwrap_or_default()
+}
+
+fn messages_text(errors: &[ApiMessage]) -> String {
+    if errors.is_empty() {
+        return "(no error message)".to_owned();
+    }
+    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }

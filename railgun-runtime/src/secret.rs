@@ -11,7 +11,7 @@ use crate::redact::REDACTED;
 /// error message by accident.
 ///
 /// ```
-/// let token = railgun_api::Secret::new("a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp");
+/// let token = railgun_runtime::Secret::new("a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp");
 /// assert_eq!(format!("{token:?} {token}"), "Secret(** redacted **) ** redacted **");
 /// assert_eq!(token.expose_secret(), "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp");
 /// ```

@@ -1,24 +1,33 @@
-//! [`IpRange`]: an address with an optional netmask, as `ipr_set` takes it.
+//! [`IpRange`]: an address with an optional netmask, within the bounds a
+//! spec declares.
 
 use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
-/// An IPv4 or IPv6 address with the number of bits of its netmask.
+/// An IPv4 or IPv6 address with the number of bits of its netmask, which
+/// must lie between `V4_MIN` and `V4_MAX` bits for IPv4 and between `V6_MIN`
+/// and `V6_MAX` bits for IPv6, bounds included.
+///
+/// The bounds are not this crate's: a spec declares them on an `ip_range`
+/// type, and the generated code names this type with them, e.g.
+/// `pub type IpRange = railgun_runtime::IpRange<8, 32, 112, 128>;`.
 ///
 /// Written `address/bits`; without `/bits` it is a single host (32 bits for
 /// IPv4, 128 for IPv6) and displays without the suffix, as the service does.
-/// Cloudflare accepts netmasks from 8 to 32 bits for IPv4 and from 112 to 128
-/// bits for IPv6; others are refused when parsing, before anything is sent.
+/// Netmasks outside the bounds are refused when parsing, before anything is
+/// sent.
 ///
 /// ```
-/// let range: railgun_api::IpRange = "203.0.0.0/8".parse().unwrap();
+/// type Range = railgun_runtime::IpRange<8, 32, 112, 128>;
+/// let range: Range = "203.0.0.0/8".parse().unwrap();
 /// assert_eq!(range.prefix_len(), 8);
-/// assert_eq!("207.0.0.7".parse::<railgun_api::IpRange>().unwrap().to_string(), "207.0.0.7");
-/// assert!("10.0.0.0/4".parse::<railgun_api::IpRange>().is_err());
+/// assert_eq!("207.0.0.7".parse::<Range>().unwrap().to_string(), "207.0.0.7");
+/// assert!("10.0.0.0/4".parse::<Range>().is_err());
+/// assert_eq!(Range::IPV6_PREFIX, (112, 128));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct IpRange {
+pub struct IpRange<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> {
     addr: IpAddr,
     prefix_len: u8,
 }
@@ -31,15 +40,15 @@ pub struct ParseIpRangeError {
     reason: String,
 }
 
-impl IpRange {
-    /// Smallest and largest netmask Cloudflare accepts for IPv4.
-    pub const IPV4_PREFIX: (u8, u8) = (8, 32);
-    /// Smallest and largest netmask Cloudflare accepts for IPv6.
-    pub const IPV6_PREFIX: (u8, u8) = (112, 128);
+impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> IpRange<V4_MIN, V4_MAX, V6_MIN, V6_MAX> {
+    /// Shortest and longest netmask accepted for IPv4.
+    pub const IPV4_PREFIX: (u8, u8) = (V4_MIN, V4_MAX);
+    /// Shortest and longest netmask accepted for IPv6.
+    pub const IPV6_PREFIX: (u8, u8) = (V6_MIN, V6_MAX);
 
     /// A range from an address and a netmask length, checked against the
-    /// bounds Cloudflare accepts.
-    pub fn new(addr: IpAddr, prefix_len: u8) -> Result<IpRange, ParseIpRangeError> {
+    /// bounds.
+    pub fn new(addr: IpAddr, prefix_len: u8) -> Result<Self, ParseIpRangeError> {
         let ((lo, hi), family) = match addr {
             IpAddr::V4(_) => (Self::IPV4_PREFIX, "IPv4"),
             IpAddr::V6(_) => (Self::IPV6_PREFIX, "IPv6"),
@@ -68,10 +77,12 @@ impl IpRange {
     }
 }
 
-impl FromStr for IpRange {
+impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> FromStr
+    for IpRange<V4_MIN, V4_MAX, V6_MIN, V6_MAX>
+{
     type Err = ParseIpRangeError;
 
-    fn from_str(text: &str) -> Result<IpRange, ParseIpRangeError> {
+    fn from_str(text: &str) -> Result<Self, ParseIpRangeError> {
         let fail = |reason: &str| ParseIpRangeError { input: text.to_owned(), reason: reason.to_owned() };
         let (addr, bits) = match text.trim().split_once('/') {
             Some((addr, bits)) => (addr, Some(bits)),
@@ -83,11 +94,13 @@ impl FromStr for IpRange {
             None if addr.is_ipv4() => 32,
             None => 128,
         };
-        IpRange::new(addr, prefix_len).map_err(|e| ParseIpRangeError { input: text.to_owned(), reason: e.reason })
+        Self::new(addr, prefix_len).map_err(|e| ParseIpRangeError { input: text.to_owned(), reason: e.reason })
     }
 }
 
-impl fmt::Display for IpRange {
+impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> fmt::Display
+    for IpRange<V4_MIN, V4_MAX, V6_MIN, V6_MAX>
+{
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.prefix_len == self.host_len() {
             write!(f, "{}", self.addr)
@@ -99,7 +112,8 @@ impl fmt::Display for IpRange {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    /// The bounds Railgun's `ipr_set` documents.
+    type IpRange = super::IpRange<8, 32, 112, 128>;
 
     #[test]
     fn reads_the_documented_example() {
@@ -124,5 +138,16 @@ mod tests {
         assert_eq!(err("::/64"), "invalid IP range '::/64': IPv6 netmasks must be between 112 and 128 bits");
         assert_eq!(err("example.com"), "invalid IP range 'example.com': not an IPv4 or IPv6 address");
         assert_eq!(err("1.2.3.4/x"), "invalid IP range '1.2.3.4/x': the netmask must be a number of bits");
+    }
+
+    #[test]
+    fn other_bounds_are_other_types() {
+        type Wide = super::IpRange<0, 32, 0, 128>;
+        assert_eq!("10.0.0.0/4".parse::<Wide>().unwrap().prefix_len(), 4);
+        assert!("10.0.0.0/4".parse::<IpRange>().is_err());
+        assert_eq!(
+            super::IpRange::<16, 24, 120, 124>::new("10.0.0.0".parse().unwrap(), 25).unwrap_err().to_string(),
+            "invalid IP range '10.0.0.0/25': IPv4 netmasks must be between 16 and 24 bits"
+        );
     }
 }

@@ -1,19 +1,141 @@
-//! Reading an answer: HTTP status and body → the endpoint's response type
-//! or the right [`Error`]. Pure, so every failure mode is unit-tested.
+//! Railgun v2's actions: `POST base_url/<action>` with the parameters as a
+//! form body, or `GET base_url/<action>?<parameters>`; the answer is
+//! `{"result": "success"|"error", "msg", "err_code", "response": {"act", …}}`.
+//! Decoding is pure, so every failure mode is unit-tested here.
+
+use std::borrow::Cow;
 
 use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::{Call, Endpoint};
+use crate::HttpMethod;
 use crate::error::{ErrCode, Error};
 use crate::redact::Scrubber;
+use crate::session::{Session, Settings};
+use crate::wire::{ListEncoding, ToParam};
+
+/// What the generated code knows about one action.
+#[derive(Debug)]
+pub struct ActionEndpoint {
+    /// The action: last path segment.
+    pub action: &'static str,
+    /// The `act` a successful answer carries.
+    pub act: &'static str,
+    /// Documented for GET.
+    pub get: bool,
+    /// Documented for POST.
+    pub post: bool,
+    /// Wire names whose values are secret, in the request or the answer.
+    pub secret_keys: &'static [&'static str],
+}
+
+/// The parameters of one call, credentials first, in spec order.
+pub struct ActionRequest<'a> {
+    endpoint: &'a ActionEndpoint,
+    pairs: Vec<(&'static str, Cow<'a, str>)>,
+    secrets: Vec<&'a str>,
+}
+
+impl Endpoint for ActionEndpoint {
+    type Request<'a> = ActionRequest<'a>;
+
+    fn start<'a>(&'a self, session: &'a Session) -> ActionRequest<'a> {
+        let credentials = &session.settings().credentials;
+        let fields = credentials.iter().filter_map(|c| c.form_field());
+        ActionRequest {
+            endpoint: self,
+            pairs: fields.map(|(name, text)| (name, Cow::Borrowed(text))).collect(),
+            secrets: credentials.iter().filter(|c| c.is_secret()).map(|c| c.text()).collect(),
+        }
+    }
+}
+
+impl<'a> ActionRequest<'a> {
+    /// Adds a parameter, or refuses it with [`Error::InvalidInput`].
+    pub fn param<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &'a T) -> Result<(), Error> {
+        let text = value.to_param().map_err(|reason| self.invalid(name, reason))?;
+        if T::SECRET
+            && let Cow::Borrowed(secret) = text
+        {
+            self.secrets.push(secret);
+        }
+        self.pairs.push((name, text));
+        Ok(())
+    }
+
+    /// Adds a list parameter as one value, or refuses it.
+    pub fn param_list<T: ToParam>(
+        &mut self,
+        name: &'static str,
+        values: &'a [T],
+        encoding: ListEncoding,
+    ) -> Result<(), Error> {
+        let text = encoding.encode(values).map_err(|reason| self.invalid(name, reason))?;
+        self.pairs.push((name, Cow::Owned(text)));
+        Ok(())
+    }
+
+    fn invalid(&self, param: &'static str, reason: &str) -> Error {
+        Error::InvalidInput { action: Some(self.endpoint.action), param, reason: reason.to_owned() }
+    }
+}
+
+impl Call for ActionRequest<'_> {
+    fn action(&self) -> &'static str {
+        self.endpoint.action
+    }
+
+    fn http(&self, settings: &Settings) -> Result<(reqwest::RequestBuilder, &'static str), Error> {
+        let endpoint = self.endpoint;
+        let use_get = match settings.method {
+            HttpMethod::Get => endpoint.get || !endpoint.post,
+            HttpMethod::Post => !endpoint.post,
+        };
+        let encoded = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(self.pairs.iter().map(|(k, v)| (*k, v.as_ref())))
+            .finish();
+        let mut url = settings.base_url.join(endpoint.action).map_err(|e| Error::InvalidInput {
+            action: Some(endpoint.action),
+            param: "base_url",
+            reason: e.to_string(),
+        })?;
+        Ok(if use_get {
+            url.set_query(Some(&encoded));
+            (settings.http.get(url), "GET")
+        } else {
+            let post = settings
+                .http
+                .post(url)
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"))
+                .body(encoded);
+            (post, "POST")
+        })
+    }
+
+    fn scrubber(&self) -> Scrubber<'_> {
+        Scrubber { values: self.secrets.clone(), keys: self.endpoint.secret_keys }
+    }
+
+    fn decode<R: DeserializeOwned>(
+        &self,
+        scrubber: &Scrubber<'_>,
+        status: StatusCode,
+        body: &[u8],
+    ) -> Result<R, Error> {
+        let exchange = Exchange { action: self.endpoint.action, act: self.endpoint.act, scrubber };
+        decode(&exchange, status, body)
+    }
+}
 
 /// What is known about the exchange an answer belongs to.
-pub(crate) struct Exchange<'a> {
-    pub action: &'static str,
-    pub act: &'static str,
-    pub scrubber: Scrubber<'a>,
+struct Exchange<'s, 'a> {
+    action: &'static str,
+    act: &'static str,
+    scrubber: &'s Scrubber<'a>,
 }
 
 /// The envelope every answer comes in.
@@ -29,7 +151,7 @@ struct Envelope {
 }
 
 /// Decodes an answer into `R`, the endpoint's response type.
-pub(crate) fn decode<R: DeserializeOwned>(ex: &Exchange<'_>, status: StatusCode, body: &[u8]) -> Result<R, Error> {
+fn decode<R: DeserializeOwned>(ex: &Exchange<'_, '_>, status: StatusCode, body: &[u8]) -> Result<R, Error> {
     let action = ex.action;
     if !status.is_success() {
         return Err(Error::Http { action, status, excerpt: ex.scrubber.excerpt(body) });
@@ -87,7 +209,7 @@ pub(crate) fn decode<R: DeserializeOwned>(ex: &Exchange<'_>, status: StatusCode,
         }
     }
     serde_path_to_error::deserialize(response)
-        .map_err(|e| decode_error(format!("response.{}", e.path()), e.inner().to_string()))
+        .map_err(|e| decode_error(super::member_path("response", e.path()), e.inner().to_string()))
 }
 
 #[cfg(test)]
@@ -100,16 +222,10 @@ mod tests {
         railgun_id: u64,
     }
 
-    fn exchange() -> Exchange<'static> {
-        Exchange {
-            action: "conn_set",
-            act: "railgun_conn_set",
-            scrubber: Scrubber { values: vec!["s3cr3t-token"], keys: &["rtkn"] },
-        }
-    }
-
     fn run(status: u16, body: &str) -> Result<IdOnly, Error> {
-        decode(&exchange(), StatusCode::from_u16(status).unwrap(), body.as_bytes())
+        let scrubber = Scrubber { values: vec!["s3cr3t-token"], keys: &["rtkn"] };
+        let exchange = Exchange { action: "conn_set", act: "railgun_conn_set", scrubber: &scrubber };
+        decode(&exchange, StatusCode::from_u16(status).unwrap(), body.as_bytes())
     }
 
     #[test]

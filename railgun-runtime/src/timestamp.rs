@@ -14,7 +14,7 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 /// Displays as RFC 3339.
 ///
 /// ```
-/// let t: railgun_api::Timestamp = "2012-10-27 16:34:37.718746-07".parse().unwrap();
+/// let t: railgun_runtime::Timestamp = "2012-10-27 16:34:37.718746-07".parse().unwrap();
 /// assert_eq!(t.to_string(), "2012-10-27T16:34:37.718746-07:00");
 /// assert_eq!(t.as_offset_date_time().unix_timestamp(), 1_351_380_877);
 /// ```

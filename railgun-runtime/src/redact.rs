@@ -22,7 +22,7 @@ const SCAN_BYTES: usize = 8 * 1024;
 
 /// Blanks secrets out of texts for one exchange.
 #[derive(Debug)]
-pub(crate) struct Scrubber<'a> {
+pub struct Scrubber<'a> {
     /// Secret values the request sent.
     pub values: Vec<&'a str>,
     /// Wire names whose values are secret (`rtkn`, `tkn`, …).

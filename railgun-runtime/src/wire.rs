@@ -1,6 +1,7 @@
 //! How values cross the wire: lenient decoding of the scalars the service
 //! sends (ids and flags as strings, numbers where strings were expected) and
-//! encoding of parameters. Used by the generated code.
+//! encoding of parameters (as text for forms, queries, paths and headers, as
+//! JSON for bodies). Used by the generated code.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -138,8 +139,30 @@ pub trait ToParam {
     /// Whether the value must be blanked out of anything shown.
     const SECRET: bool = false;
 
+    /// Why an empty list of these values is refused.
+    const EMPTY_LIST: &'static str = "must hold at least one value";
+
     /// The text to send, or why the value cannot be sent.
     fn to_param(&self) -> Result<Cow<'_, str>, &'static str>;
+
+    /// The value as a member of a JSON body: its text as a JSON string,
+    /// unless the type has a JSON form of its own (flags, integers).
+    fn to_json(&self) -> Result<serde_json::Value, &'static str> {
+        self.to_param().map(|text| serde_json::Value::String(text.into_owned()))
+    }
+}
+
+impl<T: ToParam + ?Sized> ToParam for &T {
+    const SECRET: bool = T::SECRET;
+    const EMPTY_LIST: &'static str = T::EMPTY_LIST;
+
+    fn to_param(&self) -> Result<Cow<'_, str>, &'static str> {
+        (**self).to_param()
+    }
+
+    fn to_json(&self) -> Result<serde_json::Value, &'static str> {
+        (**self).to_json()
+    }
 }
 
 impl ToParam for str {
@@ -159,13 +182,55 @@ impl ToParam for Secret {
     }
 }
 
-impl ToParam for [IpRange] {
+impl ToParam for bool {
     fn to_param(&self) -> Result<Cow<'_, str>, &'static str> {
-        if self.is_empty() {
-            return Err("must hold at least one IP range");
+        Ok(Cow::Borrowed(if *self { "true" } else { "false" }))
+    }
+
+    fn to_json(&self) -> Result<serde_json::Value, &'static str> {
+        Ok(serde_json::Value::Bool(*self))
+    }
+}
+
+impl ToParam for u64 {
+    fn to_param(&self) -> Result<Cow<'_, str>, &'static str> {
+        Ok(Cow::Owned(self.to_string()))
+    }
+
+    fn to_json(&self) -> Result<serde_json::Value, &'static str> {
+        Ok(serde_json::Value::from(*self))
+    }
+}
+
+impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> ToParam
+    for IpRange<V4_MIN, V4_MAX, V6_MIN, V6_MAX>
+{
+    const EMPTY_LIST: &'static str = "must hold at least one IP range";
+
+    fn to_param(&self) -> Result<Cow<'_, str>, &'static str> {
+        Ok(Cow::Owned(self.to_string()))
+    }
+}
+
+/// How a list parameter is written into one value, as the spec's
+/// `encoding:` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListEncoding {
+    /// A JSON array of the items' texts: `["a","b"]`.
+    Json,
+}
+
+impl ListEncoding {
+    /// The list as one value; an empty list, or an item that cannot be sent,
+    /// is refused.
+    pub(crate) fn encode<T: ToParam>(self, values: &[T]) -> Result<String, &'static str> {
+        if values.is_empty() {
+            return Err(T::EMPTY_LIST);
         }
-        let texts: Vec<String> = self.iter().map(ToString::to_string).collect();
-        serde_json::to_string(&texts).map(Cow::Owned).map_err(|_| "cannot be encoded as JSON")
+        let texts = values.iter().map(ToParam::to_param).collect::<Result<Vec<_>, _>>()?;
+        match self {
+            ListEncoding::Json => serde_json::to_string(&texts).map_err(|_| "cannot be encoded as JSON"),
+        }
     }
 }
 
@@ -218,15 +283,27 @@ mod tests {
         assert_eq!("example.com".to_param(), Ok(Cow::Borrowed("example.com")));
         assert_eq!(" ".to_param(), Err("must not be empty"));
         assert_eq!(Secret::new("").to_param(), Err("must not be empty"));
-        let none: &[IpRange] = &[];
-        assert_eq!(none.to_param(), Err("must hold at least one IP range"));
+        let none: &[IpRange<8, 32, 112, 128>] = &[];
+        assert_eq!(ListEncoding::Json.encode(none), Err("must hold at least one IP range"));
+        assert_eq!(ListEncoding::Json.encode::<&str>(&[]), Err("must hold at least one value"));
+        assert_eq!(ListEncoding::Json.encode(&["a", " "]), Err("must not be empty"));
     }
 
     #[test]
     fn ip_ranges_are_sent_as_a_json_array() {
-        let ranges: Vec<IpRange> =
+        let ranges: Vec<IpRange<8, 32, 112, 128>> =
             ["203.0.0.0/8", "207.0.0.7", "BE81::02C3:B44F:FE1E:8329/112"].iter().map(|r| r.parse().unwrap()).collect();
-        let text = ranges.to_param().unwrap();
+        let text = ListEncoding::Json.encode(&ranges).unwrap();
         assert_eq!(text, r#"["203.0.0.0/8","207.0.0.7","be81::2c3:b44f:fe1e:8329/112"]"#);
+    }
+
+    #[test]
+    fn body_values_keep_their_json_type() {
+        assert_eq!(true.to_json(), Ok(serde_json::json!(true)));
+        assert_eq!(42u64.to_json(), Ok(serde_json::json!(42)));
+        assert_eq!("a\"b".to_json(), Ok(serde_json::json!("a\"b")));
+        assert_eq!(Secret::new("s").to_json(), Ok(serde_json::json!("s")));
+        assert_eq!("".to_json(), Err("must not be empty"));
+        assert_eq!(false.to_param(), Ok(Cow::Borrowed("false")));
     }
 }

@@ -1,0 +1,251 @@
+//! One async method per endpoint: the endpoint's description for the
+//! runtime, the arguments, and where each goes.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{attrs, paragraphs};
+use super::models::ip_range_type;
+use super::{ident, local, rt};
+use crate::ir::{
+    Api, Binding, Endpoint, Family, ListEncoding, Method, Param, ParamLocation, ParamScalar, ParamType, PathSegment,
+    Response,
+};
+
+pub fn method(api: &Api, family: &Family, ep: &Endpoint) -> TokenStream {
+    let name = ident(&ep.action);
+    let error = rt("Error");
+    let request = local("request");
+    let args = ep.params.iter().map(|p| {
+        let arg = ident(&p.rust);
+        let ty = param_type(p);
+        quote! { #arg: #ty }
+    });
+    let pushes = ep.params.iter().map(|p| push(p, &request));
+    let response = match &ep.response {
+        Response::Struct(named) => {
+            let n = ident(&named.name);
+            quote! { super::types::#n }
+        }
+        Response::List(named) => {
+            let n = ident(&named.name);
+            quote! { ::std::vec::Vec<super::types::#n> }
+        }
+    };
+    let endpoint = endpoint_const(ep);
+    let doc = attrs(&method_doc(api, family, ep));
+
+    quote! {
+        #doc
+        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#response, #error> {
+            #endpoint
+            let mut #request = self.session.request(&ENDPOINT);
+            #(#pushes)*
+            self.session.call(#request).await
+        }
+    }
+}
+
+/// `const ENDPOINT`: what the runtime needs to know about the endpoint.
+fn endpoint_const(ep: &Endpoint) -> TokenStream {
+    let action = &ep.action;
+    let secret_keys = &ep.secret_keys;
+    match &ep.binding {
+        Binding::ActionForm(form) => {
+            let ty = rt("__private::ActionEndpoint");
+            let act = &form.act;
+            let get = form.methods.contains(&Method::Get);
+            let post = form.methods.contains(&Method::Post);
+            quote! {
+                const ENDPOINT: #ty = #ty {
+                    action: #action,
+                    act: #act,
+                    get: #get,
+                    post: #post,
+                    secret_keys: &[#(#secret_keys),*],
+                };
+            }
+        }
+        Binding::RestJson(rest) => {
+            let ty = rt("__private::RestEndpoint");
+            let method_ty = rt("__private::RestMethod");
+            let method = ident(match rest.method {
+                Method::Get => "Get",
+                Method::Post => "Post",
+                Method::Put => "Put",
+                Method::Patch => "Patch",
+                Method::Delete => "Delete",
+            });
+            let segment = rt("__private::PathSegment");
+            let path = rest.path.iter().map(|s| match s {
+                PathSegment::Literal(text) => quote! { #segment::Literal(#text) },
+                PathSegment::Param(name) => quote! { #segment::Param(#name) },
+            });
+            quote! {
+                const ENDPOINT: #ty = #ty {
+                    action: #action,
+                    method: #method_ty::#method,
+                    path: &[#(#path),*],
+                    secret_keys: &[#(#secret_keys),*],
+                };
+            }
+        }
+    }
+}
+
+/// The statement that puts one argument where it goes.
+fn push(p: &Param, request: &proc_macro2::Ident) -> TokenStream {
+    let arg = ident(&p.rust);
+    let wire = &p.wire;
+    let value = local("value");
+    let verb = ident(match p.location {
+        ParamLocation::Form => "param",
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Body => "body",
+    });
+    let call = |v: TokenStream| match &p.ty {
+        ParamType::One(_) => quote! { #request.#verb(#wire, #v)?; },
+        ParamType::List(_, encoding) => {
+            let verb = quote::format_ident!("{}_list", verb);
+            let encoding = match encoding {
+                ListEncoding::Json => rt("__private::ListEncoding::Json"),
+            };
+            quote! { #request.#verb(#wire, #v, #encoding)?; }
+        }
+    };
+    match (p.optional, by_value(&p.ty)) {
+        (false, false) => call(quote! { #arg }),
+        (false, true) => call(quote! { &#arg }),
+        (true, false) => {
+            let call = call(quote! { #value });
+            quote! { if let ::std::option::Option::Some(#value) = #arg { #call } }
+        }
+        (true, true) => {
+            let call = call(quote! { #value });
+            quote! { if let ::std::option::Option::Some(#value) = &#arg { #call } }
+        }
+    }
+}
+
+/// Small `Copy` values (flags, integers, closed enums) are passed by value.
+fn by_value(ty: &ParamType) -> bool {
+    match ty {
+        ParamType::One(scalar) => match scalar {
+            ParamScalar::Flag | ParamScalar::Integer => true,
+            ParamScalar::Enum(e) => !e.open,
+            ParamScalar::Text | ParamScalar::Secret | ParamScalar::IpRange(_) => false,
+        },
+        ParamType::List(..) => false,
+    }
+}
+
+/// The type of one value, owned (`bool`, `Mode`) or unsized (`str`).
+fn scalar_type(scalar: &ParamScalar) -> TokenStream {
+    match scalar {
+        ParamScalar::Text => quote! { str },
+        ParamScalar::Secret => rt("Secret"),
+        ParamScalar::Flag => quote! { bool },
+        ParamScalar::Integer => quote! { u64 },
+        ParamScalar::Enum(e) => {
+            let n = ident(&e.named.name);
+            quote! { super::types::#n }
+        }
+        ParamScalar::IpRange(range) => match &range.named {
+            Some(named) => {
+                let n = ident(&named.name);
+                quote! { super::types::#n }
+            }
+            None => ip_range_type(range.netmask),
+        },
+    }
+}
+
+/// The argument type of a parameter.
+fn param_type(p: &Param) -> TokenStream {
+    let base = match &p.ty {
+        ParamType::One(scalar) => {
+            let ty = scalar_type(scalar);
+            if by_value(&p.ty) {
+                ty
+            } else {
+                quote! { &#ty }
+            }
+        }
+        ParamType::List(ParamScalar::Text, _) => quote! { &[&str] },
+        ParamType::List(scalar, _) => {
+            let ty = scalar_type(scalar);
+            quote! { &[#ty] }
+        }
+    };
+    if p.optional {
+        quote! { ::std::option::Option<#base> }
+    } else {
+        base
+    }
+}
+
+fn method_doc(api: &Api, family: &Family, ep: &Endpoint) -> String {
+    let methods = ep.binding.methods().iter().map(|m| format!("`{}`", m.as_str())).collect::<Vec<_>>();
+    let (transport, refusal) = match &ep.binding {
+        Binding::ActionForm(form) if form.methods.len() == 1 => (
+            format!(
+                "Sent as {} to `{}{}` whatever method the client is configured with; \
+                 a successful answer carries `act: {}`.",
+                methods[0], api.base_url, ep.action, form.act
+            ),
+            "[`railgun_runtime::Error::Api`] when the service answers `result: error`",
+        ),
+        Binding::ActionForm(form) => (
+            format!(
+                "Sent as {} (see [`railgun_runtime::HttpMethod`]) to `{}{}`; a successful answer carries `act: {}`.",
+                methods.join(" or "),
+                api.base_url,
+                ep.action,
+                form.act
+            ),
+            "[`railgun_runtime::Error::Api`] when the service answers `result: error`",
+        ),
+        Binding::RestJson(rest) => (
+            format!("Sent as {} to `{}{}`.", methods.join(" or "), api.base_url, rest.template),
+            "[`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`",
+        ),
+    };
+    let mut args: Vec<String> = ep
+        .params
+        .iter()
+        .map(|p| {
+            let optional = if p.optional { " Optional: `None` leaves it out." } else { "" };
+            let place = match p.location {
+                ParamLocation::Form => format!("`{}`", p.wire),
+                ParamLocation::Path => format!("path `{{{}}}`", p.wire),
+                ParamLocation::Query => format!("query `{}`", p.wire),
+                ParamLocation::Header => format!("header `{}`", p.wire),
+                ParamLocation::Body => format!("body `{}`", p.wire),
+            };
+            format!("- `{}` ({place}): {}{optional}", p.rust, p.doc.trim())
+        })
+        .collect();
+    if args.is_empty() {
+        args.push("None besides the client's credentials.".to_owned());
+    }
+    let deviations = if ep.deviations.is_empty() {
+        String::new()
+    } else {
+        let items: Vec<_> = ep.deviations.iter().map(|d| format!("- {}: {}", d.item, d.reason.trim())).collect();
+        format!("This client differs from the upstream page on purpose:\n{}", items.join("\n"))
+    };
+    paragraphs([
+        ep.summary.trim(),
+        ep.doc.as_deref().unwrap_or_default(),
+        &transport,
+        &format!("# Arguments\n\n{}", args.join("\n")),
+        &format!(
+            "# Errors\n\n[`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument \
+             is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as {refusal}."
+        ),
+        &format!("# Upstream\n\n[{} › {}]({})", family.title, ep.action, ep.docs_url),
+        &deviations,
+    ])
+}

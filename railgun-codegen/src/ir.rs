@@ -1,0 +1,390 @@
+//! The resolved model: what the emitters (and `cargo xtask`) read.
+//!
+//! [`crate::parse`] builds it from the spec as written ([`crate::model`]),
+//! checking every name and reference on the way. Here every type reference
+//! is resolved to a typed node, every parameter has its location, every
+//! endpoint its binding (URL, methods, answer envelope) and every family its
+//! auth schemes. Nothing is looked up by name any more, and each kind of
+//! thing is an enum: a new kind fails to compile until every emitter handles
+//! it.
+
+pub use crate::model::{Method, Protocol};
+pub use crate::ty::Scalar;
+
+/// A resolved spec.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// Format version the spec was written in.
+    pub version: u32,
+    /// How requests and answers travel.
+    pub protocol: Protocol,
+    /// Name of the API, for rustdoc (`None`: "the API").
+    pub title: Option<String>,
+    /// Default base URL; every path or action is relative to it.
+    pub base_url: String,
+    /// The families, in spec order.
+    pub families: Vec<Family>,
+    /// The named types, in spec order.
+    pub types: Vec<TypeDef>,
+    /// The endpoints, in spec order.
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// Index of a family in [`Api::families`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FamilyId(pub(crate) usize);
+
+/// Index of a type in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TypeId(pub(crate) usize);
+
+/// A family: a client type and the endpoints it has.
+#[derive(Debug, Clone)]
+pub struct Family {
+    /// Module name (snake_case).
+    pub name: String,
+    /// Client type name (UpperCamelCase).
+    pub client: String,
+    /// Human title.
+    pub title: String,
+    /// Rustdoc of the client type.
+    pub doc: String,
+    /// Upstream reference of the family.
+    pub docs_url: String,
+    /// The ways to authenticate; one unnamed scheme, or several named ones.
+    pub auth: Vec<AuthScheme>,
+}
+
+/// One way to authenticate: the credentials a client built with it sends.
+#[derive(Debug, Clone)]
+pub struct AuthScheme {
+    /// The scheme's name when the family has several; `None` when it has one.
+    pub name: Option<String>,
+    /// The credentials, in wire order.
+    pub credentials: Vec<Credential>,
+}
+
+/// A credential sent with every request.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    /// Wire name: form field or header name (`Authorization` for bearer).
+    pub wire: String,
+    /// Constructor argument name.
+    pub rust: String,
+    /// Whether the value is a secret (never shown).
+    pub secret: bool,
+    /// Where it goes.
+    pub location: CredentialLocation,
+    /// What it is.
+    pub doc: String,
+}
+
+/// Where a credential goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialLocation {
+    /// A field of every action (`action_form`).
+    Form,
+    /// A request header.
+    Header,
+    /// `Authorization: Bearer <value>`.
+    Bearer,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Rustdoc.
+    pub doc: String,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// What a named type is.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A JSON object.
+    Struct(Vec<Field>),
+    /// A string from a set of values.
+    Enum(EnumDef),
+    /// An IP address with a netmask within bounds.
+    IpRange(Netmask),
+}
+
+/// The values of an enum.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// The known values, in spec order.
+    pub variants: Vec<Variant>,
+    /// Whether unknown values are kept (`Unknown(String)`) instead of refused.
+    pub open: bool,
+}
+
+/// One value of an enum.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// On the wire.
+    pub wire: String,
+    /// Rust variant name.
+    pub name: String,
+    /// Rustdoc.
+    pub doc: String,
+}
+
+/// Inclusive netmask bounds of an IP range, in bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Netmask {
+    /// IPv4 `(shortest, longest)`.
+    pub ipv4: (u8, u8),
+    /// IPv6 `(shortest, longest)`.
+    pub ipv6: (u8, u8),
+}
+
+/// A field of a struct.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// JSON key.
+    pub wire: String,
+    /// Rust field name.
+    pub rust: String,
+    /// Its type.
+    pub ty: FieldType,
+    /// Whether it may be missing or `null`.
+    pub optional: bool,
+    /// Rustdoc.
+    pub doc: String,
+}
+
+/// A reference to a named type, with what its users need to know of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// Which type.
+    pub id: TypeId,
+    /// Its Rust name.
+    pub name: String,
+}
+
+/// A reference to an enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumRef {
+    /// The enum.
+    pub named: Named,
+    /// Open enums are not `Copy`: they are passed by reference.
+    pub open: bool,
+}
+
+/// An IP range type: a named `ip_range`, or version 1's `ip_ranges` item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IpRangeRef {
+    /// The named type, or `None` for version 1's anonymous one.
+    pub named: Option<Named>,
+    /// Its bounds.
+    pub netmask: Netmask,
+}
+
+/// The type of a response field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldType {
+    /// A built-in scalar.
+    Scalar(Scalar),
+    /// An enum, decoded leniently from a string or number.
+    Enum(EnumRef),
+    /// A nested object.
+    Struct(Named),
+    /// An array of objects.
+    List(Named),
+}
+
+/// The type of one parameter value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamScalar {
+    /// `&str`.
+    Text,
+    /// `&Secret`.
+    Secret,
+    /// `bool`.
+    Flag,
+    /// `u64` (spec `integer` or `id`).
+    Integer,
+    /// An enum.
+    Enum(EnumRef),
+    /// An IP range.
+    IpRange(IpRangeRef),
+}
+
+/// The type of a parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamType {
+    /// One value.
+    One(ParamScalar),
+    /// A non-empty list of values, written into one value.
+    List(ParamScalar, ListEncoding),
+}
+
+/// How a list parameter becomes one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListEncoding {
+    /// A JSON array of the items' texts.
+    Json,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// An action's field (`action_form`): query on GET, form body on POST.
+    Form,
+    /// A segment of the path template.
+    Path,
+    /// The query string.
+    Query,
+    /// A header.
+    Header,
+    /// A member of the JSON body.
+    Body,
+}
+
+/// A parameter of an endpoint.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Wire name.
+    pub wire: String,
+    /// Argument name.
+    pub rust: String,
+    /// Its type.
+    pub ty: ParamType,
+    /// `Option` argument, left out when `None`.
+    pub optional: bool,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// What it means.
+    pub doc: String,
+}
+
+/// How an endpoint is reached and answers.
+#[derive(Debug, Clone)]
+pub enum Binding {
+    /// `base_url` + action, GET query or POST form, `{result, msg, response}`.
+    ActionForm(ActionForm),
+    /// `base_url` + path, JSON envelope `{success, errors, messages, result}`.
+    RestJson(RestJson),
+}
+
+/// An `action_form` endpoint.
+#[derive(Debug, Clone)]
+pub struct ActionForm {
+    /// Documented methods, in order of preference (GET and/or POST).
+    pub methods: Vec<Method>,
+    /// The `act` of a successful answer.
+    pub act: String,
+}
+
+/// A `rest_json` endpoint.
+#[derive(Debug, Clone)]
+pub struct RestJson {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template, as written.
+    pub template: String,
+    /// The path template, split.
+    pub path: Vec<PathSegment>,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Literal text, `/` included.
+    Literal(String),
+    /// The value of the path parameter with this wire name.
+    Param(String),
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    /// One object.
+    Struct(Named),
+    /// An array of objects (`rest_json`).
+    List(Named),
+}
+
+/// A recorded difference from the upstream docs.
+#[derive(Debug, Clone)]
+pub struct Deviation {
+    /// What differs.
+    pub item: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// One endpoint.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// Its position in the spec's `endpoints` list.
+    pub index: usize,
+    /// Method name (and `action_form` URL segment).
+    pub action: String,
+    /// Its family.
+    pub family: FamilyId,
+    /// URL, methods and envelope.
+    pub binding: Binding,
+    /// Parameters besides the credentials, in wire order.
+    pub params: Vec<Param>,
+    /// The answer's type.
+    pub response: Response,
+    /// First rustdoc line.
+    pub summary: String,
+    /// Further rustdoc.
+    pub doc: Option<String>,
+    /// Upstream reference.
+    pub docs_url: String,
+    /// Recorded differences from the upstream docs.
+    pub deviations: Vec<Deviation>,
+    /// Wire names whose values are secret, in the request or anywhere in
+    /// the answer, sorted: the runtime blanks them out of what it shows.
+    pub secret_keys: Vec<String>,
+}
+
+impl Api {
+    /// The family `id`.
+    pub fn family(&self, id: FamilyId) -> &Family {
+        &self.families[id.0]
+    }
+
+    /// The type `id`.
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// The families with their ids.
+    pub fn families(&self) -> impl Iterator<Item = (FamilyId, &Family)> {
+        self.families.iter().enumerate().map(|(i, f)| (FamilyId(i), f))
+    }
+
+    /// The endpoints of family `id`, in spec order.
+    pub fn endpoints_of(&self, id: FamilyId) -> impl Iterator<Item = &Endpoint> {
+        self.endpoints.iter().filter(move |e| e.family == id)
+    }
+}
+
+impl Binding {
+    /// The methods the endpoint is documented for.
+    pub fn methods(&self) -> &[Method] {
+        match self {
+            Binding::ActionForm(form) => &form.methods,
+            Binding::RestJson(rest) => std::slice::from_ref(&rest.method),
+        }
+    }
+}
+
+impl std::fmt::Display for FieldType {
+    /// The type as the spec writes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FieldType::Scalar(scalar) => f.write_str(scalar.name()),
+            FieldType::Enum(e) => f.write_str(&e.named.name),
+            FieldType::Struct(named) => f.write_str(&named.name),
+            FieldType::List(named) => write!(f, "list<{}>", named.name),
+        }
+    }
+}

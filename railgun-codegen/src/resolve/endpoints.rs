@@ -1,0 +1,451 @@
+//! Endpoints: their binding (URL, methods, envelope), parameters and answer.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use super::{Kind, Resolver};
+use crate::ir;
+use crate::model::{self, Encoding, Location, Method, Protocol};
+use crate::names;
+use crate::ty::{Scalar, TypeExpr};
+
+/// Version 1's `ip_ranges`: netmasks of 8 to 32 (IPv4) and 112 to 128
+/// (IPv6) bits, as `ipr_set` documents them.
+const V1_IP_RANGE_NETMASK: ir::Netmask = ir::Netmask { ipv4: (8, 32), ipv6: (112, 128) };
+
+impl Resolver<'_> {
+    pub(super) fn endpoints(&mut self, types: &[ir::TypeDef], families: &[ir::Family]) -> Vec<ir::Endpoint> {
+        let spec = self.spec;
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut endpoints = Vec::new();
+        for (i, ep) in spec.endpoints.iter().enumerate() {
+            let path = format!("endpoints[{i}]");
+            let resolved = self.endpoint(i, &path, ep, types, families);
+            if let Some(first) = seen.insert((ep.family.as_str(), ep.action.as_str()), i) {
+                self.report(
+                    format!("{path}.action"),
+                    format!(
+                        "duplicate action '{}' in family '{}' (first defined at endpoints[{first}])",
+                        ep.action, ep.family
+                    ),
+                );
+            }
+            endpoints.extend(resolved);
+        }
+        endpoints
+    }
+
+    fn endpoint(
+        &mut self,
+        index: usize,
+        path: &str,
+        ep: &model::Endpoint,
+        types: &[ir::TypeDef],
+        families: &[ir::Family],
+    ) -> Option<ir::Endpoint> {
+        let spec = self.spec;
+        let family = spec.families.iter().position(|f| f.name == ep.family);
+        let family_def = family.map(|i| &spec.families[i]);
+        let mut constructors: Vec<String> = names::CONSTRUCTORS.iter().map(|c| (*c).to_owned()).collect();
+        if let Some(model::Auth::Schemes(schemes)) = family_def.map(|f| &f.auth) {
+            constructors.extend(schemes.iter().flat_map(|(name, _)| names::scheme_constructors(name)));
+        }
+        if self.snake_ident(&format!("{path}.action"), &ep.action) && constructors.contains(&ep.action) {
+            self.report(format!("{path}.action"), format!("'{}' is the name of a client constructor", ep.action));
+        }
+        if family.is_none() {
+            let known: Vec<_> = spec.families.iter().map(|f| f.name.as_str()).collect();
+            self.report(
+                format!("{path}.family"),
+                format!("unknown family '{}'; known: {}", ep.family, known.join(", ")),
+            );
+        }
+        let binding = self.binding(path, ep);
+        for (key, value) in [("act", ep.act.as_deref()), ("summary", Some(&ep.summary)), ("docs", Some(&ep.docs))] {
+            if value.is_some_and(|v| v.trim().is_empty()) {
+                self.report(format!("{path}.{key}"), format!("`{key}` cannot be empty"));
+            }
+        }
+
+        let credentials: Vec<&ir::Credential> = family
+            .and_then(|i| families.get(i))
+            .map(|f| f.auth.iter().flat_map(|scheme| &scheme.credentials).collect())
+            .unwrap_or_default();
+        let taken: Vec<(&str, &str)> = credentials.iter().map(|c| (c.wire.as_str(), c.rust.as_str())).collect();
+        self.member_names(&format!("{path}.params"), &ep.params, &taken);
+        let method = binding.as_ref().and_then(|b| match b {
+            ir::Binding::ActionForm(_) => None,
+            ir::Binding::RestJson(rest) => Some(rest.method),
+        });
+        let params: Vec<ir::Param> = ep
+            .params
+            .iter()
+            .enumerate()
+            .filter_map(|(j, p)| self.param(&format!("{path}.params[{j}]"), p, method))
+            .collect();
+        if let Some(ir::Binding::RestJson(rest)) = &binding {
+            self.path_params(path, rest, &params);
+        }
+        let response = self.response(&format!("{path}.response"), &ep.response);
+
+        let mut secret_keys: BTreeSet<String> =
+            credentials.iter().filter(|c| c.secret).map(|c| c.wire.clone()).collect();
+        secret_keys.extend(
+            params.iter().filter(|p| p.ty == ir::ParamType::One(ir::ParamScalar::Secret)).map(|p| p.wire.clone()),
+        );
+        if let Some(ir::Response::Struct(named) | ir::Response::List(named)) = &response {
+            secret_fields(types, named.id, &mut secret_keys);
+        }
+
+        Some(ir::Endpoint {
+            index,
+            action: ep.action.clone(),
+            family: ir::FamilyId(family?),
+            binding: binding?,
+            params,
+            response: response?,
+            summary: ep.summary.clone(),
+            doc: ep.doc.clone(),
+            docs_url: format!("{}{}", spec.docs_base, ep.docs),
+            deviations: ep
+                .deviations
+                .iter()
+                .map(|d| ir::Deviation { item: d.item.clone(), reason: d.reason.clone() })
+                .collect(),
+            secret_keys: secret_keys.into_iter().collect(),
+        })
+    }
+
+    fn binding(&mut self, path: &str, ep: &model::Endpoint) -> Option<ir::Binding> {
+        if ep.methods.is_empty() {
+            self.report(format!("{path}.methods"), "an endpoint needs at least one method");
+        }
+        let mut methods = HashSet::new();
+        for (j, m) in ep.methods.iter().enumerate() {
+            if !methods.insert(*m) {
+                self.report(format!("{path}.methods[{j}]"), format!("{} is listed twice", m.as_str()));
+            }
+        }
+        match self.protocol {
+            Protocol::ActionForm => {
+                for (j, m) in ep.methods.iter().enumerate() {
+                    match m {
+                        Method::Get | Method::Post => {}
+                        Method::Put | Method::Patch | Method::Delete => self.report(
+                            format!("{path}.methods[{j}]"),
+                            format!("{} is not an action_form method; use GET or POST", m.as_str()),
+                        ),
+                    }
+                }
+                if ep.path.is_some() {
+                    self.report(
+                        format!("{path}.path"),
+                        "`path` is for rest_json endpoints; an action is sent to base_url + action",
+                    );
+                }
+                let Some(act) = &ep.act else {
+                    self.report(path, "missing field `act`");
+                    return None;
+                };
+                Some(ir::Binding::ActionForm(ir::ActionForm { methods: ep.methods.clone(), act: act.clone() }))
+            }
+            Protocol::RestJson => {
+                if ep.methods.len() > 1 {
+                    self.report(format!("{path}.methods"), "a rest_json endpoint has exactly one method");
+                }
+                if ep.act.is_some() {
+                    self.report(format!("{path}.act"), "`act` is for action_form endpoints");
+                }
+                let Some(template) = &ep.path else {
+                    self.report(path, "missing field `path`");
+                    return None;
+                };
+                let segments = match parse_template(template) {
+                    Ok(segments) => segments,
+                    Err(message) => {
+                        self.report(format!("{path}.path"), format!("'{template}': {message}"));
+                        return None;
+                    }
+                };
+                let method = *ep.methods.first()?;
+                Some(ir::Binding::RestJson(ir::RestJson { method, template: template.clone(), path: segments }))
+            }
+        }
+    }
+
+    fn param(&mut self, path: &str, p: &model::Param, method: Option<Method>) -> Option<ir::Param> {
+        let location = self.param_location(path, p, method);
+        let ty = self.param_type(path, p)?;
+        let location = location?;
+        match (location, &ty) {
+            (ir::ParamLocation::Path, _) if p.optional => {
+                self.report(format!("{path}.optional"), "path parameters cannot be optional");
+            }
+            (ir::ParamLocation::Path, ir::ParamType::List(..)) => {
+                self.report(format!("{path}.type"), "a path parameter is one value, not a list");
+            }
+            (ir::ParamLocation::Header, _) if !names::is_header_name(&p.name) => {
+                self.report(format!("{path}.name"), format!("'{}' is not a valid header name", p.name));
+            }
+            _ => {}
+        }
+        Some(ir::Param {
+            wire: p.name.clone(),
+            rust: p.rust_name().to_owned(),
+            ty,
+            optional: p.optional,
+            location,
+            doc: p.doc.clone(),
+        })
+    }
+
+    fn param_location(&mut self, path: &str, p: &model::Param, method: Option<Method>) -> Option<ir::ParamLocation> {
+        let lpath = format!("{path}.in");
+        if p.location.is_some() && !self.v2() {
+            self.needs_v2(lpath, "`in`");
+            return Some(ir::ParamLocation::Form);
+        }
+        match (self.protocol, p.location) {
+            (Protocol::ActionForm, None | Some(Location::Form)) => Some(ir::ParamLocation::Form),
+            (Protocol::ActionForm, Some(other)) => {
+                let message = format!("`in: {}`: action_form parameters are form fields (`in: form`)", other.as_str());
+                self.report(lpath, message);
+                None
+            }
+            (Protocol::RestJson, Some(Location::Path)) => Some(ir::ParamLocation::Path),
+            (Protocol::RestJson, Some(Location::Query)) => Some(ir::ParamLocation::Query),
+            (Protocol::RestJson, Some(Location::Header)) => Some(ir::ParamLocation::Header),
+            (Protocol::RestJson, Some(Location::Body)) => match method {
+                Some(Method::Get | Method::Delete) => {
+                    let method = method.map_or("", Method::as_str);
+                    self.report(lpath, format!("a {method} request has no body; use `in: query`"));
+                    None
+                }
+                Some(Method::Post | Method::Put | Method::Patch) | None => Some(ir::ParamLocation::Body),
+            },
+            (Protocol::RestJson, other @ (None | Some(Location::Form | Location::Bearer))) => {
+                let found = other.map_or("no `in`".to_owned(), |l| format!("`in: {}`", l.as_str()));
+                self.report(
+                    lpath,
+                    format!("{found}: a rest_json parameter is `in: path`, `query`, `header` or `body`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn param_type(&mut self, path: &str, p: &model::Param) -> Option<ir::ParamType> {
+        let tpath = format!("{path}.type");
+        let expr = match TypeExpr::parse(&p.ty, self.spec.version) {
+            Ok(expr) => expr,
+            Err(message) => {
+                self.report(tpath, message);
+                return None;
+            }
+        };
+        match expr {
+            TypeExpr::V1IpRanges => Some(ir::ParamType::List(
+                ir::ParamScalar::IpRange(ir::IpRangeRef { named: None, netmask: V1_IP_RANGE_NETMASK }),
+                ir::ListEncoding::Json,
+            )),
+            TypeExpr::List(inner) => {
+                self.needs_v2(&tpath, "a list<…> parameter");
+                let item = self.param_scalar(&tpath, *inner);
+                let encoding = match p.encoding {
+                    Some(Encoding::Json) => Some(ir::ListEncoding::Json),
+                    None => {
+                        self.report(path, "a list parameter needs `encoding: json`");
+                        None
+                    }
+                };
+                match item? {
+                    ir::ParamScalar::Secret => {
+                        self.report(tpath, "a list parameter cannot hold secrets");
+                        None
+                    }
+                    item => Some(ir::ParamType::List(item, encoding?)),
+                }
+            }
+            one => {
+                if p.encoding.is_some() {
+                    self.report(format!("{path}.encoding"), "`encoding` is for list parameters");
+                }
+                self.param_scalar(&tpath, one).map(ir::ParamType::One)
+            }
+        }
+    }
+
+    fn param_scalar(&mut self, tpath: &str, expr: TypeExpr) -> Option<ir::ParamScalar> {
+        let v2 = self.v2();
+        let allowed = if v2 {
+            "string, secret, flag, integer, id, an enum, an ip_range, or list<…> of one of them"
+        } else {
+            "string, secret, ip_ranges or an enum"
+        };
+        match expr {
+            TypeExpr::Scalar(Scalar::String) => Some(ir::ParamScalar::Text),
+            TypeExpr::Scalar(Scalar::Secret) => Some(ir::ParamScalar::Secret),
+            TypeExpr::Scalar(Scalar::Flag) if v2 => Some(ir::ParamScalar::Flag),
+            TypeExpr::Scalar(Scalar::Integer | Scalar::Id) if v2 => Some(ir::ParamScalar::Integer),
+            TypeExpr::Named(name) => {
+                let wanted = if v2 { "an enum or an ip_range" } else { "an enum" };
+                match self.lookup(tpath, &name)? {
+                    (named, Kind::Enum { open }) => Some(ir::ParamScalar::Enum(ir::EnumRef { named, open })),
+                    (named, Kind::IpRange(netmask)) => {
+                        // A missing netmask is reported with the type.
+                        netmask.map(|netmask| ir::ParamScalar::IpRange(ir::IpRangeRef { named: Some(named), netmask }))
+                    }
+                    (named, kind @ Kind::Struct) => {
+                        self.wrong_kind(tpath, &named, kind, wanted);
+                        None
+                    }
+                }
+            }
+            other @ (TypeExpr::Scalar(_) | TypeExpr::List(_) | TypeExpr::V1IpRanges) => {
+                self.report(tpath, format!("parameters cannot be of type '{other}'; use {allowed}"));
+                None
+            }
+        }
+    }
+
+    /// Every `{name}` of the template is a path parameter, and the other way round.
+    fn path_params(&mut self, path: &str, rest: &ir::RestJson, params: &[ir::Param]) {
+        let in_template: Vec<&str> = rest
+            .path
+            .iter()
+            .filter_map(|s| match s {
+                ir::PathSegment::Param(name) => Some(name.as_str()),
+                ir::PathSegment::Literal(_) => None,
+            })
+            .collect();
+        for name in &in_template {
+            if !params.iter().any(|p| p.wire == *name && p.location == ir::ParamLocation::Path) {
+                self.report(format!("{path}.path"), format!("'{{{name}}}' has no parameter with `in: path`"));
+            }
+        }
+        for (j, p) in params.iter().enumerate() {
+            if p.location == ir::ParamLocation::Path && !in_template.contains(&p.wire.as_str()) {
+                self.report(
+                    format!("{path}.params[{j}]"),
+                    format!("path parameter '{}' is not in the path '{}'", p.wire, rest.template),
+                );
+            }
+        }
+    }
+
+    fn response(&mut self, path: &str, text: &str) -> Option<ir::Response> {
+        let expr = match TypeExpr::parse(text, self.spec.version) {
+            Ok(expr) => expr,
+            Err(message) => {
+                self.report(path, message);
+                return None;
+            }
+        };
+        let (name, list) = match expr {
+            TypeExpr::Named(name) => (name, false),
+            TypeExpr::List(inner) => match *inner {
+                TypeExpr::Named(name) if self.protocol == Protocol::RestJson => (name, true),
+                _ => {
+                    self.report(path, format!("'{text}': the answer is a struct, or (rest_json) list<struct>"));
+                    return None;
+                }
+            },
+            TypeExpr::Scalar(_) | TypeExpr::V1IpRanges => {
+                self.report(path, format!("'{text}': the answer is a struct type from `types`"));
+                return None;
+            }
+        };
+        match self.lookup(path, &name)? {
+            (named, Kind::Struct) if list => Some(ir::Response::List(named)),
+            (named, Kind::Struct) => Some(ir::Response::Struct(named)),
+            (named, kind @ (Kind::Enum { .. } | Kind::IpRange(_))) => {
+                self.wrong_kind(path, &named, kind, "a struct");
+                None
+            }
+        }
+    }
+}
+
+/// Splits `zones/{zone}/railguns` into literals and parameters.
+fn parse_template(template: &str) -> Result<Vec<ir::PathSegment>, String> {
+    if template.starts_with('/') {
+        return Err("the path is relative to base_url and does not start with '/'".to_owned());
+    }
+    if template.contains(['?', '#', ' ']) {
+        return Err("a path has no query, fragment or space".to_owned());
+    }
+    let mut segments = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').ok_or("a '{' is not closed")? + open;
+        if open > 0 {
+            segments.push(ir::PathSegment::Literal(rest[..open].to_owned()));
+        }
+        let name = &rest[open + 1..close];
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(format!("'{{{name}}}' does not name a parameter"));
+        }
+        segments.push(ir::PathSegment::Param(name.to_owned()));
+        rest = &rest[close + 1..];
+    }
+    if rest.contains('}') {
+        return Err("a '}' is not opened".to_owned());
+    }
+    if !rest.is_empty() {
+        segments.push(ir::PathSegment::Literal(rest.to_owned()));
+    }
+    Ok(segments)
+}
+
+/// Adds the wire names of the secret fields of `id`, and of the structs it holds.
+fn secret_fields(types: &[ir::TypeDef], id: ir::TypeId, keys: &mut BTreeSet<String>) {
+    let mut pending = vec![id];
+    let mut seen = HashSet::new();
+    while let Some(id) = pending.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let Some(def) = types.get(id.0) else { continue };
+        match &def.kind {
+            ir::TypeKind::Struct(fields) => {
+                for field in fields {
+                    match &field.ty {
+                        ir::FieldType::Scalar(Scalar::Secret) => {
+                            keys.insert(field.wire.clone());
+                        }
+                        ir::FieldType::Struct(named) | ir::FieldType::List(named) => pending.push(named.id),
+                        ir::FieldType::Scalar(_) | ir::FieldType::Enum(_) => {}
+                    }
+                }
+            }
+            ir::TypeKind::Enum(_) | ir::TypeKind::IpRange(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_split_into_literals_and_parameters() {
+        use ir::PathSegment::{Literal, Param};
+        assert_eq!(
+            parse_template("zones/{zone_identifier}/railguns/{identifier}").unwrap(),
+            [
+                Literal("zones/".into()),
+                Param("zone_identifier".into()),
+                Literal("/railguns/".into()),
+                Param("identifier".into())
+            ]
+        );
+        assert_eq!(parse_template("railguns").unwrap(), [Literal("railguns".into())]);
+        assert_eq!(
+            parse_template("/railguns").unwrap_err(),
+            "the path is relative to base_url and does not start with '/'"
+        );
+        assert_eq!(parse_template("zones/{zone").unwrap_err(), "a '{' is not closed");
+        assert_eq!(parse_template("zones/{}").unwrap_err(), "'{}' does not name a parameter");
+        assert_eq!(parse_template("zones/}").unwrap_err(), "a '}' is not opened");
+        assert!(parse_template("zones?x=1").is_err());
+    }
+}
