@@ -1,21 +1,41 @@
-//! The committed expansion of `spec/railgun.yaml`: where it lives and how it
-//! is rendered, shared by `cargo xtask expand` and the freshness test.
+//! The committed expansions: which specs are expanded where, and how they
+//! are rendered, shared by `cargo xtask expand` and the freshness test.
 
 use std::path::Path;
 
-/// The spec, relative to the workspace root.
-pub const SPEC: &str = "railgun-api/spec/railgun.yaml";
+/// A spec and the file its committed expansion lives in, both relative to
+/// the workspace root.
+#[derive(Debug, Clone, Copy)]
+pub struct Snapshot {
+    /// The spec.
+    pub spec: &'static str,
+    /// Its committed expansion.
+    pub expansion: &'static str,
+}
 
-/// The committed expansion, relative to the workspace root.
-pub const SNAPSHOT: &str = "railgun-codegen/tests/expanded/railgun.rs";
+/// The Railgun v2 API, which `railgun-api` expands.
+pub const RAILGUN: Snapshot =
+    Snapshot { spec: "railgun-api/spec/railgun.yaml", expansion: "railgun-codegen/tests/expanded/railgun.rs" };
 
-/// The command that rewrites the snapshot.
+/// One v4 operation in the `rest_json` protocol, which `railgun-api`'s
+/// `v4_seam` test expands: the REST emitter's output, for review.
+pub const V4_SEAM: Snapshot = Snapshot {
+    spec: "railgun-api/tests/v4/zone_railguns.yaml",
+    expansion: "railgun-codegen/tests/expanded/zone_railguns.rs",
+};
+
+/// Every committed expansion.
+pub const ALL: [Snapshot; 2] = [RAILGUN, V4_SEAM];
+
+/// The command that rewrites the committed expansions.
 pub const REFRESH: &str = "cargo xtask expand";
 
-/// Reads, validates, expands and formats the spec under `workspace_root`.
-pub fn render_spec(workspace_root: &Path) -> Result<String, String> {
-    let path = workspace_root.join(SPEC);
-    let source = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let spec = crate::parse(&source, SPEC).map_err(|e| e.to_string())?;
-    crate::render(&crate::expand(&spec), SPEC).map_err(|e| format!("expansion does not parse as Rust: {e}"))
+impl Snapshot {
+    /// Reads, resolves, expands and formats the spec under `workspace_root`.
+    pub fn render(&self, workspace_root: &Path) -> Result<String, String> {
+        let path = workspace_root.join(self.spec);
+        let source = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let spec = crate::parse(&source, self.spec).map_err(|e| e.to_string())?;
+        crate::render(&crate::expand(&spec), self.spec).map_err(|e| format!("expansion does not parse as Rust: {e}"))
+    }
 }

@@ -3,20 +3,25 @@
 
 use std::path::Path;
 
-use railgun_codegen::snapshot::{REFRESH, SNAPSHOT, render_spec};
+use railgun_codegen::snapshot::{ALL, REFRESH};
 
 #[test]
-fn committed_expansion_is_fresh() {
+fn committed_expansions_are_fresh() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let expected = render_spec(root).unwrap();
-    let committed = std::fs::read_to_string(root.join(SNAPSHOT)).unwrap_or_default();
-    if committed != expected {
-        let line = committed
-            .lines()
-            .zip(expected.lines())
-            .position(|(a, b)| a != b)
-            .map_or_else(|| "the end".to_owned(), |i| format!("line {}", i + 1));
-        panic!("{SNAPSHOT} is stale (first difference at {line}); run `{REFRESH}` and commit the result");
+    for snapshot in ALL {
+        let expected = snapshot.render(root).unwrap();
+        let committed = std::fs::read_to_string(root.join(snapshot.expansion)).unwrap_or_default();
+        if committed != expected {
+            let line = committed
+                .lines()
+                .zip(expected.lines())
+                .position(|(a, b)| a != b)
+                .map_or_else(|| "the end".to_owned(), |i| format!("line {}", i + 1));
+            panic!(
+                "{} is stale (first difference at {line}); run `{REFRESH}` and commit the result",
+                snapshot.expansion
+            );
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! Maintainer tasks for the Railgun SDK, run as `cargo xtask <task>`.
 //!
-//! - `expand [--stdout]`: writes the macro's expansion of `railgun-api/spec/railgun.yaml`,
-//!   formatted, to the snapshot the codegen test compares against.
+//! - `expand [--stdout]`: writes the macro's expansions of
+//!   `railgun-api/spec/railgun.yaml` and of the v4 seam test's spec,
+//!   formatted, to the snapshots the codegen test compares against.
 //! - `check [--docs DIR] [--spec FILE]`: compares the spec with what the
 //!   upstream pages say. Exit 0 when they agree, 1 when they drift, 2 when
 //!   the docs or the spec cannot be read.
@@ -12,14 +13,15 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use railgun_codegen::snapshot;
 use xtask::{check, docs, regen, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  expand [--stdout]                write the expansion of railgun-api/spec/railgun.yaml to
-                                   railgun-codegen/tests/expanded/railgun.rs (or print it)
+  expand [--stdout]                write the committed expansions to railgun-codegen/tests/expanded/
+                                   (or print that of railgun-api/spec/railgun.yaml)
   check [--docs DIR] [--spec FILE] compare the spec with the upstream docs
                                    (default: railgun-api/spec/docs and
                                    railgun-api/spec/railgun.yaml);
@@ -139,15 +141,17 @@ fn run_regen(docs_dir: &Path, spec_path: &Path) -> ExitCode {
 
 fn expand(stdout: bool) -> Result<(), String> {
     let root = workspace_root();
-    let rendered = railgun_codegen::snapshot::render_spec(&root)?;
     if stdout {
-        print!("{rendered}");
+        print!("{}", snapshot::RAILGUN.render(&root)?);
         return Ok(());
     }
-    let target = root.join(railgun_codegen::snapshot::SNAPSHOT);
-    std::fs::create_dir_all(target.parent().expect("snapshot path has a parent"))
-        .and_then(|()| std::fs::write(&target, rendered))
-        .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-    eprintln!("wrote {}", railgun_codegen::snapshot::SNAPSHOT);
+    for snap in snapshot::ALL {
+        let rendered = snap.render(&root)?;
+        let target = root.join(snap.expansion);
+        std::fs::create_dir_all(target.parent().unwrap_or(&root))
+            .and_then(|()| std::fs::write(&target, rendered))
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        eprintln!("wrote {}", snap.expansion);
+    }
     Ok(())
 }

@@ -102,6 +102,11 @@ impl TestServer {
         format!("http://{}/api/v2/railgun/", self.addr)
     }
 
+    /// `http://ADDR/` followed by `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}/{path}", self.addr)
+    }
+
     pub fn requests(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
