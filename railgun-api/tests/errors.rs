@@ -228,3 +228,29 @@ async fn settings_reach_the_wire() {
     PartnerApi::builder(HOST_KEY).base_url(server.base_url()).build().unwrap().delete(&rtkn()).await.unwrap();
     assert_eq!(server.only_request().method, "POST");
 }
+
+/// The messages a reporter that walks `source()` (anyhow's `{:#}`, eyre)
+/// prints, in order.
+fn chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    std::iter::successors(Some(error), |e| e.source()).map(ToString::to_string).collect()
+}
+
+#[tokio::test]
+async fn a_transport_error_prints_each_cause_once() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let api =
+        PartnerApi::builder(HOST_KEY).base_url(format!("http://127.0.0.1:{port}/api/v2/railgun/")).build().unwrap();
+    let err = api.host_get_all().await.unwrap_err();
+    let printed = chain(&err);
+    // Every cause is in the message, scrubbed; none comes again from source().
+    assert_eq!(printed.len(), 1, "{printed:?}");
+    let report = printed.concat();
+    for cause in ["error sending request", "Connection refused"] {
+        assert_eq!(report.matches(cause).count(), 1, "{cause:?} in {report}");
+    }
+    let Error::Transport { cause, .. } = &err else { panic!("{err:?}") };
+    assert!(cause.is_connect(), "the HTTP stack's error is kept for inspection: {cause:?}");
+}

@@ -169,3 +169,29 @@ fn rust_keywords_and_bad_names_are_refused() {
     let src = with("  - action: delete", "  - action: type");
     assert_eq!(errors(&src), ["endpoints[0].action: 'type' is not a snake_case Rust identifier at spec.yaml:23:13"]);
 }
+
+#[test]
+fn names_the_generated_code_cannot_take_are_refused_where_they_are_written() {
+    // `gen` is a keyword since edition 2024 (syn does not know it).
+    let src = with("  - action: delete", "  - action: gen");
+    assert_eq!(errors(&src), ["endpoints[0].action: 'gen' is not a snake_case Rust identifier at spec.yaml:23:13"]);
+    let src = with("      - name: railgun_id\n        type: id", "      - name: gen\n        type: id");
+    assert_eq!(
+        errors(&src),
+        ["types[0].fields[0].name: 'gen' is not a snake_case Rust identifier; give it a Rust name with `rust:` \
+          at spec.yaml:19:15"]
+    );
+    // With a Rust name of its own, the wire name may be anything.
+    let src = with(
+        "      - name: railgun_id\n        type: id",
+        "      - name: gen\n        rust: generation\n        type: id",
+    );
+    assert!(railgun_codegen::parse(&src, "spec.yaml").is_ok());
+    // Every expansion has a `types` module.
+    let src = with("  - name: client\n", "  - name: types\n").replacen("    family: client", "    family: types", 1);
+    assert_eq!(
+        errors(&src),
+        ["families[0].name: 'types' is the name of the generated models module; name the family otherwise \
+          at spec.yaml:5:11"]
+    );
+}

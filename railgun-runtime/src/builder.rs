@@ -148,9 +148,7 @@ impl<T: FromSession> ApiBuilder<T> {
             .map_err(|_| invalid("user_agent", "is not a valid header value"))?;
         let http = match self.http {
             Some(http) => http,
-            None => crate::tls::http_client_builder()?
-                .build()
-                .map_err(|cause| Error::Build { detail: error_chain(&cause), cause: Box::new(cause) })?,
+            None => crate::tls::http_client_builder()?.build().map_err(build_error)?,
         };
         Ok(T::from_session(Session::new(Settings {
             http,
@@ -164,6 +162,11 @@ impl<T: FromSession> ApiBuilder<T> {
     }
 }
 
+/// [`Error::Build`] for an HTTP client that could not be built.
+fn build_error(cause: reqwest::Error) -> Error {
+    Error::Build { detail: error_chain(&cause), cause: Box::new(cause) }
+}
+
 impl<T> fmt::Debug for ApiBuilder<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiBuilder")
@@ -174,5 +177,29 @@ impl<T> fmt::Debug for ApiBuilder<T> {
             .field("user_agent", &self.user_agent)
             .field("http_client", &self.http.is_some())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The messages a reporter that walks `source()` prints, in order.
+    fn chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+        std::iter::successors(Some(error), |e| e.source()).map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_build_error_prints_each_cause_once() {
+        // A real reqwest builder error: a TLS backend it does not know.
+        let cause = reqwest::Client::builder().tls_backend_preconfigured(0u8).build().unwrap_err();
+        let causes = chain(&cause);
+        assert!(causes.len() > 1, "reqwest's error has a cause of its own: {causes:?}");
+        let err = build_error(cause);
+        let printed = chain(&err);
+        assert_eq!(printed, [format!("cannot build the HTTP client: {}", causes.join(": "))]);
+        for cause in &causes {
+            assert_eq!(printed.concat().matches(cause.as_str()).count(), 1, "{cause:?} in {printed:?}");
+        }
     }
 }
