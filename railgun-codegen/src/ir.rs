@@ -345,6 +345,13 @@ pub struct Endpoint {
     pub secret_keys: Vec<String>,
 }
 
+impl TypeId {
+    /// The type's position in the spec's `types` list (and in [`Api::types`]).
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
 impl Api {
     /// The family `id`.
     pub fn family(&self, id: FamilyId) -> &Family {

@@ -12,7 +12,7 @@
 
 use std::collections::HashSet;
 
-use railgun_codegen::{Locations, ValidSpec};
+use railgun_codegen::{Locations, ValidSpec, ir};
 use serde_json::{Map, Value};
 
 use crate::check::{self, Finding, Kind};
@@ -139,17 +139,28 @@ impl Editor<'_> {
 
     fn fix_field(&self, i: usize, kind: &Kind, path: &str, facts: &EndpointFacts) -> Result<Fix, String> {
         let endpoint = &self.spec.endpoints[i];
+        let api = self.spec.api();
+        let resolved = api.endpoints.iter().find(|e| e.index == i).ok_or("unknown endpoint")?;
         let mut segments: Vec<&str> = path.split('.').collect();
-        let name = segments.pop().expect("a field path has a name").trim_end_matches("[]");
-        // The struct that holds the field.
-        let mut type_name = endpoint.response.clone();
+        let name = segments.pop().ok_or("a field path has a name")?.trim_end_matches("[]");
+        // The struct that holds the field, followed through the resolved model.
+        let (ir::Response::Struct(answer) | ir::Response::List(answer)) = &resolved.response;
+        let mut holder = answer.id;
         for segment in &segments {
             let field_name = segment.trim_end_matches("[]");
-            let def = self.spec.type_def(&type_name).ok_or("unknown type on the path")?;
-            let field =
-                def.fields.iter().flatten().find(|f| f.name == field_name).ok_or("unknown field on the path")?;
-            type_name = field.ty.trim_start_matches("list<").trim_end_matches('>').to_owned();
+            let ir::TypeKind::Struct(fields) = &api.type_def(holder).kind else {
+                return Err(format!("{path}: the path goes through a type that is not a struct"));
+            };
+            let field = fields.iter().find(|f| f.wire == field_name).ok_or("unknown field on the path")?;
+            holder = match &field.ty {
+                ir::FieldType::Struct(named) | ir::FieldType::List(named) => named.id,
+                ir::FieldType::Scalar(_) | ir::FieldType::Enum(_) => {
+                    return Err(format!("{path}: the path goes through a field that holds no object"));
+                }
+            };
         }
+        let t = holder.index();
+        let type_name = api.type_def(holder).name.clone();
         // A top-level answer type shared with another endpoint gets a copy
         // of its own first, so a change for one endpoint does not reach another.
         let shared = self.spec.endpoints.iter().filter(|e| e.response == endpoint.response).count() > 1;
@@ -160,7 +171,6 @@ impl Editor<'_> {
                 .set_value(&format!("endpoints[{i}].response"), &new_name)?;
             return Ok(Some((text, format!("gave the answer its own type {new_name}, copied from {type_name}"))));
         }
-        let t = self.spec.types.iter().position(|d| d.name == type_name).ok_or("unknown type")?;
         let fields = self.spec.types[t].fields.as_deref().unwrap_or_default();
         let documented = lookup(facts.response.as_ref().and_then(|v| v.get("response")), path);
         Ok(Some(match kind {
