@@ -1,0 +1,379 @@
+//! Format version 2: what a `rest_json` spec resolves to, the rules each
+//! protocol sets for locations, methods, paths and credentials, and version
+//! 1 files still read with their meaning. Every refusal names its spec path,
+//! line and column.
+
+use railgun_codegen::ir::{
+    Binding, CredentialLocation, ListEncoding, Method, Netmask, ParamLocation, ParamScalar, ParamType, PathSegment,
+    Response,
+};
+
+const REST: &str = r#"version: 2
+protocol: rest_json
+title: Cloudflare v4 Railgun API
+base_url: https://api.cloudflare.com/client/v4/
+docs_base: https://developers.cloudflare.com/api/operations/
+families:
+  - name: zone
+    client: ZoneApi
+    title: Railgun Connections for a Zone
+    doc: A zone's Railguns.
+    docs: railgun-connections-for-a-zone-list-available-railguns
+    auth:
+      api_key:
+        - name: X-Auth-Email
+          rust: email
+          in: header
+          type: string
+          doc: Account email.
+        - name: X-Auth-Key
+          rust: key
+          in: header
+          type: secret
+          doc: Global API key.
+      api_token:
+        - name: Authorization
+          rust: token
+          in: bearer
+          type: secret
+          doc: API token.
+types:
+  - name: ZoneRailgun
+    kind: struct
+    doc: A zone's Railgun.
+    fields:
+      - name: id
+        type: string
+        doc: Identifier.
+endpoints:
+  - action: connect
+    family: zone
+    methods: [PATCH]
+    path: zones/{zone_identifier}/railguns/{identifier}
+    summary: Connect or disconnect a Railgun.
+    docs: railgun-connections-for-a-zone-connect-or-disconnect-a-railgun
+    params:
+      - name: zone_identifier
+        rust: zone
+        in: path
+        type: string
+        doc: Zone identifier.
+      - name: identifier
+        in: path
+        type: string
+        doc: Railgun identifier.
+      - name: connected
+        in: body
+        type: flag
+        doc: Connect or disconnect.
+    response: ZoneRailgun
+"#;
+
+fn errors(source: &str) -> Vec<String> {
+    match railgun_codegen::parse(source, "spec.yaml") {
+        Ok(_) => panic!("spec was accepted"),
+        Err(e) => e.0.iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn with(base: &str, from: &str, to: &str) -> String {
+    assert!(base.contains(from), "{from:?} not in the base spec");
+    base.replacen(from, to, 1)
+}
+
+#[test]
+fn a_rest_spec_resolves_to_its_binding_locations_and_schemes() {
+    let spec = railgun_codegen::parse(REST, "spec.yaml").unwrap();
+    let api = spec.api();
+    let [endpoint] = api.endpoints.as_slice() else { panic!("{:?}", api.endpoints) };
+    let Binding::RestJson(rest) = &endpoint.binding else { panic!("{:?}", endpoint.binding) };
+    assert_eq!(rest.method, Method::Patch);
+    assert_eq!(
+        rest.path,
+        [
+            PathSegment::Literal("zones/".into()),
+            PathSegment::Param("zone_identifier".into()),
+            PathSegment::Literal("/railguns/".into()),
+            PathSegment::Param("identifier".into()),
+        ]
+    );
+    let params: Vec<(&str, &str, ParamLocation, &ParamType)> =
+        endpoint.params.iter().map(|p| (p.wire.as_str(), p.rust.as_str(), p.location, &p.ty)).collect();
+    assert_eq!(
+        params,
+        [
+            ("zone_identifier", "zone", ParamLocation::Path, &ParamType::One(ParamScalar::Text)),
+            ("identifier", "identifier", ParamLocation::Path, &ParamType::One(ParamScalar::Text)),
+            ("connected", "connected", ParamLocation::Body, &ParamType::One(ParamScalar::Flag)),
+        ]
+    );
+    assert!(matches!(&endpoint.response, Response::Struct(named) if named.name == "ZoneRailgun"));
+    assert_eq!(endpoint.secret_keys, ["Authorization", "X-Auth-Key"]);
+
+    type Scheme<'a> = (Option<&'a str>, Vec<(&'a str, CredentialLocation, bool)>);
+    let schemes: Vec<Scheme> = api.families[0]
+        .auth
+        .iter()
+        .map(|s| (s.name.as_deref(), s.credentials.iter().map(|c| (c.wire.as_str(), c.location, c.secret)).collect()))
+        .collect();
+    assert_eq!(
+        schemes,
+        [
+            (
+                Some("api_key"),
+                vec![
+                    ("X-Auth-Email", CredentialLocation::Header, false),
+                    ("X-Auth-Key", CredentialLocation::Header, true)
+                ]
+            ),
+            (Some("api_token"), vec![("Authorization", CredentialLocation::Bearer, true)]),
+        ]
+    );
+}
+
+#[test]
+fn rest_parameters_say_where_they_go_and_match_the_path() {
+    let src = with(REST, "        in: body\n", "");
+    assert_eq!(
+        errors(&src),
+        ["endpoints[0].params[2].in: no `in`: a rest_json parameter is `in: path`, `query`, `header` or `body` \
+          at spec.yaml:55:9"]
+    );
+    let src = with(REST, "{identifier}", "{railgun}");
+    assert_eq!(
+        errors(&src),
+        [
+            "endpoints[0].path: '{railgun}' has no parameter with `in: path` at spec.yaml:42:11",
+            "endpoints[0].params[1]: path parameter 'identifier' is not in the path \
+             'zones/{zone_identifier}/railguns/{railgun}' at spec.yaml:51:9",
+        ]
+    );
+    let src = with(REST, "methods: [PATCH]", "methods: [GET]");
+    assert_eq!(
+        errors(&src),
+        ["endpoints[0].params[2].in: a GET request has no body; use `in: query` at spec.yaml:56:13"]
+    );
+    let src = with(
+        REST,
+        "        in: path\n        type: string\n        doc: Zone",
+        "        in: path\n        optional: true\n        type: string\n        doc: Zone",
+    );
+    assert_eq!(
+        errors(&src),
+        ["endpoints[0].params[0].optional: path parameters cannot be optional at spec.yaml:49:19"]
+    );
+    let src = with(REST, "path: zones/{zone_identifier}", "path: /zones/{zone_identifier");
+    assert_eq!(
+        errors(&src),
+        ["endpoints[0].path: '/zones/{zone_identifier/railguns/{identifier}': the path is relative to base_url \
+             and does not start with '/' at spec.yaml:42:11"]
+    );
+}
+
+#[test]
+fn each_protocol_keeps_to_its_own_keys() {
+    let src = with(REST, "    methods: [PATCH]\n", "    methods: [PATCH, POST]\n    act: railgun_connect\n");
+    assert_eq!(
+        errors(&src),
+        [
+            "endpoints[0].methods: a rest_json endpoint has exactly one method at spec.yaml:41:14",
+            "endpoints[0].act: `act` is for action_form endpoints at spec.yaml:42:10",
+        ]
+    );
+    let src = with(REST, "    path: zones/{zone_identifier}/railguns/{identifier}\n", "");
+    let errs = errors(&src);
+    assert!(errs.contains(&"endpoints[0]: missing field `path` at spec.yaml:39:5".to_owned()), "{errs:#?}");
+
+    let form = with(REST, "protocol: rest_json", "protocol: action_form");
+    assert_eq!(
+        errors(&form),
+        [
+            "families[0].auth.api_key[0].in: `in: header`: action_form credentials are form fields (`in: form`) \
+             at spec.yaml:16:15",
+            "families[0].auth.api_key[1].in: `in: header`: action_form credentials are form fields (`in: form`) \
+             at spec.yaml:21:15",
+            "families[0].auth.api_token[0].in: `in: bearer`: action_form credentials are form fields (`in: form`) \
+             at spec.yaml:27:15",
+            "endpoints[0].methods[0]: PATCH is not an action_form method; use GET or POST at spec.yaml:41:15",
+            "endpoints[0].path: `path` is for rest_json endpoints; an action is sent to base_url + action \
+             at spec.yaml:42:11",
+            "endpoints[0]: missing field `act` at spec.yaml:39:5",
+            "endpoints[0].params[0].in: `in: path`: action_form parameters are form fields (`in: form`) \
+             at spec.yaml:48:13",
+            "endpoints[0].params[1].in: `in: path`: action_form parameters are form fields (`in: form`) \
+             at spec.yaml:52:13",
+            "endpoints[0].params[2].in: `in: body`: action_form parameters are form fields (`in: form`) \
+             at spec.yaml:56:13",
+        ]
+    );
+}
+
+#[test]
+fn credentials_are_headers_or_a_bearer_and_constructors_are_taken() {
+    let src = with(REST, "        - name: Authorization\n", "        - name: X-Token\n");
+    assert_eq!(
+        errors(&src),
+        ["families[0].auth.api_token[0]: a bearer credential is a secret sent in the `Authorization` header: \
+          `name: Authorization`, `type: secret` at spec.yaml:25:11"]
+    );
+    let src = with(REST, "        - name: X-Auth-Email\n", "        - name: X-Auth Email\n");
+    let errs = errors(&src);
+    assert!(
+        errs.contains(
+            &"families[0].auth.api_key[0].name: 'X-Auth Email' is not a valid header name at spec.yaml:14:17"
+                .to_owned()
+        ),
+        "{errs:#?}"
+    );
+    let src = with(REST, "  - action: connect", "  - action: with_api_token");
+    assert_eq!(
+        errors(&src),
+        ["endpoints[0].action: 'with_api_token' is the name of a client constructor at spec.yaml:39:13"]
+    );
+}
+
+#[test]
+fn lists_name_their_encoding_and_ip_ranges_their_bounds() {
+    let form = r#"version: 2
+protocol: action_form
+base_url: https://www.cloudflare.com/api/v2/railgun/
+docs_base: https://developers.cloudflare.com/railgun/user-guide/
+families:
+  - name: partner
+    client: PartnerApi
+    title: Optimized Partner API
+    doc: Partners.
+    docs: optimized-partner-api/
+    auth:
+      - name: host_key
+        type: secret
+        doc: Host API key.
+types:
+  - name: IpRange
+    kind: ip_range
+    doc: A range.
+    netmask:
+      ipv4: [8, 32]
+      ipv6: [112, 128]
+  - name: IdResponse
+    kind: struct
+    doc: An id.
+    fields:
+      - name: railgun_id
+        type: id
+        doc: The id.
+endpoints:
+  - action: ipr_set
+    family: partner
+    methods: [POST]
+    act: railgun_ipr_set
+    summary: Set the IP ranges.
+    docs: optimized-partner-api/railguns-via-ip-ranges/
+    params:
+      - name: ipr
+        type: list<IpRange>
+        encoding: json
+        doc: The ranges.
+    response: IdResponse
+"#;
+    let spec = railgun_codegen::parse(form, "spec.yaml").unwrap();
+    let ty = &spec.api().endpoints[0].params[0].ty;
+    let ParamType::List(ParamScalar::IpRange(range), ListEncoding::Json) = ty else { panic!("{ty:?}") };
+    assert_eq!(range.netmask, Netmask { ipv4: (8, 32), ipv6: (112, 128) });
+    assert_eq!(range.named.as_ref().map(|n| n.name.as_str()), Some("IpRange"));
+
+    let src = with(form, "        encoding: json\n", "");
+    assert_eq!(errors(&src), ["endpoints[0].params[0]: a list parameter needs `encoding: json` at spec.yaml:37:9"]);
+    let src = with(form, "ipv4: [8, 32]", "ipv4: [33, 8]");
+    assert_eq!(
+        errors(&src),
+        ["types[0].netmask.ipv4: [33, 8]: the bounds must be in order and at most 32 at spec.yaml:20:13"]
+    );
+    let src = with(
+        form,
+        "        type: list<IpRange>\n        encoding: json\n",
+        "        type: list<list<IpRange>>\n        encoding: json\n",
+    );
+    assert_eq!(
+        errors(&src),
+        ["endpoints[0].params[0].type: parameters cannot be of type 'list<IpRange>'; use string, secret, flag, \
+          integer, id, an enum, an ip_range, or list<…> of one of them at spec.yaml:38:15"]
+    );
+}
+
+#[test]
+fn version_1_files_read_as_before_and_refuse_version_2_keys() {
+    let v1 = railgun_codegen::parse(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/delete.yaml")).unwrap(),
+        "delete.yaml",
+    )
+    .unwrap();
+    assert!(matches!(v1.api().endpoints[0].binding, Binding::ActionForm(_)));
+    assert_eq!(v1.api().families[0].auth[0].credentials[0].location, CredentialLocation::Form);
+
+    let with_ip_ranges = r#"version: 1
+base_url: https://www.cloudflare.com/api/v2/railgun/
+docs_base: https://developers.cloudflare.com/railgun/user-guide/
+families:
+  - name: partner
+    client: PartnerApi
+    title: Optimized Partner API
+    doc: Partners.
+    docs: optimized-partner-api/
+    auth:
+      - name: host_key
+        type: secret
+        doc: Host API key.
+types:
+  - name: IdResponse
+    kind: struct
+    doc: An id.
+    fields:
+      - name: railgun_id
+        type: id
+        doc: The id.
+endpoints:
+  - action: ipr_set
+    family: partner
+    methods: [POST]
+    act: railgun_ipr_set
+    summary: Set the IP ranges.
+    docs: optimized-partner-api/railguns-via-ip-ranges/
+    params:
+      - name: ipr
+        type: ip_ranges
+        doc: The ranges.
+    response: IdResponse
+"#;
+    // Version 1's ip_ranges: a JSON array of ranges with ipr_set's documented bounds.
+    let spec = railgun_codegen::parse(with_ip_ranges, "spec.yaml").unwrap();
+    let ty = &spec.api().endpoints[0].params[0].ty;
+    let ParamType::List(ParamScalar::IpRange(range), ListEncoding::Json) = ty else { panic!("{ty:?}") };
+    assert_eq!((range.named.is_none(), range.netmask), (true, Netmask { ipv4: (8, 32), ipv6: (112, 128) }));
+
+    let src = with(with_ip_ranges, "        type: ip_ranges\n", "        type: ip_ranges\n        in: form\n");
+    assert_eq!(
+        errors(&src),
+        ["endpoints[0].params[0].in: `in` is new in version 2; set `version: 2` at spec.yaml:32:13"]
+    );
+    let src = with(with_ip_ranges, "version: 1\n", "version: 1\nprotocol: action_form\n");
+    assert_eq!(errors(&src), ["protocol: `protocol` is new in version 2; set `version: 2` at spec.yaml:2:11"]);
+    let src = with(with_ip_ranges, "version: 1\n", "version: 2\n");
+    assert_eq!(
+        errors(&src),
+        [
+            "protocol: version 2 needs `protocol: action_form` or `protocol: rest_json` at spec.yaml:1:1",
+            "endpoints[0].params[0].type: unknown type 'ip_ranges': expected one of string, secret, id, integer, \
+             flag, timestamp, a type name from `types`, or list<Name> at spec.yaml:31:15",
+        ]
+    );
+    let src = with(with_ip_ranges, "version: 1\n", "version: 3\n");
+    assert_eq!(
+        errors(&src),
+        [
+            "version: unsupported version 3; this generator reads versions 1 and 2 at spec.yaml:1:10",
+            "endpoints[0].params[0].type: unknown type 'ip_ranges': expected one of string, secret, id, integer, \
+             flag, timestamp, a type name from `types`, or list<Name> at spec.yaml:31:15",
+        ]
+    );
+}
