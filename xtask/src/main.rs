@@ -6,6 +6,8 @@
 //! - `check [--docs DIR] [--spec FILE]`: compares the spec with what the
 //!   upstream pages say. Exit 0 when they agree, 1 when they drift, 2 when
 //!   the docs or the spec cannot be read.
+//! - `packaged`: packages the crates users depend on, then builds and runs
+//!   two crates of someone else's against the packaged sources alone.
 //! - `regen [--docs DIR] [--spec FILE]`: rewrites the spec from the docs,
 //!   keeping comments, Rust names, types and deviations, until `check`
 //!   passes.
@@ -14,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use railgun_codegen::snapshot;
-use xtask::{check, docs, regen, workspace_root};
+use xtask::{check, docs, packaged, regen, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -29,6 +31,8 @@ tasks:
   regen [--docs DIR] [--spec FILE] rewrite the spec from the docs, keeping what
                                    they cannot say; exit 0 when check then
                                    passes, 1 when findings remain, 2 on error
+  packaged                         package the crates users depend on, then build and
+                                   run two outside crates against the packages alone
 ";
 
 fn main() -> ExitCode {
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
             Ok((docs, spec)) => run_regen(&docs, &spec),
             Err(message) => usage_error(&message),
         },
+        ["packaged"] => report(packaged::run(&workspace_root(), &std::env::temp_dir().join("railgun-packaged"))),
         [] | ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             ExitCode::SUCCESS
