@@ -162,6 +162,32 @@ fn rest_parameters_say_where_they_go_and_match_the_path() {
         errors(&src),
         ["endpoints[0].params[0].optional: path parameters cannot be optional at spec.yaml:49:19"]
     );
+    // The runtime writes lists into one form field or query value only.
+    let with_list = with(
+        REST,
+        "types:\n",
+        "types:\n  - name: Mode\n    kind: enum\n    doc: A mode.\n    variants:\n      - {wire: on, name: On, doc: On.}\n",
+    );
+    for (place, line) in [("body", 62), ("header", 62), ("path", 62)] {
+        let src = with(
+            &with_list,
+            "        in: body\n        type: flag",
+            &format!("        in: {place}\n        type: list<Mode>\n        encoding: json"),
+        );
+        let errs = errors(&src);
+        assert!(
+            errs.contains(&format!(
+                "endpoints[0].params[2].type: a list parameter goes in a form field or the query at spec.yaml:{line}:15"
+            )),
+            "{place}: {errs:#?}"
+        );
+    }
+    let src = with(
+        &with_list,
+        "        in: body\n        type: flag",
+        "        in: query\n        type: list<Mode>\n        encoding: json",
+    );
+    assert!(railgun_codegen::parse(&src, "spec.yaml").is_ok());
     let src = with(REST, "path: zones/{zone_identifier}", "path: /zones/{zone_identifier");
     assert_eq!(
         errors(&src),

@@ -180,8 +180,11 @@ impl Resolver<'_> {
             (ir::ParamLocation::Path, _) if p.optional => {
                 self.report(format!("{path}.optional"), "path parameters cannot be optional");
             }
-            (ir::ParamLocation::Path, ir::ParamType::List(..)) => {
-                self.report(format!("{path}.type"), "a path parameter is one value, not a list");
+            (
+                ir::ParamLocation::Path | ir::ParamLocation::Header | ir::ParamLocation::Body,
+                ir::ParamType::List(..),
+            ) => {
+                self.report(format!("{path}.type"), "a list parameter goes in a form field or the query");
             }
             (ir::ParamLocation::Header, _) if !names::is_header_name(&p.name) => {
                 self.report(format!("{path}.name"), format!("'{}' is not a valid header name", p.name));
