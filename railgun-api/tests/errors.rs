@@ -141,15 +141,20 @@ async fn a_slow_answer_becomes_timeout() {
     assert!(err.is_retryable());
 }
 
-#[tokio::test]
-async fn a_refused_connection_becomes_transport() {
+/// `host_get_all` sent to a port nothing listens on.
+async fn refused_call() -> Error {
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
     let api =
         PartnerApi::builder(HOST_KEY).base_url(format!("http://127.0.0.1:{port}/api/v2/railgun/")).build().unwrap();
-    let err = api.host_get_all().await.unwrap_err();
+    api.host_get_all().await.unwrap_err()
+}
+
+#[tokio::test]
+async fn a_refused_connection_becomes_transport() {
+    let err = refused_call().await;
     let text = err.to_string();
     assert!(text.starts_with("host_get_all: request failed: error sending request"), "{text}");
     assert!(text.contains("Connection refused"), "{text}");
@@ -237,13 +242,7 @@ fn chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
 
 #[tokio::test]
 async fn a_transport_error_prints_each_cause_once() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    let api =
-        PartnerApi::builder(HOST_KEY).base_url(format!("http://127.0.0.1:{port}/api/v2/railgun/")).build().unwrap();
-    let err = api.host_get_all().await.unwrap_err();
+    let err = refused_call().await;
     let printed = chain(&err);
     // Every cause is in the message, scrubbed; none comes again from source().
     assert_eq!(printed.len(), 1, "{printed:?}");

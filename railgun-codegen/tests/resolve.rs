@@ -69,6 +69,50 @@ endpoints:
     response: ZoneRailgun
 "#;
 
+/// An action_form spec with `ipr_set`, its IP range type declared.
+const IPR_SET: &str = r#"version: 2
+protocol: action_form
+base_url: https://www.cloudflare.com/api/v2/railgun/
+docs_base: https://developers.cloudflare.com/railgun/user-guide/
+families:
+  - name: partner
+    client: PartnerApi
+    title: Optimized Partner API
+    doc: Partners.
+    docs: optimized-partner-api/
+    auth:
+      - name: host_key
+        type: secret
+        doc: Host API key.
+types:
+  - name: IpRange
+    kind: ip_range
+    doc: A range.
+    netmask:
+      ipv4: [8, 32]
+      ipv6: [112, 128]
+  - name: IdResponse
+    kind: struct
+    doc: An id.
+    fields:
+      - name: railgun_id
+        type: id
+        doc: The id.
+endpoints:
+  - action: ipr_set
+    family: partner
+    methods: [POST]
+    act: railgun_ipr_set
+    summary: Set the IP ranges.
+    docs: optimized-partner-api/railguns-via-ip-ranges/
+    params:
+      - name: ipr
+        type: list<IpRange>
+        encoding: json
+        doc: The ranges.
+    response: IdResponse
+"#;
+
 fn errors(source: &str) -> Vec<String> {
     match railgun_codegen::parse(source, "spec.yaml") {
         Ok(_) => panic!("spec was accepted"),
@@ -260,63 +304,21 @@ fn credentials_are_headers_or_a_bearer_and_constructors_are_taken() {
 
 #[test]
 fn lists_name_their_encoding_and_ip_ranges_their_bounds() {
-    let form = r#"version: 2
-protocol: action_form
-base_url: https://www.cloudflare.com/api/v2/railgun/
-docs_base: https://developers.cloudflare.com/railgun/user-guide/
-families:
-  - name: partner
-    client: PartnerApi
-    title: Optimized Partner API
-    doc: Partners.
-    docs: optimized-partner-api/
-    auth:
-      - name: host_key
-        type: secret
-        doc: Host API key.
-types:
-  - name: IpRange
-    kind: ip_range
-    doc: A range.
-    netmask:
-      ipv4: [8, 32]
-      ipv6: [112, 128]
-  - name: IdResponse
-    kind: struct
-    doc: An id.
-    fields:
-      - name: railgun_id
-        type: id
-        doc: The id.
-endpoints:
-  - action: ipr_set
-    family: partner
-    methods: [POST]
-    act: railgun_ipr_set
-    summary: Set the IP ranges.
-    docs: optimized-partner-api/railguns-via-ip-ranges/
-    params:
-      - name: ipr
-        type: list<IpRange>
-        encoding: json
-        doc: The ranges.
-    response: IdResponse
-"#;
-    let spec = railgun_codegen::parse(form, "spec.yaml").unwrap();
+    let spec = railgun_codegen::parse(IPR_SET, "spec.yaml").unwrap();
     let ty = &spec.api().endpoints[0].params[0].ty;
     let ParamType::List(ParamScalar::IpRange(range), ListEncoding::Json) = ty else { panic!("{ty:?}") };
     assert_eq!(range.netmask, Netmask { ipv4: (8, 32), ipv6: (112, 128) });
     assert_eq!(range.named.as_ref().map(|n| n.name.as_str()), Some("IpRange"));
 
-    let src = with(form, "        encoding: json\n", "");
+    let src = with(IPR_SET, "        encoding: json\n", "");
     assert_eq!(errors(&src), ["endpoints[0].params[0]: a list parameter needs `encoding: json` at spec.yaml:37:9"]);
-    let src = with(form, "ipv4: [8, 32]", "ipv4: [33, 8]");
+    let src = with(IPR_SET, "ipv4: [8, 32]", "ipv4: [33, 8]");
     assert_eq!(
         errors(&src),
         ["types[0].netmask.ipv4: [33, 8]: the bounds must be in order and at most 32 at spec.yaml:20:13"]
     );
     let src = with(
-        form,
+        IPR_SET,
         "        type: list<IpRange>\n        encoding: json\n",
         "        type: list<list<IpRange>>\n        encoding: json\n",
     );
@@ -337,40 +339,16 @@ fn version_1_files_read_as_before_and_refuse_version_2_keys() {
     assert!(matches!(v1.api().endpoints[0].binding, Binding::ActionForm(_)));
     assert_eq!(v1.api().families[0].auth[0].credentials[0].location, CredentialLocation::Form);
 
-    let with_ip_ranges = r#"version: 1
-base_url: https://www.cloudflare.com/api/v2/railgun/
-docs_base: https://developers.cloudflare.com/railgun/user-guide/
-families:
-  - name: partner
-    client: PartnerApi
-    title: Optimized Partner API
-    doc: Partners.
-    docs: optimized-partner-api/
-    auth:
-      - name: host_key
-        type: secret
-        doc: Host API key.
-types:
-  - name: IdResponse
-    kind: struct
-    doc: An id.
-    fields:
-      - name: railgun_id
-        type: id
-        doc: The id.
-endpoints:
-  - action: ipr_set
-    family: partner
-    methods: [POST]
-    act: railgun_ipr_set
-    summary: Set the IP ranges.
-    docs: optimized-partner-api/railguns-via-ip-ranges/
-    params:
-      - name: ipr
-        type: ip_ranges
-        doc: The ranges.
-    response: IdResponse
-"#;
+    // The same spec in version 1, with version 1's ip_ranges.
+    let with_ip_ranges = IPR_SET
+        .replacen("version: 2\nprotocol: action_form\n", "version: 1\n", 1)
+        .replacen(
+            "  - name: IpRange\n    kind: ip_range\n    doc: A range.\n    netmask:\n      ipv4: [8, 32]\n      ipv6: [112, 128]\n",
+            "",
+            1,
+        )
+        .replacen("        type: list<IpRange>\n        encoding: json\n", "        type: ip_ranges\n", 1);
+    let with_ip_ranges = with_ip_ranges.as_str();
     // Version 1's ip_ranges: a JSON array of ranges with ipr_set's documented bounds.
     let spec = railgun_codegen::parse(with_ip_ranges, "spec.yaml").unwrap();
     let ty = &spec.api().endpoints[0].params[0].ty;

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{Call, Endpoint};
+use super::{Arguments, Call, Endpoint};
 use crate::HttpMethod;
 use crate::error::{ErrCode, Error};
 use crate::redact::Scrubber;
@@ -37,19 +37,18 @@ pub struct ActionEndpoint {
 pub struct ActionRequest<'a> {
     endpoint: &'a ActionEndpoint,
     pairs: Vec<(&'static str, Cow<'a, str>)>,
-    secrets: Vec<&'a str>,
+    args: Arguments<'a>,
 }
 
 impl Endpoint for ActionEndpoint {
     type Request<'a> = ActionRequest<'a>;
 
     fn start<'a>(&'a self, session: &'a Session) -> ActionRequest<'a> {
-        let credentials = &session.settings().credentials;
-        let fields = credentials.iter().filter_map(|c| c.form_field());
+        let fields = session.settings().credentials.iter().filter_map(|c| c.form_field());
         ActionRequest {
             endpoint: self,
             pairs: fields.map(|(name, text)| (name, Cow::Borrowed(text))).collect(),
-            secrets: credentials.iter().filter(|c| c.is_secret()).map(|c| c.text()).collect(),
+            args: Arguments::new(self.action, session),
         }
     }
 }
@@ -57,12 +56,7 @@ impl Endpoint for ActionEndpoint {
 impl<'a> ActionRequest<'a> {
     /// Adds a parameter, or refuses it with [`Error::InvalidInput`].
     pub fn param<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &'a T) -> Result<(), Error> {
-        let text = value.to_param().map_err(|reason| self.invalid(name, reason))?;
-        if T::SECRET
-            && let Cow::Borrowed(secret) = text
-        {
-            self.secrets.push(secret);
-        }
+        let text = self.args.text(name, value)?;
         self.pairs.push((name, text));
         Ok(())
     }
@@ -74,13 +68,9 @@ impl<'a> ActionRequest<'a> {
         values: &'a [T],
         encoding: ListEncoding,
     ) -> Result<(), Error> {
-        let text = encoding.encode(values).map_err(|reason| self.invalid(name, reason))?;
-        self.pairs.push((name, Cow::Owned(text)));
+        let text = self.args.list(name, values, encoding)?;
+        self.pairs.push((name, text));
         Ok(())
-    }
-
-    fn invalid(&self, param: &'static str, reason: &str) -> Error {
-        Error::InvalidInput { action: Some(self.endpoint.action), param, reason: reason.to_owned() }
     }
 }
 
@@ -117,7 +107,7 @@ impl Call for ActionRequest<'_> {
     }
 
     fn scrubber(&self) -> Scrubber<'_> {
-        Scrubber { values: self.secrets.clone(), keys: self.endpoint.secret_keys }
+        self.args.scrubber(self.endpoint.secret_keys)
     }
 
     fn decode<R: DeserializeOwned>(

@@ -15,12 +15,15 @@
 pub mod action_form;
 pub mod rest_json;
 
+use std::borrow::Cow;
+
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::redact::Scrubber;
 use crate::session::{Session, Settings};
+use crate::wire::{ListEncoding, ToParam};
 
 /// An endpoint's description, as generated code declares it: starts a
 /// request of its protocol.
@@ -58,5 +61,69 @@ fn member_path(member: &str, path: &serde_path_to_error::Path) -> String {
     match path.to_string().as_str() {
         "." => member.to_owned(),
         inner => format!("{member}.{inner}"),
+    }
+}
+
+/// What every protocol does with a call's arguments: turn each into its
+/// text or JSON value, or refuse it with [`Error::InvalidInput`], and
+/// remember the secrets among them (and among the credentials) so no text
+/// taken from the exchange shows them.
+pub(crate) struct Arguments<'a> {
+    action: &'static str,
+    secrets: Vec<&'a str>,
+}
+
+impl<'a> Arguments<'a> {
+    pub(crate) fn new(action: &'static str, session: &'a Session) -> Arguments<'a> {
+        let credentials = &session.settings().credentials;
+        Arguments { action, secrets: credentials.iter().filter(|c| c.is_secret()).map(|c| c.text()).collect() }
+    }
+
+    /// The argument's text.
+    pub(crate) fn text<T: ToParam + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &'a T,
+    ) -> Result<Cow<'a, str>, Error> {
+        let text = value.to_param().map_err(|reason| self.invalid(name, reason))?;
+        if T::SECRET
+            && let Cow::Borrowed(secret) = text
+        {
+            self.secrets.push(secret);
+        }
+        Ok(text)
+    }
+
+    /// The argument as a JSON value.
+    pub(crate) fn json<T: ToParam + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &'a T,
+    ) -> Result<serde_json::Value, Error> {
+        let json = value.to_json().map_err(|reason| self.invalid(name, reason))?;
+        if T::SECRET {
+            self.text(name, value)?;
+        }
+        Ok(json)
+    }
+
+    /// A list argument written into one value.
+    pub(crate) fn list<T: ToParam>(
+        &self,
+        name: &'static str,
+        values: &[T],
+        encoding: ListEncoding,
+    ) -> Result<Cow<'a, str>, Error> {
+        encoding.encode(values).map(Cow::Owned).map_err(|reason| self.invalid(name, reason))
+    }
+
+    /// The argument `param` is refused.
+    pub(crate) fn invalid(&self, param: &'static str, reason: &str) -> Error {
+        Error::InvalidInput { action: Some(self.action), param, reason: reason.to_owned() }
+    }
+
+    /// A scrubber for the secrets seen and the endpoint's secret `keys`.
+    pub(crate) fn scrubber<'s>(&'s self, keys: &'s [&'s str]) -> Scrubber<'s> {
+        Scrubber { values: self.secrets.clone(), keys }
     }
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{Call, Endpoint};
+use super::{Arguments, Call, Endpoint};
 use crate::error::{ApiMessage, Error};
 use crate::redact::Scrubber;
 use crate::session::{Session, Settings};
@@ -67,24 +67,23 @@ pub struct RestRequest<'a> {
     query: Vec<(&'static str, Cow<'a, str>)>,
     headers: Vec<(&'static str, Cow<'a, str>, bool)>,
     body: Vec<(&'static str, Value)>,
-    secrets: Vec<&'a str>,
+    args: Arguments<'a>,
 }
 
 impl Endpoint for RestEndpoint {
     type Request<'a> = RestRequest<'a>;
 
     fn start<'a>(&'a self, session: &'a Session) -> RestRequest<'a> {
-        let credentials = &session.settings().credentials;
         // Form credentials have no place of their own here; like the
         // action protocol sends them on a GET, they go in the query.
-        let fields = credentials.iter().filter_map(|c| c.form_field());
+        let fields = session.settings().credentials.iter().filter_map(|c| c.form_field());
         RestRequest {
             endpoint: self,
             path: Vec::new(),
             query: fields.map(|(name, text)| (name, Cow::Borrowed(text))).collect(),
             headers: Vec::new(),
             body: Vec::new(),
-            secrets: credentials.iter().filter(|c| c.is_secret()).map(|c| c.text()).collect(),
+            args: Arguments::new(self.action, session),
         }
     }
 }
@@ -93,9 +92,9 @@ impl<'a> RestRequest<'a> {
     /// Fills the path parameter `name`. A value is one path segment: `.`
     /// and `..` are refused, everything else is percent-encoded.
     pub fn path<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &'a T) -> Result<(), Error> {
-        let text = self.text(name, value)?;
+        let text = self.args.text(name, value)?;
         if text == "." || text == ".." {
-            return Err(self.invalid(name, "must not be `.` or `..`"));
+            return Err(self.args.invalid(name, "must not be `.` or `..`"));
         }
         self.path.push((name, text));
         Ok(())
@@ -103,7 +102,7 @@ impl<'a> RestRequest<'a> {
 
     /// Adds a query parameter.
     pub fn query<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &'a T) -> Result<(), Error> {
-        let text = self.text(name, value)?;
+        let text = self.args.text(name, value)?;
         self.query.push((name, text));
         Ok(())
     }
@@ -115,42 +114,23 @@ impl<'a> RestRequest<'a> {
         values: &'a [T],
         encoding: ListEncoding,
     ) -> Result<(), Error> {
-        let text = encoding.encode(values).map_err(|reason| self.invalid(name, reason))?;
-        self.query.push((name, Cow::Owned(text)));
+        let text = self.args.list(name, values, encoding)?;
+        self.query.push((name, text));
         Ok(())
     }
 
     /// Adds a header.
     pub fn header<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &'a T) -> Result<(), Error> {
-        let text = self.text(name, value)?;
+        let text = self.args.text(name, value)?;
         self.headers.push((name, text, T::SECRET));
         Ok(())
     }
 
     /// Adds a member of the JSON body.
     pub fn body<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &'a T) -> Result<(), Error> {
-        let json = value.to_json().map_err(|reason| self.invalid(name, reason))?;
-        if T::SECRET
-            && let Ok(Cow::Borrowed(secret)) = value.to_param()
-        {
-            self.secrets.push(secret);
-        }
+        let json = self.args.json(name, value)?;
         self.body.push((name, json));
         Ok(())
-    }
-
-    fn text<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &'a T) -> Result<Cow<'a, str>, Error> {
-        let text = value.to_param().map_err(|reason| self.invalid(name, reason))?;
-        if T::SECRET
-            && let Cow::Borrowed(secret) = text
-        {
-            self.secrets.push(secret);
-        }
-        Ok(text)
-    }
-
-    fn invalid(&self, param: &'static str, reason: &str) -> Error {
-        Error::InvalidInput { action: Some(self.endpoint.action), param, reason: reason.to_owned() }
     }
 
     /// The path with its parameters filled in.
@@ -164,7 +144,7 @@ impl<'a> RestRequest<'a> {
                         .path
                         .iter()
                         .find(|(n, _)| *n == name)
-                        .ok_or_else(|| self.invalid(name, "is a path parameter and must be given"))?;
+                        .ok_or_else(|| self.args.invalid(name, "is a path parameter and must be given"))?;
                     path.extend(utf8_percent_encode(value, PATH_VALUE));
                 }
             }
@@ -193,23 +173,23 @@ impl Call for RestRequest<'_> {
         };
         let mut builder = settings.http.request(method, url);
         for (header, text, secret) in &self.headers {
-            let invalid = |_| self.invalid(header, "cannot be sent in a header");
-            let name =
-                HeaderName::from_bytes(header.as_bytes()).map_err(|_| self.invalid(header, "is not a header name"))?;
+            let invalid = |_| self.args.invalid(header, "cannot be sent in a header");
+            let name = HeaderName::from_bytes(header.as_bytes())
+                .map_err(|_| self.args.invalid(header, "is not a header name"))?;
             let mut value = HeaderValue::from_str(text).map_err(invalid)?;
             value.set_sensitive(*secret);
             builder = builder.header(name, value);
         }
         if let Some((first, _)) = self.body.first() {
             let body = serde_json::to_vec(&OrderedObject(&self.body))
-                .map_err(|_| self.invalid(first, "cannot be encoded as JSON"))?;
+                .map_err(|_| self.args.invalid(first, "cannot be encoded as JSON"))?;
             builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body);
         }
         Ok((builder, name))
     }
 
     fn scrubber(&self) -> Scrubber<'_> {
-        Scrubber { values: self.secrets.clone(), keys: self.endpoint.secret_keys }
+        self.args.scrubber(self.endpoint.secret_keys)
     }
 
     fn decode<R: DeserializeOwned>(
