@@ -5,8 +5,9 @@
 //! POST (form body), with the documented answer shapes: ids as strings,
 //! flags as `"1"`/`"0"` and `"t"`/`"f"`, Postgres-style timestamps, the
 //! documented `act` values, and `railgun_conn.obj: null` for a zone without
-//! a connection. Which actions exist, their methods and their required
-//! parameters come from `spec/railgun.yaml`, like the client's.
+//! a connection. Which actions exist, their methods, their required
+//! parameters and the bounds of their IP ranges come from the spec the
+//! client is generated from (`railgun_api::SPEC`).
 //!
 //! State lives in memory. The daemon's activation, which the real service
 //! received from the Railgun daemon, is the emulator-only action `activate`
@@ -153,10 +154,15 @@ pub struct Emulator {
 
 impl Emulator {
     /// Binds `addr` (port 0 picks a free port) and serves until dropped.
+    ///
+    /// # Errors
+    ///
+    /// Invalid fault shares, a Railgun spec this crate cannot read, or an
+    /// address that cannot be bound.
     pub async fn start(config: Config, addr: &str) -> std::io::Result<Emulator> {
         config.faults.validate().map_err(std::io::Error::other)?;
         let app = Arc::new(App {
-            spec: spec::SpecTable::load(),
+            spec: spec::SpecTable::load().map_err(std::io::Error::other)?,
             accounts: Accounts {
                 users: config.users.into_iter().map(|u| User { email: u.email, tkn: u.tkn }).collect(),
                 host_keys: config.host_keys,

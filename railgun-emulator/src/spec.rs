@@ -31,25 +31,27 @@ pub struct SpecTable {
 
 impl SpecTable {
     /// Reads the spec railgun-api was generated from.
-    pub fn load() -> SpecTable {
-        // railgun-api expanded this very text at build time, so it resolves;
-        // should it not, the emulator serves no action rather than panic.
-        let api =
-            railgun_codegen::parse(railgun_api::SPEC, "railgun-api/spec/railgun.yaml").map(|spec| spec.api().clone());
-        let endpoints = api.iter().flat_map(|api| {
-            api.endpoints.iter().filter_map(|e| {
-                let Binding::ActionForm(form) = &e.binding else { return None };
-                let entry = EndpointSpec {
-                    act: form.act.clone(),
-                    get: form.methods.contains(&Method::Get),
-                    post: form.methods.contains(&Method::Post),
-                    required: e.params.iter().filter(|p| !p.optional).map(|p| p.wire.clone()).collect(),
-                    ip_ranges: e.params.iter().filter_map(json_ip_ranges).collect(),
-                };
-                Some(((api.family(e.family).name.clone(), e.action.clone()), entry))
-            })
+    ///
+    /// # Errors
+    ///
+    /// The spec's problems, should this crate's railgun-codegen not read it
+    /// (railgun-api expanded this very text when it was built).
+    pub fn load() -> Result<SpecTable, String> {
+        let spec = railgun_codegen::parse(railgun_api::SPEC, "railgun-api/spec/railgun.yaml")
+            .map_err(|e| format!("the Railgun spec does not load: {e}"))?;
+        let api = spec.api();
+        let endpoints = api.endpoints.iter().filter_map(|e| {
+            let Binding::ActionForm(form) = &e.binding else { return None };
+            let entry = EndpointSpec {
+                act: form.act.clone(),
+                get: form.methods.contains(&Method::Get),
+                post: form.methods.contains(&Method::Post),
+                required: e.params.iter().filter(|p| !p.optional).map(|p| p.wire.clone()).collect(),
+                ip_ranges: e.params.iter().filter_map(json_ip_ranges).collect(),
+            };
+            Some(((api.family(e.family).name.clone(), e.action.clone()), entry))
         });
-        SpecTable { endpoints: endpoints.collect() }
+        Ok(SpecTable { endpoints: endpoints.collect() })
     }
 
     /// The endpoint `action` of `family`, if the spec has it.

@@ -554,7 +554,7 @@ mod tests {
 
     /// The bounds the spec declares for `ipr_set`'s `ipr`.
     fn ipr_bounds() -> Netmask {
-        crate::spec::SpecTable::load().endpoint("partner", "ipr_set").unwrap().ip_ranges["ipr"]
+        crate::spec::SpecTable::load().unwrap().endpoint("partner", "ipr_set").unwrap().ip_ranges["ipr"]
     }
 
     #[test]
