@@ -176,20 +176,25 @@ impl Resolver<'_> {
         let location = self.param_location(path, p, method);
         let ty = self.param_type(path, p)?;
         let location = location?;
-        match (location, &ty) {
-            (ir::ParamLocation::Path, _) if p.optional => {
-                self.report(format!("{path}.optional"), "path parameters cannot be optional");
-            }
-            (
-                ir::ParamLocation::Path | ir::ParamLocation::Header | ir::ParamLocation::Body,
-                ir::ParamType::List(..),
-            ) => {
-                self.report(format!("{path}.type"), "a list parameter goes in a form field or the query");
-            }
-            (ir::ParamLocation::Header, _) if !names::is_header_name(&p.name) => {
-                self.report(format!("{path}.name"), format!("'{}' is not a valid header name", p.name));
-            }
-            _ => {}
+        // What each location can carry, spelt out for every location.
+        let (optional, list, header) = match location {
+            ir::ParamLocation::Form | ir::ParamLocation::Query => (true, true, false),
+            ir::ParamLocation::Path => (false, false, false),
+            ir::ParamLocation::Header => (true, false, true),
+            ir::ParamLocation::Body => (true, false, false),
+        };
+        if p.optional && !optional {
+            self.report(format!("{path}.optional"), "path parameters cannot be optional");
+        }
+        let is_list = match &ty {
+            ir::ParamType::One(_) => false,
+            ir::ParamType::List(..) => true,
+        };
+        if is_list && !list {
+            self.report(format!("{path}.type"), "a list parameter goes in a form field or the query");
+        }
+        if header && !names::is_header_name(&p.name) {
+            self.report(format!("{path}.name"), format!("'{}' is not a valid header name", p.name));
         }
         Some(ir::Param {
             wire: p.name.clone(),
