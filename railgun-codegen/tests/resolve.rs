@@ -232,6 +232,20 @@ fn rest_parameters_say_where_they_go_and_match_the_path() {
         "        in: query\n        type: list<Mode>\n        encoding: json",
     );
     assert!(railgun_codegen::parse(&src, "spec.yaml").is_ok());
+    // Secrets stay out of URLs.
+    for place in ["query", "path"] {
+        let src =
+            with(REST, "        in: body\n        type: flag", &format!("        in: {place}\n        type: secret"));
+        let errs = errors(&src);
+        assert!(
+            errs.contains(
+                &"endpoints[0].params[2].in: a secret does not go in a URL; send it `in: header` or `in: body` \
+                  at spec.yaml:56:13"
+                    .to_owned()
+            ),
+            "{place}: {errs:#?}"
+        );
+    }
     let src = with(REST, "path: zones/{zone_identifier}", "path: /zones/{zone_identifier");
     assert_eq!(
         errors(&src),

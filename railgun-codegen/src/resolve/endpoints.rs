@@ -176,13 +176,19 @@ impl Resolver<'_> {
         let location = self.param_location(path, p, method);
         let ty = self.param_type(path, p)?;
         let location = location?;
-        // What each location can carry, spelt out for every location.
-        let (optional, list, header) = match location {
-            ir::ParamLocation::Form | ir::ParamLocation::Query => (true, true, false),
-            ir::ParamLocation::Path => (false, false, false),
-            ir::ParamLocation::Header => (true, false, true),
-            ir::ParamLocation::Body => (true, false, false),
+        // What each location can carry, spelt out for every location. A
+        // secret stays out of URLs, which proxies and servers log; an
+        // action_form GET is the documented exception, and POST its default.
+        let (optional, list, header, secret) = match location {
+            ir::ParamLocation::Form => (true, true, false, true),
+            ir::ParamLocation::Query => (true, true, false, false),
+            ir::ParamLocation::Path => (false, false, false, false),
+            ir::ParamLocation::Header => (true, false, true, true),
+            ir::ParamLocation::Body => (true, false, false, true),
         };
+        if !secret && ty == ir::ParamType::One(ir::ParamScalar::Secret) {
+            self.report(format!("{path}.in"), "a secret does not go in a URL; send it `in: header` or `in: body`");
+        }
         if p.optional && !optional {
             self.report(format!("{path}.optional"), "path parameters cannot be optional");
         }
