@@ -14,8 +14,6 @@ pub use crate::ty::Scalar;
 /// A resolved spec.
 #[derive(Debug, Clone)]
 pub struct Api {
-    /// Format version the spec was written in.
-    pub version: u32,
     /// How requests and answers travel.
     pub protocol: Protocol,
     /// Name of the API, for rustdoc (`None`: "the API").

@@ -309,19 +309,9 @@ impl Auth {
             Auth::Schemes(schemes) => schemes.iter().map(|(name, m)| (Some(name.as_str()), m.as_slice())).collect(),
         }
     }
-
-    /// Every credential of every scheme.
-    pub fn credentials(&self) -> impl Iterator<Item = &Member> {
-        self.schemes().into_iter().flat_map(|(_, members)| members)
-    }
 }
 
 impl Spec {
-    /// The family called `name`.
-    pub fn family(&self, name: &str) -> Option<&Family> {
-        self.families.iter().find(|f| f.name == name)
-    }
-
     /// The named type called `name`.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.iter().find(|t| t.name == name)

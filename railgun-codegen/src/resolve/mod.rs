@@ -30,7 +30,6 @@ pub fn resolve(spec: &Spec) -> Result<ir::Api, Vec<Problem>> {
         return Err(r.problems);
     }
     Ok(ir::Api {
-        version: spec.version,
         protocol: r.protocol,
         title: spec.title.clone(),
         base_url: spec.base_url.clone(),
