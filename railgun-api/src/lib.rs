@@ -31,6 +31,21 @@
 //! never show them, and requests are sent as POST unless told otherwise, so
 //! credentials stay out of URLs.
 //!
+//! # Failures, retries and limits
+//!
+//! Every failure is one [`Error`]. A call that failed in a way that may
+//! pass (no connection, a 429, 502, 503, 504 or 520–524, an HTML page or a
+//! body cut short) is sent again by the [`RetryPolicy`] when its action is
+//! safe to repeat, which each method's documentation says: reads,
+//! `conn_set`, `conn_setmode_*`, `suggestion_set` and `ipr_set` are; `init`,
+//! `delete` and `conn_delete` are not, and are sent again only when the
+//! failed attempt cannot have reached the service. When one of those fails,
+//! [`Error::may_have_been_applied`] says whether to read the state before
+//! calling again. [`ApiBuilder::rate_limit`] spaces calls out, and a 429
+//! holds back every call of the client for as long as it asks. Redirects
+//! are never followed, and answers longer than [`ApiBuilder::max_answer_size`]
+//! are not read.
+//!
 //! # Features
 //!
 //! The TLS stack: `rustls-ring` (the default), `rustls-aws-lc-rs` or
@@ -41,8 +56,9 @@
 #![deny(missing_docs)]
 
 pub use railgun_runtime::{
-    ApiBuilder, ApiMessage, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ErrCode, Error, HttpMethod, ParseIpRangeError,
-    ParseTimestampError, Secret, Timestamp, http_client_builder, reqwest,
+    ApiBuilder, ApiMessage, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ErrCode, Error, HttpMethod,
+    MalformedKind, ParseIpRangeError, ParseTimestampError, RetryDecision, RetryPolicy, Secret, StopReason, Timestamp,
+    http_client_builder, reqwest,
 };
 
 railgun_runtime::generate_api!("spec/railgun.yaml");

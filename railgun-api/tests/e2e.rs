@@ -247,8 +247,8 @@ async fn every_emulator_error_reaches_the_caller_typed() {
 async fn injected_faults_reach_the_caller_as_the_right_variant() {
     let cases: [(Faults, &str); 4] = [
         (Faults { server_error: 1.0, ..Faults::default() }, "Http"),
-        (Faults { html_page: 1.0, ..Faults::default() }, "Decode"),
-        (Faults { truncated: 1.0, ..Faults::default() }, "Decode"),
+        (Faults { html_page: 1.0, ..Faults::default() }, "Malformed"),
+        (Faults { truncated: 1.0, ..Faults::default() }, "Malformed"),
         (Faults { dropped: 1.0, ..Faults::default() }, "Transport"),
     ];
     for (faults, variant) in cases {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use railgun_api::HttpMethod::{Get, Post};
 use railgun_api::reqwest::StatusCode;
 use railgun_api::types::Mode;
-use railgun_api::{ClientApi, ErrCode, Error, PartnerApi, Secret};
+use railgun_api::{ClientApi, ErrCode, Error, MalformedKind, PartnerApi, Secret};
 use support::{EMAIL, HOST_KEY, RTKN, Reply, TKN, TestServer, fixture};
 
 fn rtkn() -> Secret {
@@ -61,18 +61,19 @@ async fn non_2xx_statuses_become_http_with_an_excerpt() {
 }
 
 #[tokio::test]
-async fn an_html_error_page_becomes_decode_with_an_excerpt() {
+async fn an_html_error_page_becomes_malformed_with_an_excerpt() {
     let page = "<!DOCTYPE html>\n<html>\n<head><title>Attention Required! | Cloudflare</title></head>\n\
                 <body><h1>Sorry, you have been blocked</h1></body>\n</html>\n";
     let server = TestServer::replying(Reply::json(page).content_type("text/html")).await;
     let err = server.partner_api(Post).init(None, None).await.unwrap_err();
     assert_eq!(
         err.to_string(),
-        "init: cannot decode the answer (HTTP 200 OK) at `.`: expected value at line 1 column 1; body: \
+        "init: the answer (HTTP 200 OK) is an HTML page: \
          <!DOCTYPE html> <html> <head><title>Attention Required! | Cloudflare</title></head> \
          <body><h1>Sorry, you have been blocked</h1></body> </html>"
     );
     assert_eq!(err.status(), Some(StatusCode::OK));
+    assert!(err.is_retryable() && err.may_have_been_applied());
 
     let server = TestServer::replying(Reply::json(page).status(502).content_type("text/html")).await;
     let err = server.partner_api(Post).init(None, None).await.unwrap_err();
@@ -84,15 +85,13 @@ async fn an_html_error_page_becomes_decode_with_an_excerpt() {
 }
 
 #[tokio::test]
-async fn truncated_json_becomes_decode() {
+async fn truncated_json_becomes_malformed() {
     let full = fixture("client", "user_get_all");
     let cut = &full[..full.len() / 2];
     let server = TestServer::replying(Reply::json(cut)).await;
     let err = server.client_api(Get).user_get_all().await.unwrap_err();
-    let Error::Decode { status, path, message, excerpt, .. } = &err else { panic!("{err:?}") };
-    assert_eq!(*status, StatusCode::OK);
-    assert!(path.starts_with("response.railguns.objs["), "{path}");
-    assert!(message.starts_with("EOF while parsing"), "{message}");
+    let Error::Malformed { status, kind, excerpt, .. } = &err else { panic!("{err:?}") };
+    assert_eq!((*status, *kind), (StatusCode::OK, MalformedKind::Truncated));
     assert!(excerpt.starts_with(r#"{ "msg": null, "response": { "act": "railgun_user_get_all","#), "{excerpt}");
     assert!(excerpt.ends_with('…'), "{excerpt}");
 }

@@ -109,7 +109,7 @@ async fn errors_never_show_secrets() {
         // A Decode error in an answer full of the service's own secrets.
         let body = fixture("client", "user_get_all")
             .replace(DOCS_API_KEY, API_KEY)
-            .replace(r#""railgun_port": "2408""#, r#""railgun_port": "port"#)
+            .replace(r#""railgun_port": "2408""#, r#""railgun_port": "port""#)
             .replace(r#""railgun_id": "1","#, &format!(r#""railgun_id": "1", "rtkn": "{NEW_RTKN}","#));
         let server = TestServer::replying(Reply::json(body)).await;
         errors.push((
@@ -132,7 +132,7 @@ async fn errors_never_show_secrets() {
 
     let kinds: Vec<String> =
         errors.iter().map(|(_, e)| format!("{e:?}").split([' ', '{']).next().unwrap().to_owned()).collect();
-    for kind in ["Http", "Decode", "Api", "UnexpectedAct", "Timeout", "Transport"] {
+    for kind in ["Http", "Decode", "Malformed", "Api", "UnexpectedAct", "Timeout", "Transport"] {
         assert!(kinds.iter().any(|k| k == kind), "no {kind} error was produced: {kinds:?}");
     }
     for (what, err) in &errors {

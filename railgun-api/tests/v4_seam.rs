@@ -129,7 +129,7 @@ async fn success_false_is_a_typed_error_with_the_status_and_every_code() {
     let server = TestServer::replying(Reply::json(answer).status(403)).await;
     let api = ZoneRailgunsApi::builder_with_api_key(EMAIL, KEY).base_url(base_url(&server)).build().unwrap();
     let err = api.connect(ZONE, RAILGUN, true).await.unwrap_err();
-    let Error::ApiErrors { action, status, errors } = &err else { panic!("{err:?}") };
+    let Error::ApiErrors { action, status, errors, retry_after: None } = &err else { panic!("{err:?}") };
     assert_eq!((*action, *status), ("connect", StatusCode::FORBIDDEN));
     assert_eq!(
         errors,

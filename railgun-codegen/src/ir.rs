@@ -330,6 +330,9 @@ pub struct Endpoint {
     pub params: Vec<Param>,
     /// The answer's type.
     pub response: Response,
+    /// Whether repeating the call is safe: the runtime retries it after a
+    /// failure it can recover from.
+    pub idempotent: bool,
     /// First rustdoc line.
     pub summary: String,
     /// Further rustdoc.

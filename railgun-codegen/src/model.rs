@@ -262,6 +262,13 @@ pub struct Endpoint {
     pub params: Vec<Param>,
     /// The answer's type: a struct name, or `list<Name>` (`rest_json`).
     pub response: String,
+    /// Whether sending the call twice has the effect of sending it once
+    /// (version 2, where it is required; version 1 files are taken as
+    /// `false`): the client retries a safe call after a failure it can
+    /// recover from, and never repeats one that is not once it may have
+    /// been applied.
+    #[serde(default)]
+    pub idempotent: Option<bool>,
     /// Recorded differences from the upstream docs.
     #[serde(default)]
     pub deviations: Vec<Deviation>,

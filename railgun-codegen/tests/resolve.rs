@@ -67,6 +67,7 @@ endpoints:
         type: flag
         doc: Connect or disconnect.
     response: ZoneRailgun
+    idempotent: true
 "#;
 
 /// An action_form spec with `ipr_set`, its IP range type declared.
@@ -111,6 +112,7 @@ endpoints:
         encoding: json
         doc: The ranges.
     response: IdResponse
+    idempotent: true
 "#;
 
 fn errors(source: &str) -> Vec<String> {
@@ -317,6 +319,20 @@ fn credentials_are_headers_or_a_bearer_and_constructors_are_taken() {
 }
 
 #[test]
+fn version_2_endpoints_say_whether_they_are_safe_to_repeat() {
+    let spec = railgun_codegen::parse(IPR_SET, "spec.yaml").unwrap();
+    assert!(spec.api().endpoints[0].idempotent);
+    let src = with(IPR_SET, "    idempotent: true\n", "");
+    assert_eq!(
+        errors(&src),
+        ["endpoints[0]: 'ipr_set' needs `idempotent: true` (sending it twice does what sending it once does) \
+             or `idempotent: false` at spec.yaml:30:5"]
+    );
+    let src = with(IPR_SET, "    idempotent: true\n", "    idempotent: sometimes\n");
+    assert_eq!(errors(&src).len(), 1, "{:?}", errors(&src));
+}
+
+#[test]
 fn lists_name_their_encoding_and_ip_ranges_their_bounds() {
     let spec = railgun_codegen::parse(IPR_SET, "spec.yaml").unwrap();
     let ty = &spec.api().endpoints[0].params[0].ty;
@@ -361,7 +377,8 @@ fn version_1_files_read_as_before_and_refuse_version_2_keys() {
             "",
             1,
         )
-        .replacen("        type: list<IpRange>\n        encoding: json\n", "        type: ip_ranges\n", 1);
+        .replacen("        type: list<IpRange>\n        encoding: json\n", "        type: ip_ranges\n", 1)
+        .replacen("    idempotent: true\n", "", 1);
     let with_ip_ranges = with_ip_ranges.as_str();
     // Version 1's ip_ranges: a JSON array of ranges with ipr_set's documented bounds.
     let spec = railgun_codegen::parse(with_ip_ranges, "spec.yaml").unwrap();
@@ -374,6 +391,12 @@ fn version_1_files_read_as_before_and_refuse_version_2_keys() {
         errors(&src),
         ["endpoints[0].params[0].in: `in` is new in version 2; set `version: 2` at spec.yaml:32:13"]
     );
+    assert!(!spec.api().endpoints[0].idempotent, "version 1 endpoints are not safe to repeat");
+    let src = with(with_ip_ranges, "    response: IdResponse\n", "    response: IdResponse\n    idempotent: true\n");
+    assert_eq!(
+        errors(&src),
+        ["endpoints[0].idempotent: `idempotent` is new in version 2; set `version: 2` at spec.yaml:34:17"]
+    );
     let src = with(with_ip_ranges, "version: 1\n", "version: 1\nprotocol: action_form\n");
     assert_eq!(errors(&src), ["protocol: `protocol` is new in version 2; set `version: 2` at spec.yaml:2:11"]);
     let src = with(with_ip_ranges, "version: 1\n", "version: 2\n");
@@ -383,6 +406,8 @@ fn version_1_files_read_as_before_and_refuse_version_2_keys() {
             "protocol: version 2 needs `protocol: action_form` or `protocol: rest_json` at spec.yaml:1:1",
             "endpoints[0].params[0].type: unknown type 'ip_ranges': expected one of string, secret, id, integer, \
              flag, timestamp, a type name from `types`, or list<Name> at spec.yaml:31:15",
+            "endpoints[0]: 'ipr_set' needs `idempotent: true` (sending it twice does what sending it once does) \
+             or `idempotent: false` at spec.yaml:23:5",
         ]
     );
     let src = with(with_ip_ranges, "version: 1\n", "version: 3\n");
@@ -392,6 +417,8 @@ fn version_1_files_read_as_before_and_refuse_version_2_keys() {
             "version: unsupported version 3; this generator reads versions 1 and 2 at spec.yaml:1:10",
             "endpoints[0].params[0].type: unknown type 'ip_ranges': expected one of string, secret, id, integer, \
              flag, timestamp, a type name from `types`, or list<Name> at spec.yaml:31:15",
+            "endpoints[0]: 'ipr_set' needs `idempotent: true` (sending it twice does what sending it once does) \
+             or `idempotent: false` at spec.yaml:23:5",
         ]
     );
 }

@@ -7,7 +7,9 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use url::Url;
 
-use crate::Error;
+use crate::{Error, RetryPolicy};
+
+use crate::gate::{Gate, RateLimit};
 use crate::session::{Credential, FromSession, Session, Settings, error_chain};
 
 /// How an `action_form` client sends an action's parameters. An action
@@ -47,11 +49,19 @@ pub struct ApiBuilder<T> {
     timeout: Option<Duration>,
     user_agent: String,
     http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    max_answer_size: usize,
+    rate_limit: Option<RateLimit>,
     client: PhantomData<fn() -> T>,
 }
 
 /// Default timeout of a whole call, from connecting to the end of the answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The longest answer a client reads unless
+/// [`ApiBuilder::max_answer_size`] says otherwise: 8 MiB, some twenty times
+/// the listing of a thousand Railguns.
+pub const DEFAULT_MAX_ANSWER_SIZE: usize = 8 * 1024 * 1024;
 
 /// The `User-Agent` sent unless [`ApiBuilder::user_agent`] says otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!("railgun-runtime/", env!("CARGO_PKG_VERSION"));
@@ -65,6 +75,9 @@ pub fn new_builder<T>(base_url: &str, credentials: Vec<Credential>) -> ApiBuilde
         timeout: Some(DEFAULT_TIMEOUT),
         user_agent: DEFAULT_USER_AGENT.to_owned(),
         http: None,
+        retry: RetryPolicy::default(),
+        max_answer_size: DEFAULT_MAX_ANSWER_SIZE,
+        rate_limit: None,
         client: PhantomData,
     }
 }
@@ -103,10 +116,37 @@ impl<T: FromSession> ApiBuilder<T> {
         self
     }
 
+    /// When failed calls are sent again; [`RetryPolicy::default`] unless set,
+    /// [`RetryPolicy::never`] to turn retries off. Calls that are not safe to
+    /// repeat are sent again only when the failed attempt certainly had no
+    /// effect, whatever the policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The longest answer read, in bytes; [`DEFAULT_MAX_ANSWER_SIZE`]
+    /// unless set. A longer one ends the call with [`Error::TooLarge`] as
+    /// soon as its length is known, without reading the rest.
+    pub fn max_answer_size(mut self, bytes: usize) -> Self {
+        self.max_answer_size = bytes;
+        self
+    }
+
+    /// Sends at most `per_second` calls a second on average, and at most
+    /// `burst` at once after a quiet time; no limit unless set. The limit
+    /// is shared by the clones of the client, as are the pauses that 429
+    /// answers ask for (those apply with or without a limit).
+    pub fn rate_limit(mut self, per_second: u32, burst: u32) -> Self {
+        self.rate_limit = Some(RateLimit { per_second, burst });
+        self
+    }
+
     /// Sends through this client (and its connection pool, proxy and TLS
     /// settings) instead of a new one. Start from [`crate::http_client_builder`]
-    /// to keep this crate's TLS choice: with the default `rustls-ring`
-    /// feature, a bare `reqwest::Client::new()` has no crypto provider.
+    /// to keep this crate's TLS choice (with the default `rustls-ring`
+    /// feature, a bare `reqwest::Client::new()` has no crypto provider) and
+    /// its refusal to follow redirects or send a `Referer`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -118,7 +158,8 @@ impl<T: FromSession> ApiBuilder<T> {
     ///
     /// [`Error::InvalidInput`] for an empty credential or one that cannot
     /// be sent in a header, a base URL that is not an http(s) URL, a zero
-    /// timeout or a user agent that is not a valid header value;
+    /// timeout, answer size or rate limit, or a user agent that is not a
+    /// valid header value;
     /// [`Error::Build`] when the HTTP client cannot be made.
     pub fn build(self) -> Result<T, Error> {
         let invalid =
@@ -144,6 +185,17 @@ impl<T: FromSession> ApiBuilder<T> {
         if self.timeout == Some(Duration::ZERO) {
             return Err(invalid("timeout", "must be longer than zero"));
         }
+        if self.max_answer_size == 0 {
+            return Err(invalid("max_answer_size", "must be at least one byte"));
+        }
+        if let Some(limit) = self.rate_limit {
+            if limit.per_second == 0 {
+                return Err(invalid("rate_limit", "must allow at least one call a second"));
+            }
+            if limit.burst == 0 {
+                return Err(invalid("rate_limit", "must allow a burst of at least one call"));
+            }
+        }
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| invalid("user_agent", "is not a valid header value"))?;
         let http = match self.http {
@@ -158,6 +210,9 @@ impl<T: FromSession> ApiBuilder<T> {
             user_agent,
             credentials: self.credentials,
             credential_headers,
+            retry: self.retry,
+            max_answer_size: self.max_answer_size,
+            gate: Gate::new(self.rate_limit),
         })))
     }
 }
@@ -176,6 +231,9 @@ impl<T> fmt::Debug for ApiBuilder<T> {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("http_client", &self.http.is_some())
+            .field("retry", &self.retry)
+            .field("max_answer_size", &self.max_answer_size)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }

@@ -48,12 +48,58 @@ pub enum Error {
     },
 
     /// The service answered with a status other than 2xx.
-    #[error("{action}: HTTP {status}: {excerpt}")]
+    #[error("{action}: HTTP {status}{}: {excerpt}", retry_after_text(*retry_after))]
     Http {
         /// The action being called.
         action: &'static str,
         /// The HTTP status.
         status: StatusCode,
+        /// The start of the body.
+        excerpt: String,
+        /// How long the answer's `Retry-After` asked to wait, from when it
+        /// arrived (given in seconds or as an HTTP date).
+        retry_after: Option<Duration>,
+    },
+
+    /// The server answered with a redirect, which the client never follows:
+    /// following one would send the request, credentials included, again,
+    /// maybe to another origin.
+    #[error("{action}: HTTP {status}: refused to follow a redirect to {}", location.as_deref().unwrap_or("(no Location)"))]
+    Redirect {
+        /// The action being called.
+        action: &'static str,
+        /// The redirect's HTTP status.
+        status: StatusCode,
+        /// The origin (scheme, host and port; no path or query) the
+        /// redirect pointed to, when it named a valid URL.
+        location: Option<String>,
+    },
+
+    /// The answer was longer than the client's limit
+    /// ([`ApiBuilder::max_answer_size`](crate::ApiBuilder::max_answer_size));
+    /// reading stopped there.
+    #[error("{action}: the answer (HTTP {status}) is longer than the limit of {limit} bytes")]
+    TooLarge {
+        /// The action being called.
+        action: &'static str,
+        /// The HTTP status of the answer.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+
+    /// The answer was plainly not the service's: an HTML page, a body cut
+    /// short, or something else that is not JSON. Proxies and CDNs answer
+    /// this way (Cloudflare's "Error 520" pages come with status 200), so
+    /// trying again may succeed.
+    #[error("{action}: the answer (HTTP {status}) is {kind}: {excerpt}")]
+    Malformed {
+        /// The action being called.
+        action: &'static str,
+        /// The HTTP status of the answer.
+        status: StatusCode,
+        /// What the answer was.
+        kind: MalformedKind,
         /// The start of the body.
         excerpt: String,
     },
@@ -72,7 +118,7 @@ pub enum Error {
     },
 
     /// The service answered `"success": false` (a `rest_json` API).
-    #[error("{action}: the service refused the call (HTTP {status}): {}", messages_text(errors))]
+    #[error("{action}: the service refused the call (HTTP {status}{}): {}", retry_after_text(*retry_after), messages_text(errors))]
     ApiErrors {
         /// The operation being called.
         action: &'static str,
@@ -80,6 +126,8 @@ pub enum Error {
         status: StatusCode,
         /// The answer's `errors`, in order.
         errors: Vec<ApiMessage>,
+        /// How long the answer's `Retry-After` asked to wait.
+        retry_after: Option<Duration>,
     },
 
     /// A successful answer named another action than the one called.
@@ -118,6 +166,28 @@ pub enum Error {
         /// The HTTP or TLS stack's error.
         cause: Box<dyn std::error::Error + Send + Sync>,
     },
+}
+
+/// What a [`Error::Malformed`] answer was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MalformedKind {
+    /// An HTML page.
+    Html,
+    /// JSON that ends before it is complete.
+    Truncated,
+    /// Anything else that is not one JSON value.
+    NotJson,
+}
+
+impl fmt::Display for MalformedKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MalformedKind::Html => "an HTML page",
+            MalformedKind::Truncated => "cut short",
+            MalformedKind::NotJson => "not JSON",
+        })
+    }
 }
 
 /// One entry of a `rest_json` answer's `errors` (or `messages`).
@@ -164,6 +234,9 @@ impl Error {
             Error::Transport { action, .. }
             | Error::Timeout { action, .. }
             | Error::Http { action, .. }
+            | Error::Redirect { action, .. }
+            | Error::TooLarge { action, .. }
+            | Error::Malformed { action, .. }
             | Error::Api { action, .. }
             | Error::ApiErrors { action, .. }
             | Error::UnexpectedAct { action, .. }
@@ -176,6 +249,9 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Http { status, .. }
+            | Error::Redirect { status, .. }
+            | Error::TooLarge { status, .. }
+            | Error::Malformed { status, .. }
             | Error::Api { status, .. }
             | Error::ApiErrors { status, .. }
             | Error::UnexpectedAct { status, .. }
@@ -184,22 +260,72 @@ impl Error {
         }
     }
 
-    /// Whether sending the same call again may succeed: transport failures,
-    /// timeouts, 5xx and 429 answers. Whether it is *safe* to repeat depends
-    /// on the action (`init` creates a Railgun each time it succeeds).
+    /// Whether sending the same call again may succeed: no connection or
+    /// no complete answer (transport errors, timeouts), answers that are
+    /// plainly not the service's ([`Error::Malformed`], whatever their
+    /// status), 429, 502, 503, 504 and Cloudflare's 520 to 524. Whether it
+    /// is *safe* to send it again is another question: see
+    /// [`Error::may_have_been_applied`].
+    ///
+    /// Never retryable: what the service refused (`result: error`,
+    /// `success: false` other than for 429 or the statuses above), input
+    /// refused before sending, redirects and answers over the size limit.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { .. } | Error::Timeout { .. } => true,
-            Error::Http { status, .. } | Error::ApiErrors { status, .. } => {
-                status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS
-            }
+            Error::Transport { .. } | Error::Timeout { .. } | Error::Malformed { .. } => true,
+            Error::Http { status, .. } | Error::ApiErrors { status, .. } => retryable_status(*status),
             Error::InvalidInput { .. }
+            | Error::Redirect { .. }
+            | Error::TooLarge { .. }
             | Error::Api { .. }
             | Error::UnexpectedAct { .. }
             | Error::Decode { .. }
             | Error::Build { .. } => false,
         }
     }
+
+    /// Whether the service may have carried out the call although it
+    /// failed: the request may have reached it and its answer was lost,
+    /// cut short or unreadable. Before calling an action that is not safe
+    /// to repeat (`init`, `delete`, …) again after such an error, read the
+    /// state to see whether the first call took effect.
+    ///
+    /// `false` only when the call certainly had no effect: it was refused
+    /// before sending, no connection could be made, or the service answered
+    /// with a refusal (`result: error`, `success: false`, 429).
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            Error::InvalidInput { .. } | Error::Build { .. } | Error::Api { .. } => false,
+            Error::Transport { cause, .. } => !cause.is_connect(),
+            Error::Http { status, .. } => *status != StatusCode::TOO_MANY_REQUESTS,
+            Error::ApiErrors { .. } => false,
+            Error::Timeout { .. }
+            | Error::Redirect { .. }
+            | Error::TooLarge { .. }
+            | Error::Malformed { .. }
+            | Error::UnexpectedAct { .. }
+            | Error::Decode { .. } => true,
+        }
+    }
+
+    /// How long the answer asked to wait before the next call
+    /// (`Retry-After`), when it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Http { retry_after, .. } | Error::ApiErrors { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// 429, 502, 503, 504 and Cloudflare's 520 to 524 (unknown error, origin
+/// down, connection timed out, origin unreachable, timeout).
+fn retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502..=504 | 520..=524)
+}
+
+fn retry_after_text(retry_after: Option<Duration>) -> String {
+    retry_after.map(|d| format!(", retry after {}s", d.as_secs_f64().ceil())).unwrap_or_default()
 }
 
 fn prefix(action: Option<&'static str>) -> String {

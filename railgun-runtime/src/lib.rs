@@ -5,7 +5,8 @@
 //! types, one async method per endpoint, and models. The expansion calls
 //! into this crate for everything that is not specific to one endpoint:
 //!
-//! - [`ApiBuilder`]: base URL, timeout, user agent, HTTP client;
+//! - [`ApiBuilder`]: base URL, timeout, user agent, HTTP client, retries
+//!   ([`RetryPolicy`]), rate limit, answer size limit;
 //! - the two wire protocols a spec can choose: `action_form` (Railgun v2:
 //!   `base_url/<action>`, parameters as a query string or a form body,
 //!   answers `{result, msg, response: {act, …}}`) and `rest_json`
@@ -44,17 +45,19 @@
 
 mod builder;
 mod error;
+mod gate;
 mod ip_range;
 mod protocol;
 mod redact;
+mod retry;
 mod secret;
 mod session;
 mod timestamp;
 mod tls;
 mod wire;
 
-pub use builder::{ApiBuilder, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, HttpMethod};
-pub use error::{ApiMessage, ErrCode, Error};
+pub use builder::{ApiBuilder, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, HttpMethod};
+pub use error::{ApiMessage, ErrCode, Error, MalformedKind};
 pub use ip_range::{IpRange, ParseIpRangeError};
 /// Expands a spec into client types and models; see the crate docs and
 /// `spec/README.md` in `railgun-api` for the format.
@@ -62,6 +65,7 @@ pub use ip_range::{IpRange, ParseIpRangeError};
 pub use railgun_macros::generate_api;
 /// The HTTP client crate this runtime sends with, at the version it uses.
 pub use reqwest;
+pub use retry::{RetryDecision, RetryPolicy, StopReason};
 pub use secret::Secret;
 pub use timestamp::{ParseTimestampError, Timestamp};
 pub use tls::http_client_builder;

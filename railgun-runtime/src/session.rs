@@ -5,14 +5,19 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, LOCATION, RETRY_AFTER, USER_AGENT};
 use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+use tracing::Instrument;
 use url::Url;
 
-use crate::protocol::{Call, Endpoint};
-use crate::{Error, HttpMethod, Secret};
+use crate::gate::Gate;
+use crate::protocol::{Answer, Call, Endpoint};
+use crate::retry::{RetryDecision, StopReason};
+use crate::{Error, HttpMethod, RetryPolicy, Secret};
 
 /// A credential sent with every request of a client.
 #[derive(Clone)]
@@ -143,6 +148,10 @@ pub struct Settings {
     pub(crate) credentials: Vec<Credential>,
     /// The header and bearer credentials, ready to send.
     pub(crate) credential_headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_answer_size: usize,
+    /// The rate limit and 429 pauses, shared by the client's clones.
+    pub(crate) gate: Gate,
 }
 
 impl fmt::Debug for Session {
@@ -154,7 +163,9 @@ impl fmt::Debug for Session {
             .field("timeout", &s.timeout)
             .field("user_agent", &s.user_agent)
             .field("credentials", &s.credentials)
-            .finish()
+            .field("retry", &s.retry)
+            .field("max_answer_size", &s.max_answer_size)
+            .finish_non_exhaustive()
     }
 }
 
@@ -172,8 +183,66 @@ impl Session {
         endpoint.start(self)
     }
 
-    /// Sends the call and decodes its answer.
+    /// Sends the call, again as the retry policy allows, and decodes its
+    /// answer. Each call is a `railgun_call` span (action, attempt, status,
+    /// elapsed time); each retry an event with its reason and delay.
     pub async fn call<R: DeserializeOwned, C: Call>(&self, call: C) -> Result<R, Error> {
+        let span = tracing::debug_span!(
+            "railgun_call",
+            action = call.action(),
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        self.call_with_retries(&call, &span).instrument(span.clone()).await
+    }
+
+    async fn call_with_retries<R: DeserializeOwned, C: Call>(
+        &self,
+        call: &C,
+        span: &tracing::Span,
+    ) -> Result<R, Error> {
+        let settings = &*self.inner;
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            settings.gate.pass().await;
+            span.record("attempt", attempt);
+            let result = self.attempt(call, span).await;
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            let error = match result {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            };
+            if error.status() == Some(StatusCode::TOO_MANY_REQUESTS) {
+                // The whole client waits, not only this call.
+                settings.gate.pause(error.retry_after().unwrap_or(settings.retry.first_backoff()));
+            }
+            let decision =
+                settings.retry.decide(attempt, &error, started.elapsed(), call.idempotent(), fastrand::f64());
+            match decision {
+                RetryDecision::Retry { delay } => {
+                    tracing::info!(
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        reason = %error,
+                        "railgun retry"
+                    );
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                RetryDecision::Stop(reason) => {
+                    if attempt > 1 || reason == StopReason::MayHaveBeenApplied {
+                        tracing::debug!(attempt, %reason, "railgun gives up");
+                    }
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    /// Sends the call once and decodes its answer.
+    async fn attempt<R: DeserializeOwned, C: Call>(&self, call: &C, span: &tracing::Span) -> Result<R, Error> {
         let settings = &*self.inner;
         let action = call.action();
         let (builder, method) = call.http(settings)?;
@@ -188,8 +257,6 @@ impl Session {
         }
 
         let scrubber = call.scrubber();
-        let started = Instant::now();
-        tracing::debug!(action, method, "railgun request");
         let transport_error = |cause: reqwest::Error| {
             if cause.is_timeout() {
                 return Error::Timeout { action, timeout: settings.timeout };
@@ -197,18 +264,53 @@ impl Session {
             let cause = cause.without_url();
             Error::Transport { action, detail: scrubber.scrub(&error_chain(&cause)), cause }
         };
-        let response = builder.send().await.map_err(transport_error)?;
+        let (client, request) = builder.build_split();
+        let request = request.map_err(transport_error)?;
+        let sent_to = request.url().origin();
+        tracing::debug!(method, "railgun request");
+        let mut response = client.execute(request).await.map_err(transport_error)?;
         let status = response.status();
-        let body = response.bytes().await.map_err(transport_error)?;
-        tracing::debug!(
-            action,
-            status = status.as_u16(),
-            bytes = body.len(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "railgun answer"
-        );
-        call.decode(&scrubber, status, &body)
+        span.record("status", status.as_u16());
+
+        // The client built by this crate follows no redirect; one supplied
+        // by the caller may have, which is refused all the same.
+        let followed = response.url().origin() != sent_to;
+        if status.is_redirection() || followed {
+            let location = if followed {
+                Some(response.url().clone())
+            } else {
+                let location = response.headers().get(LOCATION).and_then(|l| l.to_str().ok());
+                location.and_then(|l| response.url().join(l).ok())
+            };
+            let location = location.map(|url| url.origin().ascii_serialization());
+            return Err(Error::Redirect { action, status, location });
+        }
+        let retry_after = response.headers().get(RETRY_AFTER).and_then(parse_retry_after);
+        let too_large = || Error::TooLarge { action, status, limit: settings.max_answer_size };
+        if response.content_length().is_some_and(|length| length > settings.max_answer_size as u64) {
+            return Err(too_large());
+        }
+        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize);
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            if body.len() + chunk.len() > settings.max_answer_size {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        tracing::debug!(status = status.as_u16(), bytes = body.len(), "railgun answer");
+        call.decode(&scrubber, &Answer { status, retry_after, body: &body })
     }
+}
+
+/// A `Retry-After` value: seconds, or an HTTP date (a date in the past
+/// means now).
+fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
+    let text = value.to_str().ok()?.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(text).ok()?;
+    Some(date.duration_since(SystemTime::now()).unwrap_or_default())
 }
 
 /// The error and its causes, joined with ": ", each cause once.
@@ -224,4 +326,22 @@ pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        let parse = |text: &str| parse_retry_after(&HeaderValue::from_str(text).unwrap());
+        assert_eq!(parse("120"), Some(Duration::from_secs(120)));
+        assert_eq!(parse(" 0 "), Some(Duration::ZERO));
+        assert_eq!(parse("Sun, 06 Nov 1994 08:49:37 GMT"), Some(Duration::ZERO));
+        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(90));
+        let wait = parse(&later).unwrap();
+        assert!(wait > Duration::from_secs(85) && wait <= Duration::from_secs(90), "{wait:?}");
+        assert_eq!(parse("soon"), None);
+        assert_eq!(parse("-5"), None);
+    }
 }

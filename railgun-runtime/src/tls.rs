@@ -4,9 +4,16 @@
 
 use crate::Error;
 
-/// A [`reqwest::ClientBuilder`] with this crate's TLS choice, for a client
-/// of your own (proxies, pools, resolvers) passed to
+/// A [`reqwest::ClientBuilder`] with this crate's TLS choice, which
+/// follows no redirect and sends no `Referer`, for a client of your own
+/// (proxies, pools, resolvers) passed to
 /// [`ApiBuilder::http_client`](crate::ApiBuilder::http_client).
+///
+/// Keep those two settings: a client that follows redirects sends the
+/// request again, credentials included, wherever the redirect points, and
+/// a `Referer` carries a GET request's query, credentials included. (A
+/// followed redirect is still refused with [`Error::Redirect`], but only
+/// after the fact.)
 ///
 /// With the default `rustls-ring` feature, reqwest is built without a
 /// crypto provider of its own, so a plain `reqwest::Client::new()` cannot
@@ -22,7 +29,7 @@ use crate::Error;
 ///
 /// [`Error::Build`] when the TLS configuration cannot be made.
 pub fn http_client_builder() -> Result<reqwest::ClientBuilder, Error> {
-    with_tls(reqwest::Client::builder())
+    with_tls(reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).referer(false))
 }
 
 #[cfg(feature = "native-tls")]

@@ -267,6 +267,15 @@ impl Editor<'_> {
             }
         };
         lines.push(format!("response: {response}"));
+        if self.spec.version >= 2 {
+            // Only a person can tell whether repeating a new action is safe:
+            // the same action of another family says, else assume it is not.
+            let twin = self.spec.endpoints.iter().find(|e| e.action == facts.action).and_then(|e| e.idempotent);
+            lines.push(match twin {
+                Some(idempotent) => format!("idempotent: {idempotent}  # as in the other family"),
+                None => format!("idempotent: false  # not known to be safe to repeat {REVIEW}"),
+            });
+        }
         // As a sequence item: `- ` before the first key, the rest aligned with it.
         lines.iter().enumerate().map(|(i, l)| format!("{}{l}", if i == 0 { "- " } else { "  " })).collect()
     }

@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use railgun_api::{ClientApi, HttpMethod, PartnerApi};
+use railgun_api::{ClientApi, HttpMethod, PartnerApi, RetryPolicy};
 
 /// The example credentials of the upstream pages.
 pub const EMAIL: &str = "user@cloudflare.com";
@@ -118,12 +118,17 @@ impl TestServer {
         seen.into_iter().next().unwrap()
     }
 
+    /// A client that sends each call once, so a test sees one exchange
+    /// (retries have tests of their own).
     pub fn client_api(&self, method: HttpMethod) -> ClientApi {
-        ClientApi::builder(EMAIL, TKN).base_url(self.base_url()).method(method).build().unwrap()
+        let builder = ClientApi::builder(EMAIL, TKN).base_url(self.base_url()).method(method);
+        builder.retry(RetryPolicy::never()).build().unwrap()
     }
 
+    /// A client that sends each call once.
     pub fn partner_api(&self, method: HttpMethod) -> PartnerApi {
-        PartnerApi::builder(HOST_KEY).base_url(self.base_url()).method(method).build().unwrap()
+        let builder = PartnerApi::builder(HOST_KEY).base_url(self.base_url()).method(method);
+        builder.retry(RetryPolicy::never()).build().unwrap()
     }
 }
 

@@ -50,6 +50,7 @@ pub fn method(api: &Api, family: &Family, ep: &Endpoint) -> TokenStream {
 fn endpoint_const(ep: &Endpoint) -> TokenStream {
     let action = &ep.action;
     let secret_keys = &ep.secret_keys;
+    let idempotent = ep.idempotent;
     match &ep.binding {
         Binding::ActionForm(form) => {
             let ty = rt("__private::ActionEndpoint");
@@ -62,6 +63,7 @@ fn endpoint_const(ep: &Endpoint) -> TokenStream {
                     act: #act,
                     get: #get,
                     post: #post,
+                    idempotent: #idempotent,
                     secret_keys: &[#(#secret_keys),*],
                 };
             }
@@ -86,6 +88,7 @@ fn endpoint_const(ep: &Endpoint) -> TokenStream {
                     action: #action,
                     method: #method_ty::#method,
                     path: &[#(#path),*],
+                    idempotent: #idempotent,
                     secret_keys: &[#(#secret_keys),*],
                 };
             }
@@ -241,6 +244,15 @@ fn method_doc(api: &Api, family: &Family, ep: &Endpoint) -> String {
         ep.doc.as_deref().unwrap_or_default(),
         &transport,
         &format!("# Arguments\n\n{}", args.join("\n")),
+        if ep.idempotent {
+            "# Retries\n\nSafe to repeat: sending it twice does what sending it once does, so the client \
+             retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`])."
+        } else {
+            "# Retries\n\nNot safe to repeat. The client sends it again only when the first attempt \
+             cannot have reached the service (no connection, or a 429 answer). After any other failure, \
+             [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before \
+             calling again."
+        },
         &format!(
             "# Errors\n\n[`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument \
              is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as {refusal}."

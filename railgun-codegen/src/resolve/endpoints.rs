@@ -86,6 +86,24 @@ impl Resolver<'_> {
             self.path_params(path, rest, &params);
         }
         let response = self.response(&format!("{path}.response"), &ep.response);
+        let idempotent = match ep.idempotent {
+            Some(idempotent) => {
+                self.needs_v2(format!("{path}.idempotent"), "`idempotent`");
+                idempotent
+            }
+            None if self.v2() => {
+                self.report(
+                    path,
+                    format!(
+                        "'{}' needs `idempotent: true` (sending it twice does what sending it once does) \
+                         or `idempotent: false`",
+                        ep.action
+                    ),
+                );
+                false
+            }
+            None => false,
+        };
 
         let mut secret_keys: BTreeSet<String> =
             credentials.iter().filter(|c| c.secret).map(|c| c.wire.clone()).collect();
@@ -103,6 +121,7 @@ impl Resolver<'_> {
             binding: binding?,
             params,
             response: response?,
+            idempotent,
             summary: ep.summary.clone(),
             doc: ep.doc.clone(),
             docs_url: format!("{}{}", spec.docs_base, ep.docs),

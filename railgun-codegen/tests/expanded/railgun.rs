@@ -536,6 +536,10 @@ pub mod client {
         /// - `name` (`name`): Name of Railgun.
         /// - `pubname` (`pubname`): Name of Railgun shown to users.
         ///
+        /// # Retries
+        ///
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        ///
         /// # Errors
         ///
         /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
@@ -556,6 +560,7 @@ pub mod client {
                 act: "railgun_init",
                 get: true,
                 post: true,
+                idempotent: false,
                 secret_keys: &["rtkn", "tkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -573,6 +578,10 @@ pub mod client {
         /// # Arguments
         ///
         /// - `rtkn` (`rtkn`): Railgun token.
+        ///
+        /// # Retries
+        ///
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -593,6 +602,7 @@ pub mod client {
                 act: "railgun_delete",
                 get: true,
                 post: true,
+                idempotent: false,
                 secret_keys: &["rtkn", "tkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -609,6 +619,10 @@ pub mod client {
         /// # Arguments
         ///
         /// None besides the client's credentials.
+        ///
+        /// # Retries
+        ///
+        /// Safe to repeat: sending it twice does what sending it once does, so the client retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`]).
         ///
         /// # Errors
         ///
@@ -631,6 +645,7 @@ pub mod client {
                 act: "railgun_user_get_all",
                 get: true,
                 post: true,
+                idempotent: true,
                 secret_keys: &["railgun_api_key", "tkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -643,6 +658,10 @@ pub mod client {
         /// # Arguments
         ///
         /// - `zone` (`z`): Domain name.
+        ///
+        /// # Retries
+        ///
+        /// Safe to repeat: sending it twice does what sending it once does, so the client retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`]).
         ///
         /// # Errors
         ///
@@ -666,6 +685,7 @@ pub mod client {
                 act: "railgun_zone_conn_get_active",
                 get: true,
                 post: true,
+                idempotent: true,
                 secret_keys: &["tkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -684,6 +704,10 @@ pub mod client {
         /// - `zone` (`z`): Domain name.
         /// - `rtkn` (`rtkn`): Railgun token.
         /// - `mode` (`mode`): Railgun operation mode, `1` for active, `0` for inactive.
+        ///
+        /// # Retries
+        ///
+        /// Safe to repeat: sending it twice does what sending it once does, so the client retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`]).
         ///
         /// # Errors
         ///
@@ -706,6 +730,7 @@ pub mod client {
                 act: "railgun_conn_set",
                 get: true,
                 post: true,
+                idempotent: true,
                 secret_keys: &["rtkn", "tkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -725,6 +750,10 @@ pub mod client {
         ///
         /// - `zone` (`z`): Domain name.
         /// - `rtkn` (`rtkn`): Railgun token.
+        ///
+        /// # Retries
+        ///
+        /// Safe to repeat: sending it twice does what sending it once does, so the client retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`]).
         ///
         /// # Errors
         ///
@@ -746,6 +775,7 @@ pub mod client {
                 act: "railgun_conn_setmode_enabled",
                 get: true,
                 post: true,
+                idempotent: true,
                 secret_keys: &["rtkn", "tkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -764,6 +794,10 @@ pub mod client {
         ///
         /// - `zone` (`z`): Domain name.
         /// - `rtkn` (`rtkn`): Railgun token.
+        ///
+        /// # Retries
+        ///
+        /// Safe to repeat: sending it twice does what sending it once does, so the client retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`]).
         ///
         /// # Errors
         ///
@@ -785,6 +819,7 @@ pub mod client {
                 act: "railgun_conn_setmode_disabled",
                 get: true,
                 post: true,
+                idempotent: true,
                 secret_keys: &["rtkn", "tkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -804,6 +839,10 @@ pub mod client {
         ///
         /// - `zone` (`z`): Domain name.
         /// - `rtkn` (`rtkn`): Railgun token.
+        ///
+        /// # Retries
+        ///
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -825,6 +864,7 @@ pub mod client {
                 act: "railgun_conn_delete",
                 get: true,
                 post: true,
+                idempotent: false,
                 secret_keys: &["rtkn", "tkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -898,6 +938,10 @@ pub mod partner {
         /// - `name` (`name`): Name of Railgun. Optional: `None` leaves it out.
         /// - `pubname` (`pubname`): Name of Railgun shown to users. Optional: `None` leaves it out.
         ///
+        /// # Retries
+        ///
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        ///
         /// # Errors
         ///
         /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
@@ -918,6 +962,7 @@ pub mod partner {
                 act: "railgun_init",
                 get: true,
                 post: true,
+                idempotent: false,
                 secret_keys: &["host_key", "rtkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -940,6 +985,10 @@ pub mod partner {
         ///
         /// - `rtkn` (`rtkn`): Railgun token.
         ///
+        /// # Retries
+        ///
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        ///
         /// # Errors
         ///
         /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
@@ -959,6 +1008,7 @@ pub mod partner {
                 act: "railgun_delete",
                 get: true,
                 post: true,
+                idempotent: false,
                 secret_keys: &["host_key", "rtkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -975,6 +1025,10 @@ pub mod partner {
         /// # Arguments
         ///
         /// None besides the client's credentials.
+        ///
+        /// # Retries
+        ///
+        /// Safe to repeat: sending it twice does what sending it once does, so the client retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`]).
         ///
         /// # Errors
         ///
@@ -997,6 +1051,7 @@ pub mod partner {
                 act: "railgun_host_get_all",
                 get: true,
                 post: true,
+                idempotent: true,
                 secret_keys: &["host_key", "railgun_api_key"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -1009,6 +1064,10 @@ pub mod partner {
         /// # Arguments
         ///
         /// - `zone` (`z`): Domain name.
+        ///
+        /// # Retries
+        ///
+        /// Safe to repeat: sending it twice does what sending it once does, so the client retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`]).
         ///
         /// # Errors
         ///
@@ -1033,6 +1092,7 @@ pub mod partner {
                 act: "railgun_zone_conn_get_active",
                 get: true,
                 post: true,
+                idempotent: true,
                 secret_keys: &["host_key"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -1053,6 +1113,10 @@ pub mod partner {
         /// - `zone` (`z`): Domain name.
         /// - `rtkn` (`rtkn`): Railgun token.
         /// - `auto_enabled` (`auto_enabled`): Railgun operation mode, `1` for active, `0` for inactive.
+        ///
+        /// # Retries
+        ///
+        /// Safe to repeat: sending it twice does what sending it once does, so the client retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`]).
         ///
         /// # Errors
         ///
@@ -1078,6 +1142,7 @@ pub mod partner {
                 act: "railgun_suggest",
                 get: true,
                 post: true,
+                idempotent: true,
                 secret_keys: &["host_key", "rtkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -1100,6 +1165,10 @@ pub mod partner {
         /// - `rtkn` (`rtkn`): Railgun token.
         /// - `mode` (`mode`): Railgun operation mode, `1` for active, `0` for inactive.
         ///
+        /// # Retries
+        ///
+        /// Safe to repeat: sending it twice does what sending it once does, so the client retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`]).
+        ///
         /// # Errors
         ///
         /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
@@ -1121,6 +1190,7 @@ pub mod partner {
                 act: "railgun_conn_set",
                 get: true,
                 post: true,
+                idempotent: true,
                 secret_keys: &["host_key", "rtkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -1140,6 +1210,10 @@ pub mod partner {
         ///
         /// - `zone` (`z`): Domain name.
         /// - `rtkn` (`rtkn`): Railgun token.
+        ///
+        /// # Retries
+        ///
+        /// Safe to repeat: sending it twice does what sending it once does, so the client retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`]).
         ///
         /// # Errors
         ///
@@ -1161,6 +1235,7 @@ pub mod partner {
                 act: "railgun_conn_setmode_enabled",
                 get: true,
                 post: true,
+                idempotent: true,
                 secret_keys: &["host_key", "rtkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -1179,6 +1254,10 @@ pub mod partner {
         ///
         /// - `zone` (`z`): Domain name.
         /// - `rtkn` (`rtkn`): Railgun token.
+        ///
+        /// # Retries
+        ///
+        /// Safe to repeat: sending it twice does what sending it once does, so the client retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`]).
         ///
         /// # Errors
         ///
@@ -1200,6 +1279,7 @@ pub mod partner {
                 act: "railgun_conn_setmode_disabled",
                 get: true,
                 post: true,
+                idempotent: true,
                 secret_keys: &["host_key", "rtkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -1219,6 +1299,10 @@ pub mod partner {
         ///
         /// - `zone` (`z`): Domain name.
         /// - `rtkn` (`rtkn`): Railgun token.
+        ///
+        /// # Retries
+        ///
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -1240,6 +1324,7 @@ pub mod partner {
                 act: "railgun_conn_delete",
                 get: true,
                 post: true,
+                idempotent: false,
                 secret_keys: &["host_key", "rtkn"],
             };
             let mut request = self.session.request(&ENDPOINT);
@@ -1259,6 +1344,10 @@ pub mod partner {
         ///
         /// - `rtkn` (`rtkn`): Railgun token.
         /// - `ranges` (`ipr`): One or more Railgun IP addresses or ranges, sent as a JSON array.
+        ///
+        /// # Retries
+        ///
+        /// Safe to repeat: sending it twice does what sending it once does, so the client retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`]).
         ///
         /// # Errors
         ///
@@ -1284,6 +1373,7 @@ pub mod partner {
                 act: "railgun_ipr_set",
                 get: false,
                 post: true,
+                idempotent: true,
                 secret_keys: &["host_key", "rtkn"],
             };
             let mut request = self.session.request(&ENDPOINT);

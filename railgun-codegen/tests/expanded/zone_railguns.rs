@@ -122,6 +122,10 @@ pub mod zone {
         /// - `railgun` (path `{identifier}`): Railgun identifier tag.
         /// - `connected` (body `connected`): `true` connects the zone to the Railgun, `false` disconnects it.
         ///
+        /// # Retries
+        ///
+        /// Safe to repeat: sending it twice does what sending it once does, so the client retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`]).
+        ///
         /// # Errors
         ///
         /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
@@ -144,6 +148,7 @@ pub mod zone {
                     ::railgun_runtime::__private::PathSegment::Literal("/railguns/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                idempotent: true,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
             let mut request = self.session.request(&ENDPOINT);

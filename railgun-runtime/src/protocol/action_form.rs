@@ -5,13 +5,12 @@
 
 use std::borrow::Cow;
 
-use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
-use super::{Arguments, Call, Endpoint};
+use super::{Answer, Arguments, Call, Endpoint};
 use crate::HttpMethod;
 use crate::error::{ErrCode, Error};
 use crate::redact::Scrubber;
@@ -29,6 +28,8 @@ pub struct ActionEndpoint {
     pub get: bool,
     /// Documented for POST.
     pub post: bool,
+    /// Safe to repeat: sending it twice does what sending it once does.
+    pub idempotent: bool,
     /// Wire names whose values are secret, in the request or the answer.
     pub secret_keys: &'static [&'static str],
 }
@@ -79,6 +80,10 @@ impl Call for ActionRequest<'_> {
         self.endpoint.action
     }
 
+    fn idempotent(&self) -> bool {
+        self.endpoint.idempotent
+    }
+
     fn http(&self, settings: &Settings) -> Result<(reqwest::RequestBuilder, &'static str), Error> {
         let endpoint = self.endpoint;
         let use_get = match settings.method {
@@ -110,14 +115,9 @@ impl Call for ActionRequest<'_> {
         self.args.scrubber(self.endpoint.secret_keys)
     }
 
-    fn decode<R: DeserializeOwned>(
-        &self,
-        scrubber: &Scrubber<'_>,
-        status: StatusCode,
-        body: &[u8],
-    ) -> Result<R, Error> {
+    fn decode<R: DeserializeOwned>(&self, scrubber: &Scrubber<'_>, answer: &Answer<'_>) -> Result<R, Error> {
         let exchange = Exchange { action: self.endpoint.action, act: self.endpoint.act, scrubber };
-        decode(&exchange, status, body)
+        decode(&exchange, answer)
     }
 }
 
@@ -128,83 +128,97 @@ struct Exchange<'s, 'a> {
     scrubber: &'s Scrubber<'a>,
 }
 
-/// The envelope every answer comes in.
+/// The envelope every answer comes in. Its members are kept as the raw
+/// JSON text they are: the answer is decoded straight into the endpoint's
+/// type, never into a tree of `serde_json::Value`s, so memory stays a small
+/// multiple of the answer's size.
 #[derive(Deserialize)]
-struct Envelope {
+struct Envelope<'b> {
     result: String,
-    #[serde(default)]
-    msg: Option<Value>,
-    #[serde(default)]
-    response: Option<Value>,
-    #[serde(default)]
-    err_code: Option<Value>,
+    #[serde(default, borrow)]
+    msg: Option<&'b RawValue>,
+    #[serde(default, borrow)]
+    response: Option<&'b RawValue>,
+    #[serde(default, borrow)]
+    err_code: Option<&'b RawValue>,
+}
+
+/// The `act` of a `response` object; its other members are skipped.
+#[derive(Deserialize)]
+struct ActOf<'b> {
+    #[serde(default, borrow)]
+    act: Option<&'b RawValue>,
 }
 
 /// Decodes an answer into `R`, the endpoint's response type.
-fn decode<R: DeserializeOwned>(ex: &Exchange<'_, '_>, status: StatusCode, body: &[u8]) -> Result<R, Error> {
-    let action = ex.action;
+fn decode<R: DeserializeOwned>(ex: &Exchange<'_, '_>, answer: &Answer<'_>) -> Result<R, Error> {
+    let (action, status, scrubber) = (ex.action, answer.status, ex.scrubber);
     if !status.is_success() {
-        return Err(Error::Http { action, status, excerpt: ex.scrubber.excerpt(body) });
+        return Err(Error::Http {
+            action,
+            status,
+            excerpt: scrubber.excerpt(answer.body),
+            retry_after: answer.retry_after,
+        });
     }
-    let decode_error = |path: String, message: String| Error::Decode {
+    let decode_error = |path: &str, message: String| Error::Decode {
         action,
         status,
-        path: ex.scrubber.scrub(&path),
-        message: ex.scrubber.scrub(&message),
-        excerpt: ex.scrubber.excerpt(body),
+        path: scrubber.scrub(path),
+        message: scrubber.scrub(&message),
+        excerpt: scrubber.excerpt(answer.body),
     };
 
-    let mut json = serde_json::Deserializer::from_slice(body);
-    let envelope: Envelope = serde_path_to_error::deserialize(&mut json)
-        .map_err(|e| decode_error(e.path().to_string(), e.inner().to_string()))?;
-    json.end().map_err(|e| decode_error(".".into(), e.to_string()))?;
+    let mut json = serde_json::Deserializer::from_slice(answer.body);
+    let envelope: Envelope<'_> = serde_path_to_error::deserialize(&mut json)
+        .map_err(|e| super::unreadable(action, scrubber, answer, e.inner(), scrubber.scrub(&e.path().to_string())))?;
+    json.end().map_err(|e| super::unreadable(action, scrubber, answer, &e, ".".into()))?;
 
     match envelope.result.as_str() {
         "success" => {}
         "error" => {
             let msg = match envelope.msg {
-                Some(Value::String(text)) => text,
-                None | Some(Value::Null) => "(no message)".to_owned(),
-                Some(other) => other.to_string(),
+                None => "(no message)".to_owned(),
+                Some(raw) => serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_owned()),
             };
-            let err_code = match envelope.err_code {
-                None | Some(Value::Null) => None,
-                Some(Value::Number(n)) => {
-                    Some(n.as_i64().map_or_else(|| ErrCode::Text(n.to_string()), ErrCode::Number))
+            let err_code = envelope.err_code.map(|raw| {
+                if let Ok(number) = serde_json::from_str::<i64>(raw.get()) {
+                    return scrubber.number(number).map_or_else(ErrCode::Text, ErrCode::Number);
                 }
-                Some(Value::String(text)) => Some(ErrCode::Text(ex.scrubber.scrub(&text))),
-                Some(other) => Some(ErrCode::Text(ex.scrubber.scrub(&other.to_string()))),
-            };
-            return Err(Error::Api { action, status, msg: ex.scrubber.scrub(&msg), err_code });
+                let text = serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_owned());
+                ErrCode::Text(scrubber.scrub(&text))
+            });
+            return Err(Error::Api { action, status, msg: scrubber.scrub(&msg), err_code });
         }
         other => {
-            return Err(decode_error("result".into(), format!("expected \"success\" or \"error\", found {other:?}")));
+            return Err(decode_error("result", format!("expected \"success\" or \"error\", found {other:?}")));
         }
     }
 
-    let response = envelope.response.unwrap_or(Value::Null);
-    match response.get("act") {
-        Some(Value::String(act)) if act == ex.act => {}
-        Some(Value::String(act)) => {
-            return Err(Error::UnexpectedAct { action, status, expected: ex.act, found: ex.scrubber.scrub(act) });
-        }
-        Some(_) => {
-            return Err(decode_error("response.act".into(), "expected a string".into()));
-        }
-        None if response.is_object() => {
-            return Err(decode_error("response".into(), "missing field `act`".into()));
-        }
-        None => {
-            return Err(decode_error("response".into(), "expected an object with the answer".into()));
-        }
+    let response = envelope.response.map(RawValue::get).unwrap_or("null");
+    if !response.trim_start().starts_with('{') {
+        return Err(decode_error("response", "expected an object with the answer".into()));
     }
-    serde_path_to_error::deserialize(response)
-        .map_err(|e| decode_error(super::member_path("response", e.path()), e.inner().to_string()))
+    let act = serde_json::from_str::<ActOf<'_>>(response).map_err(|e| decode_error("response", e.to_string()))?.act;
+    match act.map(|raw| serde_json::from_str::<String>(raw.get())) {
+        Some(Ok(act)) if act == ex.act => {}
+        Some(Ok(act)) => {
+            return Err(Error::UnexpectedAct { action, status, expected: ex.act, found: scrubber.scrub(&act) });
+        }
+        Some(Err(_)) => return Err(decode_error("response.act", "expected a string".into())),
+        None => return Err(decode_error("response", "missing field `act`".into())),
+    }
+    let mut json = serde_json::Deserializer::from_str(response);
+    serde_path_to_error::deserialize(&mut json)
+        .map_err(|e| decode_error(&super::member_path("response", e.path()), super::member_message(e.inner())))
 }
 
 #[cfg(test)]
 mod tests {
+    use reqwest::StatusCode;
+
     use super::*;
+    use crate::error::MalformedKind;
 
     #[derive(Debug, Deserialize, PartialEq)]
     struct IdOnly {
@@ -215,7 +229,8 @@ mod tests {
     fn run(status: u16, body: &str) -> Result<IdOnly, Error> {
         let scrubber = Scrubber { values: vec!["s3cr3t-token"], keys: &["rtkn"] };
         let exchange = Exchange { action: "conn_set", act: "railgun_conn_set", scrubber: &scrubber };
-        decode(&exchange, StatusCode::from_u16(status).unwrap(), body.as_bytes())
+        let answer = Answer { status: StatusCode::from_u16(status).unwrap(), retry_after: None, body: body.as_bytes() };
+        decode(&exchange, &answer)
     }
 
     #[test]
@@ -263,15 +278,14 @@ mod tests {
     }
 
     #[test]
-    fn truncated_json_is_a_decode_error_with_an_excerpt() {
+    fn truncated_json_is_malformed_with_an_excerpt() {
         let err = run(200, r#"{"result": "success", "response": {"act": "railgun_con"#).unwrap_err();
-        assert!(
-            err.to_string().starts_with(
-                "conn_set: cannot decode the answer (HTTP 200 OK) at `response.act`: EOF while parsing a string"
-            ),
-            "{err}"
+        assert!(matches!(&err, Error::Malformed { kind: MalformedKind::Truncated, .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            r#"conn_set: the answer (HTTP 200 OK) is cut short: {"result": "success", "response": {"act": "railgun_con"#
         );
-        assert!(err.to_string().ends_with(r#"body: {"result": "success", "response": {"act": "railgun_con"#), "{err}");
+        assert!(err.is_retryable() && err.may_have_been_applied());
     }
 
     #[test]
@@ -284,16 +298,41 @@ mod tests {
         );
         assert!(err.is_retryable());
         let err = run(200, html).unwrap_err();
-        assert!(matches!(&err, Error::Decode { path, .. } if path == "."), "{err:?}");
-        assert!(err.to_string().contains("expected value at line 1 column 1"), "{err}");
+        assert!(matches!(&err, Error::Malformed { kind: MalformedKind::Html, .. }), "{err:?}");
+        assert!(err.to_string().starts_with("conn_set: the answer (HTTP 200 OK) is an HTML page: <!DOCTYPE html>"));
+        assert!(err.is_retryable());
+        let err = run(200, "Service Unavailable").unwrap_err();
+        assert!(matches!(&err, Error::Malformed { kind: MalformedKind::NotJson, .. }), "{err:?}");
     }
 
     #[test]
-    fn unknown_result_and_trailing_garbage_are_decode_errors() {
+    fn json_of_another_shape_is_a_decode_error_not_retried() {
+        let err = run(200, r#"{"status": "ok"}"#).unwrap_err();
+        let Error::Decode { path, message, .. } = &err else { panic!("{err:?}") };
+        assert_eq!((path.as_str(), message.as_str()), (".", "missing field `result` at line 1 column 16"));
+        assert!(!err.is_retryable());
+        let err = run(200, r#"{"result": "success", "response": [1, 2]}"#).unwrap_err();
+        assert!(err.to_string().contains("at `response`: expected an object with the answer"), "{err}");
+        let err = run(200, r#"{"result": "success", "response": {"act": 5}}"#).unwrap_err();
+        assert!(err.to_string().contains("at `response.act`: expected a string"), "{err}");
+    }
+
+    #[test]
+    fn a_numeric_err_code_that_shows_a_secret_is_blanked() {
+        let scrubber = Scrubber { values: vec!["918273645"], keys: &[] };
+        let exchange = Exchange { action: "conn_set", act: "railgun_conn_set", scrubber: &scrubber };
+        let body = br#"{"result": "error", "msg": "bad key", "err_code": 918273645}"#;
+        let answer = Answer { status: StatusCode::OK, retry_after: None, body };
+        let err = decode::<IdOnly>(&exchange, &answer).unwrap_err();
+        assert!(matches!(&err, Error::Api { err_code: Some(ErrCode::Text(code)), .. } if code == "** redacted **"));
+    }
+
+    #[test]
+    fn unknown_results_are_decode_errors_and_trailing_garbage_is_malformed() {
         let err = run(200, r#"{"result": "maybe"}"#).unwrap_err();
         assert!(err.to_string().contains("at `result`: expected \"success\" or \"error\", found \"maybe\""), "{err}");
         let err = run(200, r#"{"result": "success", "response": {"act": "railgun_conn_set", "railgun_id": "1"}} x"#)
             .unwrap_err();
-        assert!(err.to_string().contains("trailing characters"), "{err}");
+        assert!(matches!(&err, Error::Malformed { kind: MalformedKind::NotJson, .. }), "{err:?}");
     }
 }

@@ -16,11 +16,14 @@ pub mod action_form;
 pub mod rest_json;
 
 use std::borrow::Cow;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
+use serde_json::error::Category;
 
 use crate::Error;
+use crate::error::MalformedKind;
 use crate::redact::Scrubber;
 use crate::session::{Session, Settings};
 use crate::wire::{ListEncoding, ToParam};
@@ -43,6 +46,10 @@ pub trait Call {
     /// The action (or operation) being called, for errors and logs.
     fn action(&self) -> &'static str;
 
+    /// Whether sending it twice does what sending it once does, so it may
+    /// be retried after any failure that may pass.
+    fn idempotent(&self) -> bool;
+
     /// The HTTP request, without the headers every call carries, and its
     /// method's name for logs.
     fn http(&self, settings: &Settings) -> Result<(reqwest::RequestBuilder, &'static str), Error>;
@@ -51,10 +58,58 @@ pub trait Call {
     fn scrubber(&self) -> Scrubber<'_>;
 
     /// Reads the answer.
-    fn decode<R: DeserializeOwned>(&self, scrubber: &Scrubber<'_>, status: StatusCode, body: &[u8])
-    -> Result<R, Error>;
+    fn decode<R: DeserializeOwned>(&self, scrubber: &Scrubber<'_>, answer: &Answer<'_>) -> Result<R, Error>;
 }
 
+/// An answer, read whole (within the client's size limit).
+#[derive(Debug, Clone, Copy)]
+pub struct Answer<'b> {
+    /// Its HTTP status.
+    pub status: StatusCode,
+    /// Its `Retry-After`, as a wait from now.
+    pub retry_after: Option<Duration>,
+    /// Its body.
+    pub body: &'b [u8],
+}
+
+/// Why an answer that is not the JSON envelope could not be read: an HTML
+/// page, JSON cut short or not JSON at all is [`Error::Malformed`] (a proxy's
+/// answer, worth trying again); JSON of another shape is [`Error::Decode`].
+fn unreadable(
+    action: &'static str,
+    scrubber: &Scrubber<'_>,
+    answer: &Answer<'_>,
+    error: &serde_json::Error,
+    path: String,
+) -> Error {
+    let excerpt = scrubber.excerpt(answer.body);
+    let status = answer.status;
+    let kind = match error.classify() {
+        Category::Data => {
+            return Error::Decode { action, status, path, message: scrubber.scrub(&error.to_string()), excerpt };
+        }
+        Category::Eof => MalformedKind::Truncated,
+        Category::Syntax | Category::Io if looks_like_html(answer.body) => MalformedKind::Html,
+        Category::Syntax | Category::Io => MalformedKind::NotJson,
+    };
+    Error::Malformed { action, status, kind, excerpt }
+}
+
+/// What serde says is wrong with a member decoded on its own, without the
+/// line and column, which count from the member's start, not the body's.
+fn member_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    match text.strip_suffix(&position) {
+        Some(message) if error.line() > 0 => message.to_owned(),
+        _ => text,
+    }
+}
+
+/// Whether `body` starts like markup: an HTML error page.
+fn looks_like_html(body: &[u8]) -> bool {
+    body.trim_ascii_start().starts_with(b"<")
+}
 /// The path of a decoding error inside the envelope's member `member`
 /// (serde_path_to_error writes the root as `.`).
 fn member_path(member: &str, path: &serde_path_to_error::Path) -> String {

@@ -7,13 +7,13 @@
 use std::borrow::Cow;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
-use super::{Arguments, Call, Endpoint};
+use super::{Answer, Arguments, Call, Endpoint};
 use crate::error::{ApiMessage, Error};
 use crate::redact::Scrubber;
 use crate::session::{Session, Settings};
@@ -28,6 +28,8 @@ pub struct RestEndpoint {
     pub method: RestMethod,
     /// Its path template, relative to the base URL.
     pub path: &'static [PathSegment],
+    /// Safe to repeat: sending it twice does what sending it once does.
+    pub idempotent: bool,
     /// Wire names whose values are secret, in the request or the answer.
     pub secret_keys: &'static [&'static str],
 }
@@ -192,13 +194,12 @@ impl Call for RestRequest<'_> {
         self.args.scrubber(self.endpoint.secret_keys)
     }
 
-    fn decode<R: DeserializeOwned>(
-        &self,
-        scrubber: &Scrubber<'_>,
-        status: StatusCode,
-        body: &[u8],
-    ) -> Result<R, Error> {
-        decode(self.endpoint.action, scrubber, status, body)
+    fn idempotent(&self) -> bool {
+        self.endpoint.idempotent
+    }
+
+    fn decode<R: DeserializeOwned>(&self, scrubber: &Scrubber<'_>, answer: &Answer<'_>) -> Result<R, Error> {
+        decode(self.endpoint.action, scrubber, answer)
     }
 }
 
@@ -216,76 +217,91 @@ impl serde::Serialize for OrderedObject<'_> {
     }
 }
 
-/// The envelope every answer comes in.
+/// The envelope every answer comes in; `result` is kept as its raw JSON
+/// text and decoded straight into the operation's type.
 #[derive(Deserialize)]
-struct Envelope {
+struct Envelope<'b> {
     success: bool,
     #[serde(default)]
     errors: Vec<Message>,
-    #[serde(default)]
-    result: Option<Value>,
+    #[serde(default, borrow)]
+    result: Option<&'b RawValue>,
 }
 
 /// One of `errors`; PHP fixtures show `{}` on success, so both keys may be missing.
 #[derive(Deserialize)]
 struct Message {
     #[serde(default)]
-    code: Option<Value>,
+    code: Option<Code>,
     #[serde(default)]
     message: Option<String>,
 }
 
-/// Decodes an answer into `R`, the type of its `result`.
-fn decode<R: DeserializeOwned>(
-    action: &'static str,
-    scrubber: &Scrubber<'_>,
-    status: StatusCode,
-    body: &[u8],
-) -> Result<R, Error> {
-    let decode_error = |path: String, message: String| Error::Decode {
-        action,
-        status,
-        path: scrubber.scrub(&path),
-        message: scrubber.scrub(&message),
-        excerpt: scrubber.excerpt(body),
-    };
-    let http_error = || Error::Http { action, status, excerpt: scrubber.excerpt(body) };
+/// A message's code: Cloudflare sends numbers, some fixtures strings.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Code {
+    Number(i64),
+    Text(String),
+    Other(serde::de::IgnoredAny),
+}
 
-    let mut json = serde_json::Deserializer::from_slice(body);
-    let envelope = serde_path_to_error::deserialize::<_, Envelope>(&mut json)
-        .map_err(|e| (e.path().to_string(), e.inner().to_string()))
-        .and_then(|envelope| json.end().map(|()| envelope).map_err(|e| (".".to_owned(), e.to_string())));
+/// Decodes an answer into `R`, the type of its `result`.
+fn decode<R: DeserializeOwned>(action: &'static str, scrubber: &Scrubber<'_>, answer: &Answer<'_>) -> Result<R, Error> {
+    let status = answer.status;
+    let http_error =
+        || Error::Http { action, status, excerpt: scrubber.excerpt(answer.body), retry_after: answer.retry_after };
+
+    let mut json = serde_json::Deserializer::from_slice(answer.body);
+    let envelope = serde_path_to_error::deserialize::<_, Envelope<'_>>(&mut json)
+        .map_err(|e| (e.path().to_string(), e.into_inner()))
+        .and_then(|envelope| json.end().map(|()| envelope).map_err(|e| (".".to_owned(), e)));
     let envelope = match envelope {
         Ok(envelope) => envelope,
         // Not the service's envelope: an error page, a proxy's answer.
         Err(_) if !status.is_success() => return Err(http_error()),
-        Err((path, message)) => return Err(decode_error(path, message)),
+        Err((path, error)) => return Err(super::unreadable(action, scrubber, answer, &error, scrubber.scrub(&path))),
     };
     if !envelope.success {
         let errors = envelope
             .errors
             .into_iter()
-            .map(|m| ApiMessage {
-                code: m.code.and_then(|code| match code {
-                    Value::Number(n) => n.as_i64(),
-                    Value::String(text) => text.trim().parse().ok(),
-                    _ => None,
-                }),
-                message: scrubber.scrub(m.message.as_deref().unwrap_or_default()),
+            .map(|m| {
+                let code = match m.code {
+                    Some(Code::Number(n)) => Some(n),
+                    Some(Code::Text(text)) => text.trim().parse().ok(),
+                    Some(Code::Other(_)) | None => None,
+                };
+                let message = scrubber.scrub(m.message.as_deref().unwrap_or_default());
+                match code.map(|code| scrubber.number(code)) {
+                    Some(Err(shown)) => ApiMessage { code: None, message: format!("{shown}: {message}") },
+                    Some(Ok(code)) => ApiMessage { code: Some(code), message },
+                    None => ApiMessage { code: None, message },
+                }
             })
             .collect();
-        return Err(Error::ApiErrors { action, status, errors });
+        return Err(Error::ApiErrors { action, status, errors, retry_after: answer.retry_after });
     }
     if !status.is_success() {
         return Err(http_error());
     }
-    serde_path_to_error::deserialize(envelope.result.unwrap_or(Value::Null))
-        .map_err(|e| decode_error(super::member_path("result", e.path()), e.inner().to_string()))
+    let result = envelope.result.map(RawValue::get).unwrap_or("null");
+    let mut json = serde_json::Deserializer::from_str(result);
+    serde_path_to_error::deserialize(&mut json).map_err(|e| Error::Decode {
+        action,
+        status,
+        path: scrubber.scrub(&super::member_path("result", e.path())),
+        message: scrubber.scrub(&super::member_message(e.inner())),
+        excerpt: scrubber.excerpt(answer.body),
+    })
 }
 
 #[cfg(test)]
 mod tests {
+    use reqwest::StatusCode;
+
     use super::*;
+    use crate::error::MalformedKind;
 
     #[derive(Debug, Deserialize, PartialEq)]
     struct Railgun {
@@ -296,7 +312,8 @@ mod tests {
 
     fn run(status: u16, body: &str) -> Result<Railgun, Error> {
         let scrubber = Scrubber { values: vec!["s3cr3t-token"], keys: &["X-Auth-Key"] };
-        decode("connect", &scrubber, StatusCode::from_u16(status).unwrap(), body.as_bytes())
+        let answer = Answer { status: StatusCode::from_u16(status).unwrap(), retry_after: None, body: body.as_bytes() };
+        decode("connect", &scrubber, &answer)
     }
 
     #[test]
@@ -329,6 +346,19 @@ mod tests {
             "connect: the service refused the call (HTTP 404 Not Found): 7003: No route for the URI; \
              1001: bad key ** redacted **"
         );
+        let body = r#"{"success": false, "errors": [{"code": 918273645, "message": "no"}, {"code": [1]}]}"#;
+        let scrubber = Scrubber { values: vec!["918273645"], keys: &[] };
+        let answer = Answer { status: StatusCode::TOO_MANY_REQUESTS, retry_after: None, body: body.as_bytes() };
+        let err = decode::<Railgun>("connect", &scrubber, &answer).unwrap_err();
+        let Error::ApiErrors { errors, .. } = &err else { panic!("{err:?}") };
+        assert_eq!(
+            errors,
+            &[
+                ApiMessage { code: None, message: "** redacted **: no".into() },
+                ApiMessage { code: None, message: String::new() }
+            ]
+        );
+        assert!(err.is_retryable() && !err.may_have_been_applied());
         let err = run(200, r#"{"success": false, "errors": [], "result": null}"#).unwrap_err();
         assert_eq!(err.to_string(), "connect: the service refused the call (HTTP 200 OK): (no error message)");
     }
@@ -339,12 +369,15 @@ mod tests {
         assert_eq!(err.to_string(), "connect: HTTP 502 Bad Gateway: <html><title>502 Bad Gateway</title></html>");
         assert!(err.is_retryable());
         let err = run(200, "<html>oops</html>").unwrap_err();
-        assert!(matches!(&err, Error::Decode { path, .. } if path == "."), "{err:?}");
+        assert!(matches!(&err, Error::Malformed { kind: MalformedKind::Html, .. }), "{err:?}");
+        assert!(err.is_retryable());
         // A 2xx status is needed as well as `success: true`.
         let err = run(500, r#"{"success": true, "errors": [], "result": {"id": "e", "enabled": true}}"#).unwrap_err();
         assert!(matches!(err, Error::Http { .. }), "{err:?}");
         let err = run(200, r#"{"success": true, "result": {"id": "e", "enabled": true}} trailing"#).unwrap_err();
-        assert!(err.to_string().contains("trailing characters"), "{err}");
+        assert!(matches!(&err, Error::Malformed { kind: MalformedKind::NotJson, .. }), "{err:?}");
+        let err = run(200, r#"{"success": true, "result": {"id": "e", "enab"#).unwrap_err();
+        assert!(matches!(&err, Error::Malformed { kind: MalformedKind::Truncated, .. }), "{err:?}");
     }
 
     #[test]
