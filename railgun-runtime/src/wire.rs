@@ -98,6 +98,15 @@ impl de::Expected for Expected {
     }
 }
 
+/// What is expected, when a float too large to be exact arrived.
+struct InexactFloat(&'static str);
+
+impl de::Expected for InexactFloat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}; with a fraction or an exponent, a number is exact only below 2^53", self.0)
+    }
+}
+
 impl<'de, T: FromWire> Visitor<'de> for ScalarVisitor<T> {
     type Value = Option<T>;
 
@@ -118,6 +127,14 @@ impl<'de, T: FromWire> Visitor<'de> for ScalarVisitor<T> {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // JSON numbers with a fraction or an exponent arrive as f64 (parsed
+        // exactly: serde_json's `float_roundtrip` feature), which
+        // holds every integer only up to 2^53: `9007199254740993.0` would
+        // be read as ...992. Beyond that, the value sent is not known.
+        const EXACT_BELOW: f64 = 9_007_199_254_740_992.0;
+        if v.abs() >= EXACT_BELOW {
+            return Err(E::invalid_value(de::Unexpected::Float(v), &InexactFloat(T::EXPECTED)));
+        }
         Self::parse(&v.to_string(), de::Unexpected::Float(v))
     }
 
@@ -276,6 +293,25 @@ mod tests {
         assert!(err.starts_with("invalid type: null, expected a non-negative integer"), "{err}");
         let err = sample(r#"{"id": "1", "enabled": "maybe"}"#).unwrap_err();
         assert!(err.starts_with("invalid value: string \"maybe\", expected a flag"), "{err}");
+    }
+
+    #[test]
+    fn floats_are_read_only_where_they_are_exact() {
+        assert_eq!(sample(r#"{"id": 178.0, "enabled": "t"}"#).unwrap().id, 178);
+        assert_eq!(sample(r#"{"id": 1e3, "enabled": "t"}"#).unwrap().id, 1000);
+        assert_eq!(sample(r#"{"id": 9007199254740991.0, "enabled": "t"}"#).unwrap().id, 9_007_199_254_740_991);
+        let err = sample(r#"{"id": 9007199254740993.0, "enabled": "t"}"#).unwrap_err();
+        assert!(
+            err.starts_with(
+                "invalid value: floating point `9007199254740992.0`, expected a non-negative integer, as a number \
+                 or a string of digits; with a fraction or an exponent, a number is exact only below 2^53"
+            ),
+            "{err}"
+        );
+        let err = sample(r#"{"id": 1.5, "enabled": "t"}"#).unwrap_err();
+        assert!(err.starts_with("invalid value: floating point `1.5`, expected a non-negative integer"), "{err}");
+        // Integers without a fraction are exact at any size.
+        assert_eq!(sample(r#"{"id": 9007199254740993, "enabled": "t"}"#).unwrap().id, 9_007_199_254_740_993);
     }
 
     #[test]
