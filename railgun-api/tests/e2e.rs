@@ -245,19 +245,47 @@ async fn every_emulator_error_reaches_the_caller_typed() {
 
 #[tokio::test]
 async fn injected_faults_reach_the_caller_as_the_right_variant() {
-    let cases: [(Faults, &str); 4] = [
-        (Faults { server_error: 1.0, ..Faults::default() }, "Http"),
-        (Faults { html_page: 1.0, ..Faults::default() }, "Malformed"),
-        (Faults { truncated: 1.0, ..Faults::default() }, "Malformed"),
-        (Faults { dropped: 1.0, ..Faults::default() }, "Transport"),
+    use railgun_emulator::Fault;
+    let cases: [(Faults, &str, bool); 7] = [
+        (Faults { server_error: 1.0, ..Faults::default() }, "Http", false),
+        (Faults { rate_limited: 1.0, retry_after_s: 9, ..Faults::default() }, "Http", false),
+        (Faults { html_page: 1.0, ..Faults::default() }, "Malformed", false),
+        (Faults { truncated: 1.0, ..Faults::default() }, "Malformed", false),
+        (Faults { dropped: 1.0, ..Faults::default() }, "Transport", false),
+        (Faults { applied_truncated: 1.0, ..Faults::default() }, "Malformed", true),
+        (Faults { applied_dropped: 1.0, ..Faults::default() }, "Transport", true),
     ];
-    for (faults, variant) in cases {
+    for (faults, variant, applied) in cases {
         let emu = emulator(faults.clone()).await;
-        let err = partner(&emu, HOST_KEY, Post).init(None, None).await.unwrap_err();
+        // init is not safe to repeat: one attempt, unless the answer was a 429.
+        let api = PartnerApi::builder(HOST_KEY)
+            .base_url(emu.base_url())
+            .retry(railgun_api::RetryPolicy::never())
+            .build()
+            .unwrap();
+        let err = api.init(None, None).await.unwrap_err();
         let got = format!("{err:?}");
         assert!(got.starts_with(variant), "{faults:?} gave {got}");
-        assert!(emu.snapshot().railguns.is_empty(), "a faulty answer replaces the request: nothing is applied");
+        assert!(err.is_retryable(), "{err:?}");
+        assert_eq!(emu.snapshot().railguns.len(), usize::from(applied), "{faults:?}");
+        assert_eq!(err.may_have_been_applied(), faults.rate_limited == 0.0, "{err:?}");
+        if faults.rate_limited > 0.0 {
+            assert_eq!(err.retry_after(), Some(Duration::from_secs(9)));
+            assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+        }
+        assert_eq!(emu.hits("init"), 1);
     }
+
+    // A truncated answer is cut at a character boundary, whatever the action.
+    let emu = emulator(Faults { truncated: 1.0, ..Faults::default() }).await;
+    let url = format!("{}%C3%BCn%C3%AFc%C3%B6d%C3%A9", emu.base_url());
+    let http = railgun_api::http_client_builder().unwrap().build().unwrap();
+    let answer = http.get(&url).send().await.unwrap();
+    assert_eq!(answer.status(), 200);
+    let body = answer.text().await.unwrap();
+    let whole = r#"{"msg":null,"response":{"act":"railgun_ünïcödé","railgun_id":"0"},"result":"success"}"#;
+    assert!(whole.starts_with(&body) && body.len() <= whole.len() / 2 && body.len() + 2 >= whole.len() / 2, "{body}");
+    assert_eq!(emu.hits_with("ünïcödé", Some(Fault::Truncated)), 1);
 
     let emu = emulator(Faults { latency_ms: 2_000, ..Faults::default() }).await;
     let api =

@@ -1,8 +1,14 @@
 //! Fault injection for reliability tests, off by default.
 //!
-//! A faulty answer replaces the request's processing: the request is not
-//! applied. So after a run under faults, the state is exactly what the
-//! requests that got a real answer did.
+//! Two kinds of fault, drawn from one seeded, reproducible sequence:
+//!
+//! - faults *before* processing (dropped, server error, HTML page,
+//!   truncated, rate limited) replace the request's processing: the
+//!   request is not applied;
+//! - faults *after* processing (`applied_dropped`, `applied_truncated`)
+//!   apply the request, then lose its answer: the connection is cut before
+//!   the body, or the body is cut in half. This is the case a client must
+//!   not answer by sending a call that is not safe to repeat again.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -12,34 +18,71 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-/// What can go wrong, and how often. Shares are between 0 and 1 and are
-/// drawn in this order: dropped, server error, HTML page, truncated.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// What can go wrong, and how often. Shares are between 0 and 1, add up to
+/// at most 1, and are drawn in the order of the fields.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Faults {
     /// Added to every answer, in milliseconds.
     pub latency_ms: u64,
-    /// Share of requests whose connection is cut after the headers.
+    /// Share of requests whose connection is cut after the headers (not applied).
     pub dropped: f64,
-    /// Share of requests answered 502 or 503.
+    /// Share of requests answered 503 (not applied).
     pub server_error: f64,
-    /// Share of requests answered with an HTML error page and status 200.
+    /// Share of requests answered with an HTML error page and status 200 (not applied).
     pub html_page: f64,
-    /// Share of requests answered with the first half of a JSON envelope.
+    /// Share of requests answered with the first half of a JSON envelope (not applied).
     pub truncated: f64,
+    /// Share of requests answered 429 with `Retry-After` (not applied).
+    pub rate_limited: f64,
+    /// Share of requests applied, whose connection is then cut after the headers.
+    pub applied_dropped: f64,
+    /// Share of requests applied, whose answer is then cut in half.
+    pub applied_truncated: f64,
+    /// The `Retry-After` of 429 answers, in seconds (1 by default).
+    pub retry_after_s: u64,
+}
+
+impl Default for Faults {
+    fn default() -> Faults {
+        Faults {
+            latency_ms: 0,
+            dropped: 0.0,
+            server_error: 0.0,
+            html_page: 0.0,
+            truncated: 0.0,
+            rate_limited: 0.0,
+            applied_dropped: 0.0,
+            applied_truncated: 0.0,
+            retry_after_s: 1,
+        }
+    }
 }
 
 /// One injected fault.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Fault {
-    /// The connection is cut after the headers.
+    /// The connection is cut after the headers; the request is not applied.
     Dropped,
-    /// A 502 or 503 answer.
+    /// A 503 answer.
     ServerError,
     /// A 200 answer with an HTML page.
     HtmlPage,
     /// A 200 answer with half a JSON envelope.
     Truncated,
+    /// A 429 answer with `Retry-After`.
+    RateLimited,
+    /// The request is applied, then the connection is cut after the headers.
+    AppliedDropped,
+    /// The request is applied, then its answer is cut in half.
+    AppliedTruncated,
+}
+
+impl Fault {
+    /// Whether the request is applied before the answer goes wrong.
+    pub fn applies(self) -> bool {
+        matches!(self, Fault::AppliedDropped | Fault::AppliedTruncated)
+    }
 }
 
 /// Draws faults from a reproducible sequence.
@@ -65,9 +108,36 @@ impl Dice {
 }
 
 impl Faults {
+    /// Every fault at `share / 7`: all seven kinds, equally often.
+    pub fn every_kind(share: f64) -> Faults {
+        let each = share / 7.0;
+        Faults {
+            dropped: each,
+            server_error: each,
+            html_page: each,
+            truncated: each,
+            rate_limited: each,
+            applied_dropped: each,
+            applied_truncated: each,
+            ..Faults::default()
+        }
+    }
+
+    fn shares(&self) -> [(&'static str, f64, Fault); 7] {
+        [
+            ("dropped", self.dropped, Fault::Dropped),
+            ("server_error", self.server_error, Fault::ServerError),
+            ("html_page", self.html_page, Fault::HtmlPage),
+            ("truncated", self.truncated, Fault::Truncated),
+            ("rate_limited", self.rate_limited, Fault::RateLimited),
+            ("applied_dropped", self.applied_dropped, Fault::AppliedDropped),
+            ("applied_truncated", self.applied_truncated, Fault::AppliedTruncated),
+        ]
+    }
+
     /// Whether any fault or latency is configured.
     pub fn any(&self) -> bool {
-        self.latency_ms > 0 || self.dropped + self.server_error + self.html_page + self.truncated > 0.0
+        self.latency_ms > 0 || self.shares().iter().any(|(_, share, _)| *share > 0.0)
     }
 
     /// The latency to add.
@@ -77,18 +147,13 @@ impl Faults {
 
     /// Checks that every share lies between 0 and 1 and they add up to at most 1.
     pub fn validate(&self) -> Result<(), String> {
-        let shares = [
-            ("dropped", self.dropped),
-            ("server_error", self.server_error),
-            ("html_page", self.html_page),
-            ("truncated", self.truncated),
-        ];
-        for (name, share) in shares {
+        for (name, share, _) in self.shares() {
             if !(0.0..=1.0).contains(&share) {
                 return Err(format!("fault share {name} must be between 0 and 1, not {share}"));
             }
         }
-        if shares.iter().map(|(_, s)| s).sum::<f64>() > 1.0 {
+        // A little slack for shares such as 7 × (0.2 / 7).
+        if self.shares().iter().map(|(_, s, _)| s).sum::<f64>() > 1.0 + 1e-9 {
             return Err("fault shares add up to more than 1".to_owned());
         }
         Ok(())
@@ -96,16 +161,11 @@ impl Faults {
 
     /// The fault for the next request, if any.
     pub fn draw(&self, dice: &Dice) -> Option<Fault> {
-        if self.dropped + self.server_error + self.html_page + self.truncated <= 0.0 {
+        if !self.shares().iter().any(|(_, share, _)| *share > 0.0) {
             return None;
         }
         let mut roll = dice.roll();
-        for (share, fault) in [
-            (self.dropped, Fault::Dropped),
-            (self.server_error, Fault::ServerError),
-            (self.html_page, Fault::HtmlPage),
-            (self.truncated, Fault::Truncated),
-        ] {
+        for (_, share, fault) in self.shares() {
             if roll < share {
                 return Some(fault);
             }
@@ -115,19 +175,38 @@ impl Faults {
     }
 }
 
-/// The answer a fault gives in place of the real one.
-pub fn render(fault: Fault, act: &str) -> Response {
+/// The longest start of `text` of at most half its bytes that ends on a
+/// character boundary.
+fn first_half(text: &str) -> &str {
+    let mut cut = text.len() / 2;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
+}
+
+/// A 200 answer whose connection is cut after the headers.
+fn cut_connection() -> Response {
+    let cut = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, _>(std::io::Error::other("fault injection: connection dropped"))
+    });
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Body::from_stream(cut)).into_response()
+}
+
+/// The answer a fault before processing gives in place of the real one.
+pub fn render(fault: Fault, act: &str, retry_after_s: u64) -> Response {
     match fault {
-        Fault::Dropped => {
-            let cut = futures_util::stream::once(async {
-                Err::<axum::body::Bytes, _>(std::io::Error::other("fault injection: connection dropped"))
-            });
-            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Body::from_stream(cut)).into_response()
-        }
+        Fault::Dropped | Fault::AppliedDropped => cut_connection(),
         Fault::ServerError => (
             StatusCode::SERVICE_UNAVAILABLE,
             [(header::CONTENT_TYPE, "application/json")],
             r#"{"msg": "Service temporarily unavailable", "response": null, "result": "error"}"#,
+        )
+            .into_response(),
+        Fault::RateLimited => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::CONTENT_TYPE, "application/json".to_owned()), (header::RETRY_AFTER, retry_after_s.to_string())],
+            r#"{"msg": "Too many requests", "response": null, "result": "error"}"#,
         )
             .into_response(),
         Fault::HtmlPage => (
@@ -137,12 +216,25 @@ pub fn render(fault: Fault, act: &str) -> Response {
              <body><h1>Error 520</h1><p>Web server is returning an unknown error</p></body></html>\n",
         )
             .into_response(),
-        Fault::Truncated => {
+        Fault::Truncated | Fault::AppliedTruncated => {
             let whole =
-                format!(r#"{{"msg": null, "response": {{"act": "{act}", "railgun_id": "0"}}, "result": "success"}}"#);
-            let half = whole[..whole.len() / 2].to_owned();
-            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], half).into_response()
+                serde_json::json!({"msg": null, "response": {"act": act, "railgun_id": "0"}, "result": "success"});
+            truncated(&whole.to_string())
         }
+    }
+}
+
+/// A 200 answer with the first half of `envelope`.
+pub fn truncated(envelope: &str) -> Response {
+    let half = first_half(envelope).to_owned();
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], half).into_response()
+}
+
+/// The answer a fault after processing gives in place of `envelope`.
+pub fn lose(fault: Fault, envelope: &str) -> Response {
+    match fault {
+        Fault::AppliedTruncated => truncated(envelope),
+        _ => cut_connection(),
     }
 }
 
@@ -152,23 +244,41 @@ mod tests {
 
     #[test]
     fn shares_are_drawn_in_proportion() {
-        let faults = Faults { dropped: 0.1, server_error: 0.2, html_page: 0.1, truncated: 0.1, ..Faults::default() };
+        let faults = Faults {
+            dropped: 0.1,
+            server_error: 0.2,
+            html_page: 0.1,
+            truncated: 0.1,
+            rate_limited: 0.05,
+            applied_dropped: 0.05,
+            applied_truncated: 0.1,
+            ..Faults::default()
+        };
         let dice = Dice::new(42);
-        let mut counts = [0usize; 5];
+        let mut counts = std::collections::HashMap::new();
         for _ in 0..100_000 {
-            let i = match faults.draw(&dice) {
-                Some(Fault::Dropped) => 0,
-                Some(Fault::ServerError) => 1,
-                Some(Fault::HtmlPage) => 2,
-                Some(Fault::Truncated) => 3,
-                None => 4,
-            };
-            counts[i] += 1;
+            *counts.entry(faults.draw(&dice)).or_insert(0usize) += 1;
         }
-        let shares = counts.map(|c| c as f64 / 100_000.0);
-        for (got, want) in shares.iter().zip([0.1, 0.2, 0.1, 0.1, 0.5]) {
-            assert!((got - want).abs() < 0.01, "{shares:?}");
+        let share = |fault| counts.get(&fault).copied().unwrap_or(0) as f64 / 100_000.0;
+        let expected = [
+            (Some(Fault::Dropped), 0.1),
+            (Some(Fault::ServerError), 0.2),
+            (Some(Fault::HtmlPage), 0.1),
+            (Some(Fault::Truncated), 0.1),
+            (Some(Fault::RateLimited), 0.05),
+            (Some(Fault::AppliedDropped), 0.05),
+            (Some(Fault::AppliedTruncated), 0.1),
+            (None, 0.3),
+        ];
+        for (fault, want) in expected {
+            assert!((share(fault) - want).abs() < 0.01, "{fault:?}: {} against {want}", share(fault));
         }
+        // The same seed draws the same sequence.
+        let draws = |seed| {
+            let dice = Dice::new(seed);
+            (0..50).map(|_| faults.draw(&dice)).collect::<Vec<_>>()
+        };
+        assert_eq!(draws(7), draws(7));
     }
 
     #[test]
@@ -184,5 +294,17 @@ mod tests {
         assert_eq!(f.validate().unwrap_err(), "fault share server_error must be between 0 and 1, not 1.5");
         let f = Faults { server_error: 0.6, html_page: 0.6, ..Faults::default() };
         assert_eq!(f.validate().unwrap_err(), "fault shares add up to more than 1");
+        assert_eq!(Faults::every_kind(1.0).validate(), Ok(()));
+    }
+
+    #[test]
+    fn truncation_cuts_at_a_character_boundary() {
+        assert_eq!(first_half("aé"), "a");
+        assert_eq!(first_half("ééé"), "é");
+        assert_eq!(first_half("€"), "");
+        for text in ["railgun_€€€", "😀😀😀", r#"{"act": "railgun_ünïcödé"}"#] {
+            let half = first_half(text);
+            assert!(text.starts_with(half) && half.len() <= text.len() / 2 && half.len() + 4 > text.len() / 2);
+        }
     }
 }

@@ -104,7 +104,8 @@ impl Config {
     }
 
     /// Reads a YAML config: `users: [{email, tkn}]`, `host_keys: [...]`,
-    /// `faults: {latency_ms, dropped, server_error, html_page, truncated}`,
+    /// `faults: {latency_ms, dropped, server_error, html_page, truncated,
+    /// rate_limited, applied_dropped, applied_truncated, retry_after_s}`,
     /// `seed`, `listen`.
     pub fn from_yaml(text: &str) -> Result<Config, String> {
         let config: Config = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
@@ -143,6 +144,8 @@ struct App {
     state: state::State,
     faults: Faults,
     dice: faults::Dice,
+    /// Requests received per action and the fault each drew.
+    hits: std::sync::Mutex<std::collections::HashMap<(String, Option<Fault>), u64>>,
 }
 
 /// A running emulator. Dropping it stops the server.
@@ -170,6 +173,7 @@ impl Emulator {
             state: state::State::new(config.seed),
             faults: config.faults,
             dice: faults::Dice::new(config.seed ^ 0xFA17),
+            hits: Default::default(),
         });
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
@@ -194,6 +198,19 @@ impl Emulator {
     /// Activates the Railgun with token `rtkn`, as its daemon would.
     pub fn activate(&self, rtkn: &str) -> Result<(), ApiError> {
         self.app.state.activate(rtkn).map(drop)
+    }
+
+    /// How many requests for `action` arrived, faulty ones included: what a
+    /// test counts to see whether a call was sent again.
+    pub fn hits(&self, action: &str) -> u64 {
+        let hits = self.app.hits.lock().unwrap_or_else(|e| e.into_inner());
+        hits.iter().filter(|((a, _), _)| a == action).map(|(_, n)| n).sum()
+    }
+
+    /// How many requests for `action` drew `fault` (`None`: no fault).
+    pub fn hits_with(&self, action: &str, fault: Option<Fault>) -> u64 {
+        let hits = self.app.hits.lock().unwrap_or_else(|e| e.into_inner());
+        hits.get(&(action.to_owned(), fault)).copied().unwrap_or(0)
     }
 
     /// A copy of the state, for checks.
@@ -231,9 +248,10 @@ async fn railgun(
     if app.faults.latency_ms > 0 {
         tokio::time::sleep(app.faults.latency()).await;
     }
-    if let Some(fault) = app.faults.draw(&app.dice) {
-        let act = format!("railgun_{action}");
-        return faults::render(fault, &act);
+    let fault = app.faults.draw(&app.dice);
+    *app.hits.lock().unwrap_or_else(|e| e.into_inner()).entry((action.clone(), fault)).or_default() += 1;
+    if let Some(fault) = fault.filter(|f| !f.applies()) {
+        return faults::render(fault, &format!("railgun_{action}"), app.faults.retry_after_s);
     }
     let get = match method {
         Method::GET => true,
@@ -243,8 +261,11 @@ async fn railgun(
         }
     };
     let params = request_params(get, query.as_deref(), &body);
-    let envelope = api::handle(&app.spec, &app.accounts, &app.state, &action, get, &params);
-    ([(header::CONTENT_TYPE, "application/json")], envelope.to_string()).into_response()
+    let envelope = api::handle(&app.spec, &app.accounts, &app.state, &action, get, &params).to_string();
+    match fault {
+        Some(fault) => faults::lose(fault, &envelope),
+        None => ([(header::CONTENT_TYPE, "application/json")], envelope).into_response(),
+    }
 }
 
 /// The Host API's `user_lookup`, the first step of the docs' curl

@@ -19,12 +19,18 @@ e111dff66d1fddfda6a888c9992d4366):
   --config FILE          YAML with users, host_keys, faults, seed, listen
   --seed N               seed of generated tokens and of fault draws
 
-faults (off by default; shares between 0 and 1):
-  --latency-ms N         added to every answer
-  --dropped SHARE        connection cut after the headers
-  --server-error SHARE   503 answers
-  --html-page SHARE      HTML error pages with status 200
-  --truncated SHARE      half a JSON envelope
+faults (off by default; shares between 0 and 1, drawn from --seed):
+  --latency-ms N              added to every answer
+  not applied:
+  --dropped SHARE             connection cut after the headers
+  --server-error SHARE        503 answers
+  --html-page SHARE           HTML error pages with status 200
+  --truncated SHARE           half a JSON envelope
+  --rate-limited SHARE        429 answers with Retry-After
+  --retry-after SECONDS       their Retry-After (default 1)
+  applied, then the answer is lost:
+  --applied-dropped SHARE     connection cut after the headers
+  --applied-truncated SHARE   half the real answer
 
 The emulator-only action `activate` (parameter rtkn) activates a Railgun as
 its daemon would.
@@ -89,6 +95,13 @@ fn parse(args: Vec<String>) -> Result<Option<Config>, String> {
             "--server-error" => (faults.server_error, faults_given) = (share(value()?)?, true),
             "--html-page" => (faults.html_page, faults_given) = (share(value()?)?, true),
             "--truncated" => (faults.truncated, faults_given) = (share(value()?)?, true),
+            "--rate-limited" => (faults.rate_limited, faults_given) = (share(value()?)?, true),
+            "--applied-dropped" => (faults.applied_dropped, faults_given) = (share(value()?)?, true),
+            "--applied-truncated" => (faults.applied_truncated, faults_given) = (share(value()?)?, true),
+            "--retry-after" => {
+                faults.retry_after_s = value()?.parse().map_err(|_| "--retry-after takes a number of seconds")?;
+                faults_given = true;
+            }
             other => return Err(format!("unknown option '{other}'")),
         }
     }
