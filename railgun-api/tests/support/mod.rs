@@ -27,6 +27,8 @@ pub struct Seen {
     pub query: Option<String>,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// When it arrived, on tokio's clock (paused in some tests).
+    pub at: tokio::time::Instant,
 }
 
 impl Seen {
@@ -42,11 +44,18 @@ pub struct Reply {
     pub content_type: &'static str,
     pub body: String,
     pub delay: Duration,
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Reply {
     pub fn json(body: impl Into<String>) -> Reply {
-        Reply { status: 200, content_type: "application/json", body: body.into(), delay: Duration::ZERO }
+        Reply {
+            status: 200,
+            content_type: "application/json",
+            body: body.into(),
+            delay: Duration::ZERO,
+            headers: Vec::new(),
+        }
     }
 
     pub fn status(mut self, status: u16) -> Reply {
@@ -61,6 +70,11 @@ impl Reply {
 
     pub fn delay(mut self, delay: Duration) -> Reply {
         self.delay = delay;
+        self
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
         self
     }
 }
@@ -145,6 +159,7 @@ async fn record(State(shared): State<Shared>, method: Method, uri: Uri, headers:
         query: uri.query().map(str::to_owned),
         headers,
         body: body.to_vec(),
+        at: tokio::time::Instant::now(),
     };
     let reply = (shared.responder)(&seen);
     shared.seen.lock().unwrap().push(seen);
@@ -152,7 +167,11 @@ async fn record(State(shared): State<Shared>, method: Method, uri: Uri, headers:
         tokio::time::sleep(reply.delay).await;
     }
     let status = StatusCode::from_u16(reply.status).unwrap();
-    (status, [(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response()
+    let mut response = (status, [(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response();
+    for (name, value) in reply.headers {
+        response.headers_mut().insert(name, value.parse().unwrap());
+    }
+    response
 }
 
 /// A documented example response, from `tests/fixtures/responses`.
