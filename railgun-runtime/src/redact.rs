@@ -328,7 +328,8 @@ fn utf16_pair(c: char) -> Option<(u32, u32)> {
 
 /// An HTML character reference to `c`: `&#DDD;`, `&#xHH;` or a named one.
 fn html_reference(text: &str, c: char) -> Option<usize> {
-    let end = text[..text.len().min(12)].find(';')?;
+    // Byte search: the text after `&` may be anything, a `;` is a boundary.
+    let end = text.bytes().take(12).position(|b| b == b';')?;
     let name = &text[1..end];
     let value = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
         hex_value(hex.as_bytes())?
@@ -434,6 +435,12 @@ mod tests {
         let digits = Scrubber { values: vec!["918273"], keys: &[] };
         assert_eq!(digits.number(105_i64), Ok(105));
         assert_eq!(digits.number(91_827_345_i64), Err("** redacted **45".to_owned()));
+    }
+
+    #[test]
+    fn references_next_to_multibyte_characters_are_read_safely() {
+        assert_eq!(scrub_with("a&b", "x &.[/}\té9{é a&amp;b"), "x &.[/}\té9{é ** redacted **");
+        assert_eq!(scrub_with("é", "&éé; &#233;"), "&** redacted **** redacted **; ** redacted **");
     }
 
     #[test]
