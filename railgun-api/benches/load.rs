@@ -6,8 +6,9 @@
 //! what its successful requests imply and predicts every refusal. At the
 //! end, the emulator's state must be exactly the union of the models, and
 //! every failure must have been a typed error: a predicted refusal, or an
-//! injected fault (which the emulator never applies). The run is repeated
-//! with faults injected. Prints requests per second and the check's result;
+//! injected fault that outlasted the client's retries (the faults injected
+//! here are ones the emulator does not apply). The run is repeated with
+//! faults injected. Prints requests per second and the check's result;
 //! exits non-zero when the check fails.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -91,7 +92,7 @@ fn record<T>(tally: &mut Tally, what: &str, result: Result<T, Error>, expected: 
         (Err(e), _) => {
             let kind = match e {
                 Error::Http { .. } => "http 5xx",
-                Error::Decode { .. } => "decode (html page or truncated)",
+                Error::Malformed { .. } => "malformed (html page or truncated)",
                 Error::Transport { .. } => "transport (dropped)",
                 Error::Timeout { .. } => "timeout",
                 _ => {
