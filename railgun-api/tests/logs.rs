@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use railgun_api::HttpMethod::{Get, Post};
 use railgun_api::types::Mode;
-use railgun_api::{ClientApi, PartnerApi, Secret};
+use railgun_api::{ClientApi, PartnerApi, RetryPolicy, Secret};
 use support::{EMAIL, Reply, TestServer, fixture};
 
 const TKN: &str = "TKN-client-api-token-0123456789";
@@ -38,6 +38,7 @@ async fn logs_never_show_secrets() {
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
@@ -53,10 +54,34 @@ async fn logs_never_show_secrets() {
         partner.delete(&rtkn).await.unwrap();
         partner.conn_set("", &rtkn, Mode::Active).await.unwrap_err();
     }
+    // A retry: a 503 that echoes the key, then the answer.
+    let answers = std::sync::atomic::AtomicUsize::new(0);
+    let server = TestServer::responding(move |_| match answers.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+        0 => Reply::json(format!("<html>busy {HOST_KEY}</html>")).status(503),
+        _ => Reply::json(fixture("partner", "conn_set")),
+    })
+    .await;
+    let policy = RetryPolicy::default().initial_delay(std::time::Duration::from_millis(1));
+    let partner = PartnerApi::builder(HOST_KEY).base_url(server.base_url()).retry(policy).build().unwrap();
+    partner.conn_set("example.com", &rtkn, Mode::Active).await.unwrap();
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("railgun request") && log.contains("action=\"delete\""), "nothing was logged:\n{log}");
     assert!(log.contains("status=200"), "{log}");
+    // A span per call, with its attempt, status and time; an event per retry
+    // with its delay and reason (scrubbed).
+    let retry = log.lines().find(|l| l.contains("railgun retry")).unwrap_or_else(|| panic!("no retry:\n{log}"));
+    assert!(retry.contains(r#"railgun_call{action="conn_set"}: "#), "{retry}");
+    assert!(retry.contains("railgun retry attempt=1 delay_ms="), "{retry}");
+    assert!(
+        retry.contains("reason=conn_set: HTTP 503 Service Unavailable: <html>busy ** redacted **</html>"),
+        "{retry}"
+    );
+    let answer = log.lines().filter(|l| l.contains("railgun answer")).last().unwrap();
+    assert!(answer.contains(r#"railgun_call{action="conn_set"}:railgun_attempt{attempt=2 status=200}"#), "{answer}");
+    // The call's span closes with its totals.
+    let close = log.lines().filter(|l| l.contains("close")).last().unwrap_or_else(|| panic!("{log}"));
+    assert!(close.contains(r#"railgun_call{action="conn_set" attempts=2 status=200 elapsed_ms="#), "{close}");
     for secret in [TKN, HOST_KEY, RTKN] {
         assert!(!log.contains(secret), "the log shows a secret:\n{log}");
     }

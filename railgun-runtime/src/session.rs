@@ -184,13 +184,15 @@ impl Session {
     }
 
     /// Sends the call, again as the retry policy allows, and decodes its
-    /// answer. Each call is a `railgun_call` span (action, attempt, status,
-    /// elapsed time); each retry an event with its reason and delay.
+    /// answer. Each call is a `railgun_call` span (action; at the end,
+    /// attempts, status and elapsed time), each attempt a `railgun_attempt`
+    /// span inside it (attempt number, status), each retry an event with
+    /// its reason and delay.
     pub async fn call<R: DeserializeOwned, C: Call>(&self, call: C) -> Result<R, Error> {
         let span = tracing::debug_span!(
             "railgun_call",
             action = call.action(),
-            attempt = tracing::field::Empty,
+            attempts = tracing::field::Empty,
             status = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
@@ -205,13 +207,13 @@ impl Session {
         let settings = &*self.inner;
         let started = Instant::now();
         let mut attempt = 1;
-        loop {
+        let mut status = None;
+        let result = loop {
             settings.gate.pass().await;
-            span.record("attempt", attempt);
-            let result = self.attempt(call, span).await;
-            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            let attempt_span = tracing::debug_span!("railgun_attempt", attempt, status = tracing::field::Empty);
+            let result = self.attempt(call, &attempt_span, &mut status).instrument(attempt_span.clone()).await;
             let error = match result {
-                Ok(value) => return Ok(value),
+                Ok(value) => break Ok(value),
                 Err(error) => error,
             };
             if error.status() == Some(StatusCode::TOO_MANY_REQUESTS) {
@@ -235,14 +237,25 @@ impl Session {
                     if attempt > 1 || reason == StopReason::MayHaveBeenApplied {
                         tracing::debug!(attempt, %reason, "railgun gives up");
                     }
-                    return Err(error);
+                    break Err(error);
                 }
             }
+        };
+        span.record("attempts", attempt);
+        if let Some(status) = status {
+            span.record("status", status.as_u16());
         }
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        result
     }
 
     /// Sends the call once and decodes its answer.
-    async fn attempt<R: DeserializeOwned, C: Call>(&self, call: &C, span: &tracing::Span) -> Result<R, Error> {
+    async fn attempt<R: DeserializeOwned, C: Call>(
+        &self,
+        call: &C,
+        span: &tracing::Span,
+        answered: &mut Option<StatusCode>,
+    ) -> Result<R, Error> {
         let settings = &*self.inner;
         let action = call.action();
         let (builder, method) = call.http(settings)?;
@@ -271,6 +284,7 @@ impl Session {
         let mut response = client.execute(request).await.map_err(transport_error)?;
         let status = response.status();
         span.record("status", status.as_u16());
+        *answered = Some(status);
 
         // The client built by this crate follows no redirect; one supplied
         // by the caller may have, which is refused all the same.
