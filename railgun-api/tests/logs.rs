@@ -5,9 +5,6 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use railgun_api::HttpMethod::{Get, Post};
 use railgun_api::types::Mode;
 use railgun_api::{ClientApi, PartnerApi, RetryPolicy, Secret};
@@ -17,32 +14,9 @@ const TKN: &str = "TKN-client-api-token-0123456789";
 const HOST_KEY: &str = "HOSTKEY-partner-key-0123456789";
 const RTKN: &str = "RTKN-railgun-token-0123456789";
 
-/// Collects everything tracing writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn logs_never_show_secrets() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let captured = support::capture_logs();
 
     let rtkn = Secret::new(RTKN);
     let server = TestServer::replying(Reply::json(fixture("client", "user_get_all"))).await;
@@ -65,7 +39,7 @@ async fn logs_never_show_secrets() {
     let partner = PartnerApi::builder(HOST_KEY).base_url(server.base_url()).retry(policy).build().unwrap();
     partner.conn_set("example.com", &rtkn, Mode::Active).await.unwrap();
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.take();
     assert!(log.contains("railgun request") && log.contains("action=\"delete\""), "nothing was logged:\n{log}");
     assert!(log.contains("status=200"), "{log}");
     // A span per call, with its attempt, status and time; an event per retry

@@ -10,8 +10,7 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use railgun_api::types::Mode;
@@ -81,34 +80,9 @@ fn lower_hex_escapes(percent: &str) -> String {
     out
 }
 
-/// Collects everything tracing writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn logs() -> &'static Captured {
-    static LOGS: OnceLock<Captured> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let captured = Captured::default();
-        let writer = captured.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).unwrap();
-        captured
-    })
+fn logs() -> &'static support::Captured {
+    static LOGS: OnceLock<support::Captured> = OnceLock::new();
+    LOGS.get_or_init(support::capture_logs)
 }
 
 fn runtime() -> &'static tokio::runtime::Runtime {
@@ -199,7 +173,7 @@ proptest! {
         let kinds: Vec<String> =
             errors.iter().map(|(_, e)| format!("{e:?}").split([' ', '{']).next().unwrap().to_owned()).collect();
         prop_assert_eq!(kinds, ["Api", "Api", "UnexpectedAct", "Decode", "Http", "Malformed", "Malformed"]);
-        let log = String::from_utf8(std::mem::take(&mut *logs.0.lock().unwrap())).unwrap();
+        let log = logs.take();
         prop_assert!(log.contains("railgun retry"), "no retry was logged:\n{}", log);
         for secret in [&key, &rtkn, &digits] {
             for form in echoes(secret) {
