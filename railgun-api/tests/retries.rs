@@ -204,6 +204,17 @@ async fn redirects_are_refused_and_nothing_reaches_the_other_origin() {
     }
     assert!(elsewhere.requests().is_empty(), "the other origin got {:#?}", elsewhere.requests());
 
+    // A host name that spells a secret is blanked like any other text.
+    let server = TestServer::replying(
+        Reply::json("").status(307).header("location", format!("http://{HOST_KEY}.evil.example/")),
+    )
+    .await;
+    let err = partner(&server).conn_set("example.com", &rtkn(), Mode::Active).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "conn_set: HTTP 307 Temporary Redirect: refused to follow a redirect to http://** redacted **.evil.example"
+    );
+
     // A relative Location names the service's own origin, still refused.
     let server = TestServer::replying(Reply::json("").status(302).header("location", "/login")).await;
     let err = partner(&server).conn_set("example.com", &rtkn(), Mode::Active).await.unwrap_err();

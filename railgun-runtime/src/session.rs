@@ -296,7 +296,8 @@ impl Session {
                 let location = response.headers().get(LOCATION).and_then(|l| l.to_str().ok());
                 location.and_then(|l| response.url().join(l).ok())
             };
-            let location = location.map(|url| url.origin().ascii_serialization());
+            // A host can be any text a server chooses, a secret included.
+            let location = location.map(|url| scrubber.scrub(&url.origin().ascii_serialization()));
             return Err(Error::Redirect { action, status, location });
         }
         let retry_after = response.headers().get(RETRY_AFTER).and_then(parse_retry_after);
