@@ -192,6 +192,7 @@ fn blank_values(text: &str, secrets: &[&str]) -> String {
     if secrets.is_empty() {
         return text.to_owned();
     }
+    let secrets: Vec<Vec<char>> = secrets.iter().map(|s| s.chars().collect()).collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     'scan: while i < text.len() {
@@ -201,7 +202,7 @@ fn blank_values(text: &str, secrets: &[&str]) -> String {
             i += REDACTED.len();
             continue;
         }
-        for secret in secrets {
+        for secret in &secrets {
             if let Some(len) = match_encoded(rest, secret) {
                 out.push_str(REDACTED);
                 i += len;
@@ -218,12 +219,16 @@ fn blank_values(text: &str, secrets: &[&str]) -> String {
 /// The length of the start of `text` that spells `secret`, each character
 /// in any of its forms. A character may match in two ways (a backslash as
 /// itself or as the start of `\\`), so this is a search; `failed` keeps
-/// the (character, position) pairs known not to lead to a match, which
-/// keeps it linear in the secret's length.
-fn match_encoded(text: &str, secret: &str) -> Option<usize> {
-    let chars: Vec<char> = secret.chars().collect();
+/// the forks (character, position) known not to lead to a match, so none
+/// is explored twice.
+fn match_encoded(text: &str, secret: &[char]) -> Option<usize> {
+    // Almost every position fails on the first character: no search then.
+    let first = *secret.first()?;
+    if match_char(text, first) == [None, None] {
+        return None;
+    }
     let mut failed = std::collections::HashSet::new();
-    match_from(text, &chars, 0, 0, &mut failed)
+    match_from(text, secret, 0, 0, &mut failed)
 }
 
 fn match_from(
@@ -239,12 +244,16 @@ fn match_from(
     if failed.contains(&(index, at)) {
         return None;
     }
-    for len in match_char(&text[at..], c).into_iter().flatten() {
+    let candidates = match_char(&text[at..], c);
+    for len in candidates.into_iter().flatten() {
         if let Some(end) = match_from(text, chars, index + 1, at + len, failed) {
             return Some(end);
         }
     }
-    failed.insert((index, at));
+    // Only where the search forks can it come back the same way.
+    if candidates.iter().all(Option::is_some) {
+        failed.insert((index, at));
+    }
     None
 }
 
