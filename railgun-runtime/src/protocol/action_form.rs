@@ -161,18 +161,12 @@ fn decode<R: DeserializeOwned>(ex: &Exchange<'_, '_>, answer: &Answer<'_>) -> Re
             retry_after: answer.retry_after,
         });
     }
-    let decode_error = |path: &str, message: String| Error::Decode {
-        action,
-        status,
-        path: scrubber.scrub(path),
-        message: scrubber.scrub(&message),
-        excerpt: scrubber.excerpt(answer.body),
-    };
+    let decode_error = |path: &str, message: String| super::decode_error(action, scrubber, answer, path, &message);
 
     let mut json = serde_json::Deserializer::from_slice(answer.body);
     let envelope: Envelope<'_> = serde_path_to_error::deserialize(&mut json)
-        .map_err(|e| super::unreadable(action, scrubber, answer, e.inner(), scrubber.scrub(&e.path().to_string())))?;
-    json.end().map_err(|e| super::unreadable(action, scrubber, answer, &e, ".".into()))?;
+        .map_err(|e| super::unreadable(action, scrubber, answer, e.inner(), &e.path().to_string()))?;
+    json.end().map_err(|e| super::unreadable(action, scrubber, answer, &e, "."))?;
 
     match envelope.result.as_str() {
         "success" => {}

@@ -80,19 +80,33 @@ fn unreadable(
     scrubber: &Scrubber<'_>,
     answer: &Answer<'_>,
     error: &serde_json::Error,
-    path: String,
+    path: &str,
 ) -> Error {
-    let excerpt = scrubber.excerpt(answer.body);
-    let status = answer.status;
     let kind = match error.classify() {
-        Category::Data => {
-            return Error::Decode { action, status, path, message: scrubber.scrub(&error.to_string()), excerpt };
-        }
+        Category::Data => return decode_error(action, scrubber, answer, path, &error.to_string()),
         Category::Eof => MalformedKind::Truncated,
         Category::Syntax | Category::Io if looks_like_html(answer.body) => MalformedKind::Html,
         Category::Syntax | Category::Io => MalformedKind::NotJson,
     };
-    Error::Malformed { action, status, kind, excerpt }
+    Error::Malformed { action, status: answer.status, kind, excerpt: scrubber.excerpt(answer.body) }
+}
+
+/// [`Error::Decode`]: the answer is JSON, but not of the shape expected at
+/// `path`.
+fn decode_error(
+    action: &'static str,
+    scrubber: &Scrubber<'_>,
+    answer: &Answer<'_>,
+    path: &str,
+    message: &str,
+) -> Error {
+    Error::Decode {
+        action,
+        status: answer.status,
+        path: scrubber.scrub(path),
+        message: scrubber.scrub(message),
+        excerpt: scrubber.excerpt(answer.body),
+    }
 }
 
 /// What serde says is wrong with a member decoded on its own, without the

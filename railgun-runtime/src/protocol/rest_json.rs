@@ -260,7 +260,7 @@ fn decode<R: DeserializeOwned>(action: &'static str, scrubber: &Scrubber<'_>, an
         Ok(envelope) => envelope,
         // Not the service's envelope: an error page, a proxy's answer.
         Err(_) if !status.is_success() => return Err(http_error()),
-        Err((path, error)) => return Err(super::unreadable(action, scrubber, answer, &error, scrubber.scrub(&path))),
+        Err((path, error)) => return Err(super::unreadable(action, scrubber, answer, &error, &path)),
     };
     if !envelope.success {
         let errors = envelope
@@ -287,12 +287,9 @@ fn decode<R: DeserializeOwned>(action: &'static str, scrubber: &Scrubber<'_>, an
     }
     let result = envelope.result.map(RawValue::get).unwrap_or("null");
     let mut json = serde_json::Deserializer::from_str(result);
-    serde_path_to_error::deserialize(&mut json).map_err(|e| Error::Decode {
-        action,
-        status,
-        path: scrubber.scrub(&super::member_path("result", e.path())),
-        message: scrubber.scrub(&super::member_message(e.inner())),
-        excerpt: scrubber.excerpt(answer.body),
+    serde_path_to_error::deserialize(&mut json).map_err(|e| {
+        let path = super::member_path("result", e.path());
+        super::decode_error(action, scrubber, answer, &path, &super::member_message(e.inner()))
     })
 }
 
