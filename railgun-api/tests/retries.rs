@@ -105,6 +105,24 @@ async fn a_429_holds_back_every_clone_of_the_client() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_server_cannot_hold_the_client_back_longer_than_a_call_may_take() {
+    let server = scripted(vec![
+        Reply::json(r#"{"result": "error"}"#).status(429).header("retry-after", u64::MAX.to_string()),
+        Reply::json(fixture("partner", "conn_set")),
+    ])
+    .await;
+    let api = partner(&server);
+    let start = tokio::time::Instant::now();
+    let err = api.conn_set("example.com", &rtkn(), Mode::Active).await.unwrap_err();
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(u64::MAX)));
+    assert_eq!(server.requests().len(), 1, "a wait past the 30 s allowed is not waited");
+    // The client pauses for the 30 s a call may take, not for ever.
+    api.conn_set("example.com", &rtkn(), Mode::Active).await.unwrap();
+    let waited = server.requests()[1].at - start;
+    assert!(waited >= 30 * SECOND && waited < 31 * SECOND, "{waited:?}");
+}
+
+#[tokio::test(start_paused = true)]
 async fn the_rate_limit_spaces_calls_out() {
     let server = TestServer::replying(Reply::json(fixture("partner", "conn_set"))).await;
     let api = PartnerApi::builder(HOST_KEY).base_url(server.base_url()).no_timeout().rate_limit(10, 2).build().unwrap();

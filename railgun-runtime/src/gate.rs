@@ -69,7 +69,9 @@ impl Gate {
 
     /// Holds every call of the client back for `delay` from now.
     pub(crate) fn pause(&self, delay: Duration) {
-        let until = Instant::now() + delay;
+        // A pause past the end of tokio's clock is a pause of a day.
+        let now = Instant::now();
+        let until = now.checked_add(delay).unwrap_or(now + Duration::from_secs(86_400));
         let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         state.paused_until = Some(state.paused_until.map_or(until, |current| current.max(until)));
     }
@@ -106,6 +108,13 @@ mod tests {
         gate.pause(Duration::from_secs(1));
         assert_eq!(pass_times(&gate, 2).await, [Duration::from_secs(2); 2]);
         assert_eq!(pass_times(&gate, 1).await, [Duration::ZERO]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pause_beyond_the_clock_does_not_panic() {
+        let gate = Gate::new(None);
+        gate.pause(Duration::MAX);
+        assert_eq!(pass_times(&gate, 1).await, [Duration::from_secs(86_400)]);
     }
 
     #[tokio::test(start_paused = true)]

@@ -157,9 +157,11 @@ impl RetryPolicy {
         RetryDecision::Retry { delay }
     }
 
-    /// How long a 429 without `Retry-After` holds the client back.
-    pub(crate) fn first_backoff(&self) -> Duration {
-        self.initial_delay
+    /// How long a 429 holds every call of the client back: what its
+    /// `Retry-After` asked for (the first backoff without one), but no
+    /// longer than a call may take in all, whatever a server asks.
+    pub(crate) fn pause_after_429(&self, retry_after: Option<Duration>) -> Duration {
+        retry_after.unwrap_or(self.initial_delay).min(self.max_elapsed)
     }
 
     /// The longest wait after failed attempt `attempt`.
@@ -271,6 +273,14 @@ mod tests {
             .collect();
         assert_eq!(waits, [MS(250), MS(500), S(1), S(2), S(4), S(8), S(10), S(10)]);
         assert_eq!(policy.backoff(u32::MAX), S(10));
+    }
+
+    #[test]
+    fn a_429_pause_is_bounded_by_the_time_allowed() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.pause_after_429(Some(S(7))), S(7));
+        assert_eq!(policy.pause_after_429(None), MS(250));
+        assert_eq!(policy.pause_after_429(Some(Duration::MAX)), S(30));
     }
 
     #[test]

@@ -218,7 +218,7 @@ impl Session {
             };
             if error.status() == Some(StatusCode::TOO_MANY_REQUESTS) {
                 // The whole client waits, not only this call.
-                settings.gate.pause(error.retry_after().unwrap_or(settings.retry.first_backoff()));
+                settings.gate.pause(settings.retry.pause_after_429(error.retry_after()));
             }
             let decision =
                 settings.retry.decide(attempt, &error, started.elapsed(), call.idempotent(), fastrand::f64());
