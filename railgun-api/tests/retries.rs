@@ -254,6 +254,22 @@ async fn a_followed_redirect_of_a_callers_own_client_is_still_an_error() {
     let api = PartnerApi::builder(HOST_KEY).base_url(server.base_url()).http_client(http).build().unwrap();
     let err = api.conn_set("example.com", &rtkn(), Mode::Active).await.unwrap_err();
     assert!(matches!(err, Error::Redirect { .. }), "the other server's answer is not returned: {err:?}");
+
+    // Nor the answer of another path of the same server.
+    let server = TestServer::responding(|seen| match seen.path.as_str() {
+        "/api/v2/railgun/conn_set" => Reply::json("").status(302).header("location", "/other/conn_set"),
+        _ => Reply::json(fixture("partner", "conn_set")),
+    })
+    .await;
+    let http = railgun_api::http_client_builder()
+        .unwrap()
+        .redirect(railgun_api::reqwest::redirect::Policy::limited(3))
+        .build()
+        .unwrap();
+    let api = PartnerApi::builder(HOST_KEY).base_url(server.base_url()).http_client(http).build().unwrap();
+    let err = api.conn_set("example.com", &rtkn(), Mode::Active).await.unwrap_err();
+    assert!(matches!(err, Error::Redirect { .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 2, "the caller's client did follow it");
 }
 
 fn partner_with(server: &TestServer, key: &str, method: HttpMethod) -> PartnerApi {

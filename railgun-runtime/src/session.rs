@@ -279,7 +279,9 @@ impl Session {
         };
         let (client, request) = builder.build_split();
         let request = request.map_err(transport_error)?;
-        let sent_to = request.url().origin();
+        // Kept only to compare with the answer's URL, never shown: a GET's
+        // query holds the credentials.
+        let sent_to = request.url().clone();
         tracing::debug!(method, "railgun request");
         let mut response = client.execute(request).await.map_err(transport_error)?;
         let status = response.status();
@@ -288,7 +290,7 @@ impl Session {
 
         // The client built by this crate follows no redirect; one supplied
         // by the caller may have, which is refused all the same.
-        let followed = response.url().origin() != sent_to;
+        let followed = *response.url() != sent_to;
         if status.is_redirection() || followed {
             let location = if followed {
                 Some(response.url().clone())
