@@ -51,6 +51,59 @@ pub struct Family {
     pub docs_url: String,
     /// The ways to authenticate; one unnamed scheme, or several named ones.
     pub auth: Vec<AuthScheme>,
+    /// The endpoints of desired-state operations over many zones, when the
+    /// spec declares them.
+    pub fleet: Option<FleetBinding>,
+}
+
+/// A family's endpoints for `railgun_runtime::fleet::Connections`.
+#[derive(Debug, Clone)]
+pub struct FleetBinding {
+    /// Reads a zone's active connection.
+    pub read: FleetCall,
+    /// Rust field names from the read's answer to the optional connection
+    /// object (all but the last are always there).
+    pub connection: Vec<String>,
+    /// Rust name of the connection's Railgun id field.
+    pub railgun_id: String,
+    /// Rust name of the connection's enabled flag, and whether it is optional.
+    pub enabled: (String, bool),
+    /// Connects a zone in a mode.
+    pub connect: FleetCall,
+    /// Enables Railgun on a zone's connection.
+    pub enable: FleetCall,
+    /// Disables Railgun on a zone's connection.
+    pub disable: FleetCall,
+    /// Removes a zone's connection.
+    pub disconnect: FleetCall,
+}
+
+/// One call of a fleet role: the method and what each argument is.
+#[derive(Debug, Clone)]
+pub struct FleetCall {
+    /// Method name.
+    pub action: String,
+    /// The arguments, in the method's order.
+    pub args: Vec<FleetArg>,
+}
+
+/// An argument of a fleet call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FleetArg {
+    /// The zone (a text parameter).
+    Zone,
+    /// The Railgun's token (a secret parameter).
+    Token,
+    /// The mode: the enum, passed by reference when open, and its variants
+    /// (Rust names) that enable and disable Railgun.
+    Mode {
+        /// The enum.
+        ty: EnumRef,
+        /// Variant that enables Railgun.
+        enabled: String,
+        /// Variant that leaves it disabled.
+        disabled: String,
+    },
 }
 
 /// One way to authenticate: the credentials a client built with it sends.

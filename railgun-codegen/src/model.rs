@@ -39,6 +39,59 @@ pub struct Spec {
     pub types: Vec<TypeDef>,
     /// One entry per (family, action).
     pub endpoints: Vec<Endpoint>,
+    /// The endpoints desired-state operations over many zones are made of
+    /// (version 2): each family of the spec gets them.
+    #[serde(default)]
+    pub fleet: Option<Fleet>,
+}
+
+/// The endpoints of `railgun_runtime::fleet`'s reconcile, by role (version
+/// 2). Each names an action that every family of the spec has.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fleet {
+    /// Reads a zone's active connection.
+    pub read: FleetRead,
+    /// Connects a zone to a Railgun in a mode.
+    pub connect: FleetConnect,
+    /// Enables Railgun on a zone's connection: takes the zone and the token.
+    pub enable: String,
+    /// Disables Railgun on a zone's connection: takes the zone and the token.
+    pub disable: String,
+    /// Removes a zone's connection: takes the zone and the token.
+    pub disconnect: String,
+}
+
+/// The `fleet.read` role: an action taking only the zone, and where its
+/// answer keeps the connection.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FleetRead {
+    /// The action.
+    pub action: String,
+    /// Wire path to the connection object in the answer, e.g.
+    /// `railgun_conn.obj`: every step a field that is always there but the
+    /// last, which is optional (missing or `null`: no connection).
+    pub connection: String,
+    /// The connection's field holding the Railgun's id (`id` or `integer`).
+    pub railgun_id: String,
+    /// The connection's field saying whether Railgun is enabled (`flag`).
+    pub enabled: String,
+}
+
+/// The `fleet.connect` role: an action taking the zone, the token and a
+/// mode.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FleetConnect {
+    /// The action.
+    pub action: String,
+    /// Wire name of the mode parameter, an enum.
+    pub mode: String,
+    /// The mode's wire value that enables Railgun.
+    pub enabled: String,
+    /// The mode's wire value that leaves it disabled.
+    pub disabled: String,
 }
 
 /// How a family's requests and answers travel.

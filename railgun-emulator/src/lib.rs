@@ -146,6 +146,8 @@ struct App {
     dice: faults::Dice,
     /// Requests received per action and the fault each drew.
     hits: std::sync::Mutex<std::collections::HashMap<(String, Option<Fault>), u64>>,
+    /// Requests answered `result: error`, per action and `err_code`.
+    refusals: std::sync::Mutex<std::collections::HashMap<(String, String), u64>>,
 }
 
 /// A running emulator. Dropping it stops the server.
@@ -174,6 +176,7 @@ impl Emulator {
             faults: config.faults,
             dice: faults::Dice::new(config.seed ^ 0xFA17),
             hits: Default::default(),
+            refusals: Default::default(),
         });
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
@@ -211,6 +214,15 @@ impl Emulator {
     pub fn hits_with(&self, action: &str, fault: Option<Fault>) -> u64 {
         let hits = self.app.hits.lock().unwrap_or_else(|e| e.into_inner());
         hits.get(&(action.to_owned(), fault)).copied().unwrap_or(0)
+    }
+
+    /// How many requests for `action` were answered `result: error` with
+    /// `err_code` (whether or not the answer was then lost to a fault): what
+    /// a test counts to see that a call was never sent when it could only
+    /// fail, such as a second `conn_delete`.
+    pub fn refused(&self, action: &str, err_code: &str) -> u64 {
+        let refusals = self.app.refusals.lock().unwrap_or_else(|e| e.into_inner());
+        refusals.get(&(action.to_owned(), err_code.to_owned())).copied().unwrap_or(0)
     }
 
     /// A copy of the state, for checks.
@@ -261,7 +273,12 @@ async fn railgun(
         }
     };
     let params = request_params(get, query.as_deref(), &body);
-    let envelope = api::handle(&app.spec, &app.accounts, &app.state, &action, get, &params).to_string();
+    let envelope = api::handle(&app.spec, &app.accounts, &app.state, &action, get, &params);
+    if let Some(code) = envelope.get("err_code").and_then(|c| c.as_str()) {
+        let mut refusals = app.refusals.lock().unwrap_or_else(|e| e.into_inner());
+        *refusals.entry((action.clone(), code.to_owned())).or_default() += 1;
+    }
+    let envelope = envelope.to_string();
     match fault {
         Some(fault) => faults::lose(fault, &envelope),
         None => ([(header::CONTENT_TYPE, "application/json")], envelope).into_response(),

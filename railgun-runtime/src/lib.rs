@@ -45,6 +45,7 @@
 
 mod builder;
 mod error;
+pub mod fleet;
 mod gate;
 mod ip_range;
 mod protocol;

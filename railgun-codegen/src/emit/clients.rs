@@ -22,6 +22,7 @@ pub fn family_module(api: &Api, id: FamilyId, family: &Family) -> TokenStream {
     let session = rt("__private::Session");
     let from_session = rt("__private::FromSession");
     let methods = api.endpoints_of(id).map(|ep| methods::method(api, family, ep));
+    let connections = super::fleet::connections_impl(&client, family.fleet.as_ref());
 
     quote! {
         #[doc = #module_doc]
@@ -37,6 +38,8 @@ pub fn family_module(api: &Api, id: FamilyId, family: &Family) -> TokenStream {
 
                 #(#methods)*
             }
+
+            #connections
 
             impl #from_session for #client {
                 fn from_session(session: #session) -> Self {

@@ -7,6 +7,7 @@
 
 mod clients;
 mod docs;
+mod fleet;
 mod methods;
 mod models;
 

@@ -6,6 +6,7 @@
 //! paths into lines and columns.
 
 mod endpoints;
+mod fleet;
 mod types;
 
 use std::collections::{HashMap, HashSet};
@@ -23,9 +24,10 @@ pub fn resolve(spec: &Spec) -> Result<ir::Api, Vec<Problem>> {
     let mut r = Resolver::new(spec);
     r.top_level();
     // In the file's order, so errors are too.
-    let families = r.families();
+    let mut families = r.families();
     let types = r.types();
     let endpoints = r.endpoints(&types, &families);
+    r.fleet(&mut families, &types, &endpoints);
     if !r.problems.is_empty() {
         return Err(r.problems);
     }
@@ -149,6 +151,7 @@ impl<'a> Resolver<'a> {
                 doc: family.doc.clone(),
                 docs_url: format!("{}{}", spec.docs_base, family.docs),
                 auth,
+                fleet: None,
             });
         }
         families

@@ -873,6 +873,64 @@ pub mod client {
             self.session.call(request).await
         }
     }
+    /// The spec's `fleet:` roles: `zone_conn_get_active` reads, `conn_set` connects, `conn_setmode_enabled` and `conn_setmode_disabled` set the mode, `conn_delete` disconnects; [`railgun_runtime::fleet::Fleet`] reconciles zones through them.
+    impl ::railgun_runtime::fleet::Connections for ClientApi {
+        async fn active(
+            &self,
+            zone: &str,
+        ) -> ::std::result::Result<
+            ::std::option::Option<::railgun_runtime::fleet::Link>,
+            ::railgun_runtime::Error,
+        > {
+            let answer = self.zone_conn_get_active(zone).await?;
+            ::std::result::Result::Ok(
+                answer
+                    .connection
+                    .active
+                    .map(|c| ::railgun_runtime::fleet::Link::new(
+                        c.railgun_id,
+                        c.enabled,
+                    )),
+            )
+        }
+        async fn connect(
+            &self,
+            zone: &str,
+            rtkn: &::railgun_runtime::Secret,
+            enabled: bool,
+        ) -> ::std::result::Result<(), ::railgun_runtime::Error> {
+            self.conn_set(
+                    zone,
+                    rtkn,
+                    if enabled {
+                        super::types::Mode::Active
+                    } else {
+                        super::types::Mode::Inactive
+                    },
+                )
+                .await
+                .map(drop)
+        }
+        async fn set_enabled(
+            &self,
+            zone: &str,
+            rtkn: &::railgun_runtime::Secret,
+            enabled: bool,
+        ) -> ::std::result::Result<(), ::railgun_runtime::Error> {
+            if enabled {
+                self.conn_setmode_enabled(zone, rtkn).await.map(drop)
+            } else {
+                self.conn_setmode_disabled(zone, rtkn).await.map(drop)
+            }
+        }
+        async fn disconnect(
+            &self,
+            zone: &str,
+            rtkn: &::railgun_runtime::Secret,
+        ) -> ::std::result::Result<(), ::railgun_runtime::Error> {
+            self.conn_delete(zone, rtkn).await.map(drop)
+        }
+    }
     impl ::railgun_runtime::__private::FromSession for ClientApi {
         fn from_session(session: ::railgun_runtime::__private::Session) -> Self {
             Self { session }
@@ -1385,6 +1443,64 @@ pub mod partner {
                     ::railgun_runtime::__private::ListEncoding::Json,
                 )?;
             self.session.call(request).await
+        }
+    }
+    /// The spec's `fleet:` roles: `zone_conn_get_active` reads, `conn_set` connects, `conn_setmode_enabled` and `conn_setmode_disabled` set the mode, `conn_delete` disconnects; [`railgun_runtime::fleet::Fleet`] reconciles zones through them.
+    impl ::railgun_runtime::fleet::Connections for PartnerApi {
+        async fn active(
+            &self,
+            zone: &str,
+        ) -> ::std::result::Result<
+            ::std::option::Option<::railgun_runtime::fleet::Link>,
+            ::railgun_runtime::Error,
+        > {
+            let answer = self.zone_conn_get_active(zone).await?;
+            ::std::result::Result::Ok(
+                answer
+                    .connection
+                    .active
+                    .map(|c| ::railgun_runtime::fleet::Link::new(
+                        c.railgun_id,
+                        c.enabled,
+                    )),
+            )
+        }
+        async fn connect(
+            &self,
+            zone: &str,
+            rtkn: &::railgun_runtime::Secret,
+            enabled: bool,
+        ) -> ::std::result::Result<(), ::railgun_runtime::Error> {
+            self.conn_set(
+                    zone,
+                    rtkn,
+                    if enabled {
+                        super::types::Mode::Active
+                    } else {
+                        super::types::Mode::Inactive
+                    },
+                )
+                .await
+                .map(drop)
+        }
+        async fn set_enabled(
+            &self,
+            zone: &str,
+            rtkn: &::railgun_runtime::Secret,
+            enabled: bool,
+        ) -> ::std::result::Result<(), ::railgun_runtime::Error> {
+            if enabled {
+                self.conn_setmode_enabled(zone, rtkn).await.map(drop)
+            } else {
+                self.conn_setmode_disabled(zone, rtkn).await.map(drop)
+            }
+        }
+        async fn disconnect(
+            &self,
+            zone: &str,
+            rtkn: &::railgun_runtime::Secret,
+        ) -> ::std::result::Result<(), ::railgun_runtime::Error> {
+            self.conn_delete(zone, rtkn).await.map(drop)
         }
     }
     impl ::railgun_runtime::__private::FromSession for PartnerApi {
