@@ -1,0 +1,342 @@
+//! One command per family and action, made from the spec `railgun-api` was
+//! generated from: its parameters become typed options, its secrets come
+//! from the environment or the config file, and its answer is printed with
+//! the spec's types (ids as numbers, flags as booleans, enums by name).
+
+use std::path::PathBuf;
+
+use clap::builder::PossibleValue;
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use railgun_api::Secret;
+use railgun_codegen::ir::{
+    self, Api, Binding, EnumRef, FieldType, ListEncoding, Netmask, ParamScalar, ParamType, Response, Scalar, TypeKind,
+};
+use railgun_runtime::__private::{ActionEndpoint, Credential, FromSession, Session};
+use serde_json::Value;
+
+use crate::config::{Config, env_name};
+use crate::{Failure, Globals};
+
+/// A session with no client type around it: calls built from the spec.
+pub struct Raw(Session);
+
+impl FromSession for Raw {
+    fn from_session(session: Session) -> Self {
+        Raw(session)
+    }
+}
+
+/// `conn_setmode_enabled` → `conn-setmode-enabled`.
+pub fn kebab(name: &str) -> String {
+    name.replace('_', "-")
+}
+
+/// The subcommands of one family: one per endpoint.
+pub fn endpoint_commands(api: &Api, family: ir::FamilyId) -> Vec<Command> {
+    api.endpoints_of(family).map(|ep| endpoint_command(api, ep)).collect()
+}
+
+fn endpoint_command(api: &Api, ep: &ir::Endpoint) -> Command {
+    let long_about =
+        [Some(ep.summary.trim()), ep.doc.as_deref().map(str::trim), Some(&format!("Upstream: {}", ep.docs_url))]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n\n");
+    let mut command = Command::new(kebab(&ep.action)).about(ep.summary.trim().to_owned()).long_about(long_about);
+    let mut secrets = Vec::new();
+    for p in &ep.params {
+        let id = p.wire.clone();
+        if matches!(p.ty, ParamType::One(ParamScalar::Secret)) {
+            secrets.push(format!("{} ({})", p.wire, env_name(&p.wire)));
+            let file = Arg::new(format!("{id}-file"))
+                .long(format!("{}-file", kebab(&p.wire)))
+                .value_name("PATH")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help(format!("Read {} from this file ('-': stdin) instead of ${}", p.wire, env_name(&p.wire)));
+            command = command.arg(file);
+            continue;
+        }
+        let mut arg = Arg::new(id)
+            .long(kebab(&p.rust))
+            .help(p.doc.trim().to_owned())
+            .required(!p.optional)
+            .value_name(value_name(&p.ty));
+        if p.rust != p.wire {
+            arg = arg.alias(kebab(&p.wire));
+        }
+        arg = match &p.ty {
+            ParamType::One(scalar) => arg.value_parser(parser(api, scalar)),
+            ParamType::List(scalar, _) => {
+                arg.value_parser(parser(api, scalar)).action(ArgAction::Append).value_delimiter(',')
+            }
+        };
+        command = command.arg(arg);
+    }
+    if !secrets.is_empty() {
+        command = command.after_help(format!(
+            "Secrets: {} from the environment, the config file, or a --…-file; never from the command line.",
+            secrets.join(", ")
+        ));
+    }
+    command
+}
+
+fn value_name(ty: &ParamType) -> &'static str {
+    match ty {
+        ParamType::One(ParamScalar::Integer) => "NUMBER",
+        ParamType::One(ParamScalar::Flag) => "BOOL",
+        ParamType::One(ParamScalar::Enum(_)) => "MODE",
+        ParamType::One(ParamScalar::IpRange(_)) | ParamType::List(ParamScalar::IpRange(_), _) => "RANGE",
+        _ => "TEXT",
+    }
+}
+
+/// Parses one value into its wire text.
+fn parser(api: &Api, scalar: &ParamScalar) -> clap::builder::ValueParser {
+    match scalar {
+        ParamScalar::Text | ParamScalar::Secret => {
+            clap::builder::ValueParser::new(|s: &str| -> Result<String, String> {
+                if s.trim().is_empty() { Err("must not be empty".to_owned()) } else { Ok(s.to_owned()) }
+            })
+        }
+        ParamScalar::Integer => clap::builder::ValueParser::new(|s: &str| {
+            s.parse::<u64>().map(|n| n.to_string()).map_err(|e| e.to_string())
+        }),
+        ParamScalar::Flag => clap::builder::ValueParser::new(|s: &str| match s {
+            "true" | "1" | "yes" => Ok("1".to_owned()),
+            "false" | "0" | "no" => Ok("0".to_owned()),
+            _ => Err("must be true or false".to_owned()),
+        }),
+        ParamScalar::Enum(e) => enum_parser(api, e),
+        ParamScalar::IpRange(range) => {
+            let bounds = range.netmask;
+            clap::builder::ValueParser::new(move |s: &str| ip_range(s, bounds))
+        }
+    }
+}
+
+/// Variant names in lowercase (`active`), with the wire values (`1`) as
+/// aliases; the parsed value is the wire value.
+fn enum_parser(api: &Api, e: &EnumRef) -> clap::builder::ValueParser {
+    let TypeKind::Enum(def) = &api.type_def(e.named.id).kind else { unreachable!("resolution checked the kind") };
+    let variants: Vec<(String, String)> = def.variants.iter().map(|v| (snake(&v.name), v.wire.clone())).collect();
+    let values: Vec<PossibleValue> = variants
+        .iter()
+        .map(|(name, wire)| PossibleValue::new(name.clone()).alias(wire.clone()).help(format!("sent as {wire:?}")))
+        .collect();
+    let parser = clap::builder::PossibleValuesParser::new(values);
+    clap::builder::ValueParser::new(clap::builder::TypedValueParser::map(parser, move |name: String| {
+        variants.iter().find(|(n, w)| *n == name || *w == name).map(|(_, w)| w.clone()).unwrap_or(name)
+    }))
+}
+
+/// `Active` → `active`, `NotYet` → `not_yet`.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// An address with an optional `/bits` within the spec's bounds.
+fn ip_range(s: &str, bounds: Netmask) -> Result<String, String> {
+    let (addr, bits) = match s.split_once('/') {
+        Some((a, b)) => (a, Some(b)),
+        None => (s, None),
+    };
+    let addr: std::net::IpAddr = addr.parse().map_err(|_| format!("'{s}' is not an IP address or range"))?;
+    let ((lo, hi), host) = if addr.is_ipv4() { (bounds.ipv4, 32) } else { (bounds.ipv6, 128) };
+    let bits: u8 = match bits {
+        Some(b) => b.parse().map_err(|_| format!("'{s}' has a netmask that is not a number"))?,
+        None => host,
+    };
+    if !(lo..=hi).contains(&bits) {
+        return Err(format!("'{s}': netmasks must be between {lo} and {hi} bits"));
+    }
+    Ok(if bits == host { addr.to_string() } else { format!("{addr}/{bits}") })
+}
+
+/// A client session for `family`, its credentials from the environment or
+/// the config file.
+pub fn session(api: &Api, family: &ir::Family, globals: &Globals, config: &Config) -> Result<Session, Failure> {
+    let scheme = family.auth.first().ok_or_else(|| Failure::Usage(format!("{} has no credentials", family.name)))?;
+    let mut credentials = Vec::new();
+    for c in &scheme.credentials {
+        let name = leak(&c.wire);
+        let credential = if c.secret {
+            Credential::secret(name, config.secret(&c.wire, None)?)
+        } else {
+            let value = config.value(&c.wire).ok_or_else(|| {
+                Failure::Usage(format!(
+                    "{} is needed: set {} or the config file's `{}`",
+                    c.wire,
+                    env_name(&c.wire),
+                    c.wire
+                ))
+            })?;
+            Credential::plain(name, value)
+        };
+        credentials.push(credential);
+    }
+    let raw: Raw = globals.apply(railgun_runtime::__private::builder(&api.base_url, credentials), config)?.build()?;
+    Ok(raw.0)
+}
+
+/// A session without credentials, for the emulator's `activate`.
+pub fn anonymous(api: &Api, globals: &Globals, config: &Config) -> Result<Session, Failure> {
+    let raw: Raw = globals.apply(railgun_runtime::__private::builder(&api.base_url, Vec::new()), config)?.build()?;
+    Ok(raw.0)
+}
+
+/// A parameter's value, as sent.
+enum Sent {
+    Text(String),
+    Secret(Secret),
+}
+
+/// Sends `ep` with the arguments of `matches` and returns its answer,
+/// typed by the spec.
+pub async fn call(
+    api: &Api,
+    ep: &ir::Endpoint,
+    session: &Session,
+    matches: &ArgMatches,
+    config: &Config,
+) -> Result<Value, Failure> {
+    let Binding::ActionForm(form) = &ep.binding else {
+        return Err(Failure::Usage(format!("{}: only action_form endpoints have commands yet", ep.action)));
+    };
+    let mut values = Vec::new();
+    for p in &ep.params {
+        let value = match &p.ty {
+            ParamType::One(ParamScalar::Secret) => {
+                let file = matches.get_one::<PathBuf>(&format!("{}-file", p.wire));
+                Some(Sent::Secret(config.secret(&p.wire, file.map(PathBuf::as_path))?))
+            }
+            ParamType::One(_) => matches.get_one::<String>(&p.wire).cloned().map(Sent::Text),
+            ParamType::List(_, ListEncoding::Json) => matches
+                .get_many::<String>(&p.wire)
+                .map(|items| Sent::Text(serde_json::to_string(&items.collect::<Vec<_>>()).unwrap_or_default())),
+        };
+        if let Some(value) = value {
+            values.push((leak(&p.wire), value));
+        }
+    }
+    let endpoint = ActionEndpoint {
+        action: leak(&ep.action),
+        act: leak(&form.act),
+        get: form.methods.contains(&ir::Method::Get),
+        post: form.methods.contains(&ir::Method::Post),
+        idempotent: ep.idempotent,
+        secret_keys: Box::leak(ep.secret_keys.iter().map(|k| leak(k)).collect::<Vec<_>>().into_boxed_slice()),
+    };
+    let mut request = session.request(&endpoint);
+    for (name, value) in &values {
+        match value {
+            Sent::Text(text) => request.param(name, text.as_str())?,
+            Sent::Secret(secret) => request.param(name, secret)?,
+        }
+    }
+    let answer: Value = session.call(request).await?;
+    Ok(match &ep.response {
+        Response::Struct(named) => typed(api, &answer, &FieldType::Struct(named.clone())),
+        Response::List(named) => typed(api, &answer, &FieldType::List(named.clone())),
+    })
+}
+
+/// The emulator's `activate`: the daemon's activation of the Railgun
+/// `rtkn` names.
+pub async fn activate(session: &Session, rtkn: &Secret) -> Result<Value, Failure> {
+    const ENDPOINT: ActionEndpoint = ActionEndpoint {
+        action: "activate",
+        act: "railgun_activate",
+        get: true,
+        post: true,
+        idempotent: true,
+        secret_keys: &["rtkn"],
+    };
+    let mut request = session.request(&ENDPOINT);
+    request.param("rtkn", rtkn)?;
+    let mut answer: Value = session.call(request).await?;
+    if let Some(object) = answer.as_object_mut() {
+        object.remove("act");
+    }
+    Ok(answer)
+}
+
+/// The answer with the spec's types: declared fields only, ids and counts
+/// as numbers, flags as booleans, enums by variant name (unknown values
+/// as sent), timestamps in RFC 3339.
+pub fn typed(api: &Api, value: &Value, ty: &FieldType) -> Value {
+    match (ty, value) {
+        (_, Value::Null) => Value::Null,
+        (FieldType::Scalar(Scalar::Id | Scalar::Integer), Value::String(s)) => {
+            s.trim().parse::<u64>().map(Value::from).unwrap_or_else(|_| value.clone())
+        }
+        (FieldType::Scalar(Scalar::Flag), Value::String(s)) => match s.as_str() {
+            "t" | "1" | "true" => Value::Bool(true),
+            "f" | "0" | "false" => Value::Bool(false),
+            _ => value.clone(),
+        },
+        (FieldType::Scalar(Scalar::Flag), Value::Number(n)) => Value::Bool(n.as_u64() != Some(0)),
+        (FieldType::Scalar(Scalar::Timestamp), Value::String(s)) => {
+            s.parse::<railgun_api::Timestamp>().map(|t| Value::String(t.to_string())).unwrap_or_else(|_| value.clone())
+        }
+        (FieldType::Scalar(_), _) => value.clone(),
+        (FieldType::Enum(e), _) => {
+            let TypeKind::Enum(def) = &api.type_def(e.named.id).kind else { return value.clone() };
+            let wire = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            def.variants
+                .iter()
+                .find(|v| v.wire == wire)
+                .map(|v| Value::String(snake(&v.name)))
+                .unwrap_or(Value::String(wire))
+        }
+        (FieldType::Struct(named), Value::Object(object)) => {
+            let TypeKind::Struct(fields) = &api.type_def(named.id).kind else { return value.clone() };
+            let mut out = serde_json::Map::new();
+            for field in fields {
+                let v = object.get(&field.wire).map(|v| typed(api, v, &field.ty)).unwrap_or(Value::Null);
+                out.insert(field.wire.clone(), v);
+            }
+            Value::Object(out)
+        }
+        (FieldType::List(named), Value::Array(items)) => {
+            Value::Array(items.iter().map(|item| typed(api, item, &FieldType::Struct(named.clone()))).collect())
+        }
+        _ => value.clone(),
+    }
+}
+
+/// Names the runtime keeps as `&'static str`: made once per process, for
+/// one command.
+fn leak(name: &str) -> &'static str {
+    Box::leak(name.to_owned().into_boxed_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ip_ranges_keep_to_the_bounds() {
+        let bounds = Netmask { ipv4: (8, 32), ipv6: (112, 128) };
+        assert_eq!(ip_range("203.0.0.0/8", bounds).unwrap(), "203.0.0.0/8");
+        assert_eq!(ip_range("10.0.0.1", bounds).unwrap(), "10.0.0.1");
+        assert_eq!(ip_range("10.0.0.0/7", bounds).unwrap_err(), "'10.0.0.0/7': netmasks must be between 8 and 32 bits");
+        assert_eq!(ip_range("nope", bounds).unwrap_err(), "'nope' is not an IP address or range");
+    }
+
+    #[test]
+    fn variant_names_are_snake_case() {
+        assert_eq!((snake("Active"), snake("NotYetActive")), ("active".to_owned(), "not_yet_active".to_owned()));
+    }
+}

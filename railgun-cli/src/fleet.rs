@@ -1,0 +1,328 @@
+//! `railgun <family> fleet <op>`: a desired-state operation over the zones
+//! of a file or stdin, through `railgun_api::fleet`, with a progress bar, a
+//! JSON line per zone, a summary, dry runs and a journal to resume from.
+
+use std::collections::HashSet;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use futures_util::StreamExt;
+use railgun_api::fleet::{Connections, Desired, Fleet, Target, ZoneReport};
+use serde::{Deserialize, Serialize};
+
+use crate::Failure;
+use crate::config::Config;
+
+/// The `fleet` subcommand and its operations.
+pub fn command() -> Command {
+    let zones = Arg::new("zones")
+        .long("zones")
+        .value_name("PATH")
+        .value_parser(clap::value_parser!(PathBuf))
+        .default_value("-")
+        .help("File with one zone per line ('#' starts a comment); '-' reads stdin");
+    let railgun = Arg::new("railgun")
+        .long("railgun")
+        .value_name("ID")
+        .value_parser(clap::value_parser!(u64))
+        .required(true)
+        .help("Id of the Railgun; its token comes from $RAILGUN_RTKN, the config file's `rtkn` or --rtkn-file");
+    let rtkn_file = Arg::new("rtkn-file")
+        .long("rtkn-file")
+        .value_name("PATH")
+        .value_parser(clap::value_parser!(PathBuf))
+        .help("Read the Railgun's token from this file instead of $RAILGUN_RTKN");
+    let common = [
+        zones,
+        Arg::new("concurrency")
+            .long("concurrency")
+            .value_name("N")
+            .value_parser(clap::value_parser!(u32).range(1..=1024))
+            .default_value("16")
+            .help("Zones reconciled at once"),
+        Arg::new("rounds")
+            .long("rounds")
+            .value_name("N")
+            .value_parser(clap::value_parser!(u32).range(1..=10))
+            .default_value("3")
+            .help("Rounds of read, change and verify per zone before it is reported as failed"),
+        Arg::new("dry-run")
+            .long("dry-run")
+            .action(ArgAction::SetTrue)
+            .help("Read every zone and print the change it needs; change nothing"),
+        Arg::new("journal")
+            .long("journal")
+            .value_name("PATH")
+            .value_parser(clap::value_parser!(PathBuf))
+            .help("Append each zone that ends as desired to this file, and skip the zones it already holds"),
+    ];
+    let with_target = |c: Command| c.args(common.clone()).arg(railgun.clone()).arg(rtkn_file.clone());
+    let mode = Arg::new("mode")
+        .long("mode")
+        .value_parser(["active", "inactive"])
+        .default_value("active")
+        .help("Connect with Railgun enabled (active) or not (inactive)");
+    Command::new("fleet")
+        .about("Desired-state operations over many zones: each zone read, changed once, and read again")
+        .long_about(
+            "Desired-state operations over many zones. Each zone is read, the one change that brings it to the \
+             desired state is made (none if it is already there), and it is read again to verify; a change that \
+             failed is followed by a read, so nothing is sent twice blindly. One JSON line per zone on stdout, a \
+             progress bar and a summary on stderr. Exit status: 0 when every zone ended as desired, 1 when some \
+             did not, 2 for a usage error.",
+        )
+        .subcommand_required(true)
+        .subcommand(with_target(Command::new("connect").about("Connect every zone to the Railgun").arg(mode)))
+        .subcommand(with_target(Command::new("disconnect").about("Remove every zone's connection to the Railgun")))
+        .subcommand(with_target(Command::new("enable").about("Enable Railgun on every zone connected to it")))
+        .subcommand(with_target(Command::new("disable").about("Disable Railgun on every zone connected to it")))
+        .subcommand(Command::new("audit").about("Report every zone's active connection").args(common))
+}
+
+/// One line of the journal: a zone that ended as desired, for one job.
+#[derive(Serialize, Deserialize)]
+struct Done {
+    job: String,
+    zone: String,
+}
+
+/// What a run ended with.
+pub struct Summary {
+    pub failed: u64,
+    pub cancelled: bool,
+}
+
+/// Runs `op` over the zones of `matches` through `api`.
+pub async fn run<A: Connections>(api: A, op: &str, matches: &ArgMatches, config: &Config) -> Result<Summary, Failure> {
+    let zones = read_zones(matches.get_one::<PathBuf>("zones").expect("has a default"))?;
+    let desired = desired(op, matches, config)?;
+    let dry_run = matches.get_flag("dry-run");
+    let job = job_name(&desired);
+    let journal_path = matches.get_one::<PathBuf>("journal");
+    let done: HashSet<String> = match journal_path {
+        Some(path) => read_journal(path, &job)?,
+        None => HashSet::new(),
+    };
+    let todo: Vec<String> = zones.iter().filter(|z| !done.contains(*z)).cloned().collect();
+    let skipped = zones.len() - todo.len();
+    let mut journal = match journal_path.filter(|_| !dry_run) {
+        Some(path) => Some(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| Failure::Usage(format!("cannot open journal {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+
+    let bar =
+        indicatif::ProgressBar::with_draw_target(Some(todo.len() as u64), indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} zones [{bar:30}] {per_sec} eta {eta} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let progress_bar = bar.clone();
+    let fleet = Fleet::new(api)
+        .concurrency(*matches.get_one::<u32>("concurrency").expect("has a default") as usize)
+        .rounds(*matches.get_one::<u32>("rounds").expect("has a default"))
+        .dry_run(dry_run)
+        .total(todo.len() as u64)
+        .on_progress(move |p| {
+            progress_bar.set_position(p.finished);
+            if p.failed > 0 {
+                progress_bar.set_message(format!("{} failed", p.failed));
+            }
+        });
+    let cancel = fleet.cancel_handle();
+    let on_signal = cancel.clone();
+    let signals = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_signal.cancel();
+        }
+    });
+
+    let stdout = std::io::stdout();
+    let (mut changed, mut unchanged, mut failed, mut finished) = (0u64, 0u64, 0u64, 0u64);
+    let mut reports = std::pin::pin!(fleet.run(todo.clone(), desired));
+    while let Some(report) = reports.next().await {
+        finished += 1;
+        match (&report.error, report.applied || (dry_run && report.change != railgun_api::fleet::Change::None)) {
+            (Some(_), _) => failed += 1,
+            (None, true) => changed += 1,
+            (None, false) => unchanged += 1,
+        }
+        let line = serde_json::to_string(&report).map_err(|e| Failure::Io(e.to_string()))?;
+        bar.suspend(|| {
+            let mut out = stdout.lock();
+            writeln!(out, "{line}").and_then(|()| out.flush())
+        })
+        .map_err(|e| Failure::Io(format!("cannot write to stdout: {e}")))?;
+        if let Some(journal) = journal.as_mut().filter(|_| report.is_ok()) {
+            record(journal, &job, &report)?;
+        }
+    }
+    signals.abort();
+    bar.finish_and_clear();
+    let cancelled = cancel.is_cancelled() && (finished as usize) < todo.len();
+    let verb = if dry_run { "would change" } else { "changed" };
+    let mut summary =
+        format!("{op}: {} zones: {changed} {verb}, {unchanged} already as desired, {failed} failed", zones.len());
+    if skipped > 0 {
+        summary.push_str(&format!(", {skipped} skipped (done in the journal)"));
+    }
+    if cancelled {
+        summary.push_str(&format!(", {} not started (interrupted)", todo.len() - finished as usize));
+    }
+    eprintln!("{summary}");
+    Ok(Summary { failed, cancelled })
+}
+
+fn desired(op: &str, matches: &ArgMatches, config: &Config) -> Result<Desired, Failure> {
+    if op == "audit" {
+        return Ok(Desired::Audit);
+    }
+    let railgun_id = *matches.get_one::<u64>("railgun").expect("required");
+    let rtkn = config.secret("rtkn", matches.get_one::<PathBuf>("rtkn-file").map(PathBuf::as_path))?;
+    let railgun = Target::new(railgun_id, rtkn);
+    Ok(match op {
+        "connect" => {
+            let enabled = matches.get_one::<String>("mode").map(String::as_str) != Some("inactive");
+            Desired::Connected { railgun, enabled }
+        }
+        "disconnect" => Desired::Disconnected { railgun },
+        "enable" => Desired::Enabled { railgun },
+        "disable" => Desired::Disabled { railgun },
+        other => return Err(Failure::Usage(format!("unknown fleet operation '{other}'"))),
+    })
+}
+
+/// The journal key of an operation: a zone done for one job is not done for
+/// another (`connect:42:active` is not `connect:42:inactive`).
+fn job_name(desired: &Desired) -> String {
+    match desired {
+        Desired::Connected { railgun, enabled } => {
+            format!("connect:{}:{}", railgun.railgun_id, if *enabled { "active" } else { "inactive" })
+        }
+        Desired::Disconnected { railgun } => format!("disconnect:{}", railgun.railgun_id),
+        Desired::Enabled { railgun } => format!("enable:{}", railgun.railgun_id),
+        Desired::Disabled { railgun } => format!("disable:{}", railgun.railgun_id),
+        other => other.name().to_owned(),
+    }
+}
+
+/// Zones, one per line: trimmed, `#` comments and blank lines skipped,
+/// duplicates dropped (two reconciles of one zone at once would race), each
+/// checked to be a domain name.
+fn read_zones(path: &Path) -> Result<Vec<String>, Failure> {
+    let source = if path == Path::new("-") { "stdin".to_owned() } else { path.display().to_string() };
+    let reader: Box<dyn BufRead> = if path == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file =
+            std::fs::File::open(path).map_err(|e| Failure::Usage(format!("cannot read zones from {source}: {e}")))?;
+        Box::new(std::io::BufReader::new(file))
+    };
+    let mut seen = HashSet::new();
+    let mut zones = Vec::new();
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| Failure::Usage(format!("cannot read zones from {source}: {e}")))?;
+        let zone = line.split('#').next().unwrap_or_default().trim().to_ascii_lowercase();
+        if zone.is_empty() {
+            continue;
+        }
+        if !is_domain(&zone) {
+            return Err(Failure::Usage(format!("{source}:{}: '{zone}' is not a domain name", n + 1)));
+        }
+        if seen.insert(zone.clone()) {
+            zones.push(zone);
+        }
+    }
+    Ok(zones)
+}
+
+fn is_domain(zone: &str) -> bool {
+    zone.len() <= 253
+        && zone.contains('.')
+        && zone.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
+}
+
+/// The zones of `job` the journal holds. A last line cut short by a kill is
+/// ignored; any other line that does not parse is an error, not a zone
+/// silently done again.
+fn read_journal(path: &Path, job: &str) -> Result<HashSet<String>, Failure> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
+        Err(e) => return Err(Failure::Usage(format!("cannot read journal {}: {e}", path.display()))),
+    };
+    let complete = text.ends_with('\n');
+    let lines: Vec<&str> = text.lines().collect();
+    let mut done = HashSet::new();
+    for (n, line) in lines.iter().enumerate() {
+        match serde_json::from_str::<Done>(line) {
+            Ok(entry) if entry.job == job => {
+                done.insert(entry.zone);
+            }
+            Ok(_) => {}
+            Err(_) if n + 1 == lines.len() && !complete => {}
+            Err(_) => {
+                return Err(Failure::Usage(format!("journal {}:{} is not a journal line", path.display(), n + 1)));
+            }
+        }
+    }
+    Ok(done)
+}
+
+fn record(journal: &mut std::fs::File, job: &str, report: &ZoneReport) -> Result<(), Failure> {
+    let mut line = serde_json::to_string(&Done { job: job.to_owned(), zone: report.zone.clone() })
+        .map_err(|e| Failure::Io(e.to_string()))?;
+    line.push('\n');
+    // One write per line: a process killed between two lines leaves whole
+    // lines, and a line cut short by a crash is ignored when read back.
+    journal.write_all(line.as_bytes()).map_err(|e| Failure::Io(format!("cannot write the journal: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn journals_skip_other_jobs_and_a_torn_last_line() {
+        let dir = std::env::temp_dir().join(format!("railgun-journal-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("journal");
+        std::fs::write(
+            &path,
+            "{\"job\":\"connect:1:active\",\"zone\":\"a.com\"}\n{\"job\":\"disconnect:1\",\"zone\":\"b.com\"}\n{\"job\":\"conn",
+        )
+        .unwrap();
+        let done = read_journal(&path, "connect:1:active").unwrap();
+        assert_eq!(done, HashSet::from(["a.com".to_owned()]));
+        std::fs::write(&path, "garbage\n{\"job\":\"connect:1:active\",\"zone\":\"a.com\"}\n").unwrap();
+        let err = read_journal(&path, "connect:1:active").err().unwrap();
+        assert_eq!(err.to_string(), format!("journal {}:1 is not a journal line", path.display()));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn zones_are_checked_and_deduplicated() {
+        let dir = std::env::temp_dir().join(format!("railgun-zones-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("zones");
+        std::fs::write(&path, "# mine\nexample.com\n  Example.COM  \n\nb.example.org # second\n").unwrap();
+        assert_eq!(read_zones(&path).unwrap(), ["example.com", "b.example.org"]);
+        std::fs::write(&path, "example.com\nnot a zone\n").unwrap();
+        let err = read_zones(&path).err().unwrap().to_string();
+        assert_eq!(err, format!("{}:2: 'not a zone' is not a domain name", path.display()));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,296 @@
+//! `railgun`: the command line for Cloudflare Railgun's v2 API.
+//!
+//! One command per family and action of the spec `railgun-api` is generated
+//! from (`railgun partner conn-set --zone example.com --mode active`), and
+//! fleet operations over thousands of zones (`railgun partner fleet connect
+//! --railgun 42 --zones zones.txt`). Credentials and tokens come from the
+//! environment or a config file, never from the command line. Exit status:
+//! 0 done, 1 failed (or some zones failed), 2 usage error.
+
+#![forbid(unsafe_code)]
+
+mod calls;
+mod config;
+mod fleet;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use railgun_api::{ApiBuilder, ClientApi, HttpMethod, PartnerApi, RetryPolicy};
+use railgun_codegen::ir::Api;
+
+use config::Config;
+
+/// Why the command did not succeed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad arguments or settings: exit status 2.
+    Usage(String),
+    /// A call failed: exit status 1. The runtime's errors hold no secret.
+    Call(railgun_api::Error),
+    /// Output could not be written: exit status 1.
+    Io(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Usage(message) | Failure::Io(message) => f.write_str(message),
+            Failure::Call(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl From<railgun_api::Error> for Failure {
+    fn from(error: railgun_api::Error) -> Failure {
+        match error {
+            // Refused before anything was sent: the arguments were wrong.
+            railgun_api::Error::InvalidInput { .. } => Failure::Usage(error.to_string()),
+            other => Failure::Call(other),
+        }
+    }
+}
+
+/// The options every command takes.
+pub struct Globals {
+    base_url: Option<String>,
+    method: HttpMethod,
+    output: output::Format,
+    timeout: Option<Duration>,
+    attempts: u32,
+    rate_limit: Option<u32>,
+}
+
+impl Globals {
+    fn from(matches: &ArgMatches) -> Globals {
+        Globals {
+            base_url: matches.get_one::<String>("base-url").cloned(),
+            method: match matches.get_one::<String>("method").map(String::as_str) {
+                Some("get") => HttpMethod::Get,
+                _ => HttpMethod::Post,
+            },
+            output: match matches.get_one::<String>("output").map(String::as_str) {
+                Some("table") => output::Format::Table,
+                _ => output::Format::Json,
+            },
+            timeout: matches.get_one::<u64>("timeout").map(|s| Duration::from_secs(*s)),
+            attempts: *matches.get_one::<u32>("attempts").expect("has a default"),
+            rate_limit: matches.get_one::<u32>("rate-limit").copied(),
+        }
+    }
+
+    /// The builder with these settings; the base URL from the option, else
+    /// `$RAILGUN_BASE_URL` or the config file, else the spec's.
+    pub fn apply<T>(&self, mut builder: ApiBuilder<T>, config: &Config) -> Result<ApiBuilder<T>, Failure>
+    where
+        T: railgun_runtime::__private::FromSession,
+    {
+        if let Some(url) = self.base_url.clone().or_else(|| config.value("base_url")) {
+            builder = builder.base_url(url);
+        }
+        builder = builder.method(self.method).retry(RetryPolicy::default().max_attempts(self.attempts));
+        builder = match self.timeout {
+            Some(timeout) => builder.timeout(timeout),
+            None => builder,
+        };
+        if let Some(rate) = self.rate_limit {
+            builder = builder.rate_limit(rate, rate.max(1));
+        }
+        Ok(builder.user_agent(concat!("railgun-cli/", env!("CARGO_PKG_VERSION"))))
+    }
+}
+
+fn command(api: &Api) -> Command {
+    let mut root = Command::new("railgun")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("The command line for Cloudflare Railgun's v2 API (Client API and Optimized Partner API)")
+        .long_about(
+            "The command line for Cloudflare Railgun's v2 API: one command per family and action of the spec \
+             railgun-api is generated from, and fleet operations over many zones.\n\n\
+             Credentials come from the environment (RAILGUN_HOST_KEY; RAILGUN_EMAIL and RAILGUN_TKN; RAILGUN_RTKN \
+             for a Railgun's token) or a YAML config file (--config, $RAILGUN_CONFIG or \
+             ~/.config/railgun/config.yaml) with the same names in lowercase (host_key, email, tkn, rtkn, \
+             base_url); never from the command line, where every user of the machine can read them.\n\n\
+             Exit status: 0 done, 1 a call failed (or some zones did), 2 usage error.",
+        )
+        .subcommand_required(true)
+        .arg(
+            Arg::new("base-url")
+                .help_heading("Global options")
+                .long("base-url")
+                .global(true)
+                .value_name("URL")
+                .help("Where calls go (default: $RAILGUN_BASE_URL, the config file's base_url, or the service's)"),
+        )
+        .arg(
+            Arg::new("method")
+                .help_heading("Global options")
+                .long("method")
+                .global(true)
+                .value_parser(["post", "get"])
+                .default_value("post")
+                .help("POST keeps credentials out of URLs"),
+        )
+        .arg(
+            Arg::new("output")
+                .help_heading("Global options")
+                .long("output")
+                .short('o')
+                .global(true)
+                .value_parser(["json", "table"])
+                .default_value("json")
+                .help("How single calls print their answer"),
+        )
+        .arg(
+            Arg::new("config")
+                .help_heading("Global options")
+                .long("config")
+                .global(true)
+                .value_name("PATH")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("YAML config file with credentials and base_url"),
+        )
+        .arg(
+            Arg::new("timeout")
+                .help_heading("Global options")
+                .long("timeout")
+                .global(true)
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(u64).range(1..))
+                .help("Longest wait for one call, retries included (default 30)"),
+        )
+        .arg(
+            Arg::new("attempts")
+                .help_heading("Global options")
+                .long("attempts")
+                .global(true)
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32).range(1..=20))
+                .default_value("4")
+                .help("Attempts of a call that is safe to repeat"),
+        )
+        .arg(
+            Arg::new("rate-limit")
+                .help_heading("Global options")
+                .long("rate-limit")
+                .global(true)
+                .value_name("PER_SECOND")
+                .value_parser(clap::value_parser!(u32).range(1..))
+                .help("Most calls per second (default: no limit)"),
+        );
+    for (id, family) in api.families() {
+        let mut sub = Command::new(family.name.clone())
+            .about(format!("The {}", family.title))
+            .long_about(format!("{}\nUpstream: {}", family.doc.trim(), family.docs_url))
+            .subcommand_required(true)
+            .subcommands(calls::endpoint_commands(api, id));
+        if family.fleet.is_some() {
+            sub = sub.subcommand(fleet::command());
+        }
+        root = root.subcommand(sub);
+    }
+    root.subcommand(
+        Command::new("activate")
+            .about("Activate a Railgun on the local emulator, as its daemon would (emulator only)")
+            .long_about(
+                "Activate a Railgun on railgun-emulator, as its daemon would on the real service. Its token comes \
+                 from $RAILGUN_RTKN, the config file's rtkn or --rtkn-file.",
+            )
+            .arg(
+                Arg::new("rtkn-file")
+                    .long("rtkn-file")
+                    .value_name("PATH")
+                    .value_parser(clap::value_parser!(PathBuf))
+                    .help("Read the token from this file ('-': stdin)"),
+            ),
+    )
+    .arg(Arg::new("quiet").long("quiet").short('q').global(true).action(ArgAction::SetTrue).hide(true))
+}
+
+async fn run(api: &Api, matches: &ArgMatches) -> Result<ExitCode, Failure> {
+    let globals = Globals::from(matches);
+    let config = Config::load(matches.get_one::<PathBuf>("config").map(PathBuf::as_path))?;
+    let (family_name, sub) = matches.subcommand().expect("a subcommand is required");
+    if family_name == "activate" {
+        let session = calls::anonymous(api, &globals, &config)?;
+        let rtkn = config.secret("rtkn", sub.get_one::<PathBuf>("rtkn-file").map(PathBuf::as_path))?;
+        let answer = calls::activate(&session, &rtkn).await?;
+        output::print(&answer, globals.output)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (id, family) = api.families().find(|(_, f)| f.name == family_name).expect("clap knows the families");
+    let (action, args) = sub.subcommand().expect("a subcommand is required");
+    if action == "fleet" {
+        let (op, args) = args.subcommand().expect("a subcommand is required");
+        let summary = match family.name.as_str() {
+            "partner" => {
+                let host_key = config.secret("host_key", None)?;
+                let client = globals.apply(PartnerApi::builder(host_key), &config)?.build()?;
+                fleet::run(client, op, args, &config).await?
+            }
+            "client" => {
+                let email = config.value("email").ok_or_else(|| {
+                    Failure::Usage("email is needed: set RAILGUN_EMAIL or the config file's `email`".into())
+                })?;
+                let client = globals.apply(ClientApi::builder(email, config.secret("tkn", None)?), &config)?.build()?;
+                fleet::run(client, op, args, &config).await?
+            }
+            other => return Err(Failure::Usage(format!("no fleet client for family '{other}'"))),
+        };
+        return Ok(if summary.failed > 0 || summary.cancelled { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+    }
+    let endpoint = api.endpoints_of(id).find(|e| calls::kebab(&e.action) == action).expect("clap knows the actions");
+    let session = calls::session(api, family, &globals, &config)?;
+    let answer = calls::call(api, endpoint, &session, args, &config).await?;
+    output::print(&answer, globals.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    let spec = match railgun_codegen::parse(railgun_api::SPEC, "railgun-api/spec/railgun.yaml") {
+        Ok(spec) => spec,
+        Err(errors) => {
+            eprintln!("error: the spec railgun-api was built from does not read:\n{errors}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let api = spec.api();
+    let matches = match command(api).try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(api, &matches)) {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            match failure {
+                Failure::Usage(_) => ExitCode::from(2),
+                Failure::Call(_) | Failure::Io(_) => ExitCode::FAILURE,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_tree_is_valid() {
+        let spec = railgun_codegen::parse(railgun_api::SPEC, "railgun.yaml").unwrap();
+        command(spec.api()).debug_assert();
+    }
+}

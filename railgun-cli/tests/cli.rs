@@ -1,0 +1,361 @@
+//! `railgun` as a process against the emulator: single calls of both
+//! families, exit statuses, secrets kept off the command line and out of
+//! errors, and fleet runs (10,000 zones under faults, dry runs, a run killed
+//! halfway and resumed from its journal).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+
+use railgun_emulator::{Config, Emulator, Faults};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+const HOST_KEY: &str = "e111dff66d1fddfda6a888c9992d4366";
+const EMAIL: &str = "user@cloudflare.com";
+const TKN: &str = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp";
+
+/// `railgun ARGS` against `emu`, with the docs' credentials in the
+/// environment and nothing from the user's own (no `HOME`: no config file).
+fn railgun(emu: &Emulator, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_railgun"));
+    command
+        .args(args)
+        .env_clear()
+        .env("RAILGUN_BASE_URL", emu.base_url())
+        .env("RAILGUN_HOST_KEY", HOST_KEY)
+        .env("RAILGUN_EMAIL", EMAIL)
+        .env("RAILGUN_TKN", TKN)
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    command
+}
+
+async fn run(mut command: Command) -> Output {
+    command.output().await.unwrap()
+}
+
+fn stdout_json(output: &Output) -> Value {
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+async fn emulator(faults: Faults) -> Emulator {
+    let config = Config::docs_examples().seed(2028).faults(faults);
+    Emulator::start(config, "127.0.0.1:0").await.unwrap()
+}
+
+/// A Railgun made and activated through the command line: its id and token.
+async fn make_railgun(emu: &Emulator) -> (u64, String) {
+    let made = stdout_json(&run(railgun(emu, &["partner", "init", "--name", "fleet"])).await);
+    let rtkn = made["rtkn"].as_str().unwrap().to_owned();
+    let mut activate = railgun(emu, &["activate"]);
+    activate.env("RAILGUN_RTKN", &rtkn);
+    let activated = stdout_json(&run(activate).await);
+    assert_eq!(activated["railgun_status"], "V");
+    (made["railgun_id"].as_u64().unwrap(), rtkn)
+}
+
+#[tokio::test]
+async fn single_calls_of_both_families_print_typed_answers() {
+    let emu = emulator(Faults::default()).await;
+    let made = stdout_json(&run(railgun(&emu, &["partner", "init", "--name", "cli", "--pubname", "My Railgun"])).await);
+    assert_eq!(made["railgun_id"], 1, "ids are numbers: {made}");
+    assert_eq!((made["railgun_name"].as_str(), made["railgun_status"].as_str()), (Some("cli"), Some("initializing")));
+    let rtkn = made["rtkn"].as_str().unwrap().to_owned();
+    assert_eq!(rtkn.len(), 30, "init prints the token it was called for");
+
+    let mut activate = railgun(&emu, &["activate"]);
+    activate.env("RAILGUN_RTKN", &rtkn);
+    stdout_json(&run(activate).await);
+
+    let mut conn_set = railgun(&emu, &["partner", "conn-set", "--zone", "example.com", "--mode", "active"]);
+    conn_set.env("RAILGUN_RTKN", &rtkn);
+    let conn = stdout_json(&run(conn_set).await);
+    assert_eq!(conn["railgun_conn_id"], 1);
+    assert!(conn["railgun_rec_name"].as_str().unwrap().ends_with(".port2408.net"), "{conn}");
+    assert_eq!(emu.snapshot().connections["example.com"], (1, true));
+
+    // The wire name works as an alias, GET as well as POST, and flags come back as booleans.
+    let active = stdout_json(
+        &run(railgun(&emu, &["partner", "zone-conn-get-active", "--z", "example.com", "--method", "get"])).await,
+    );
+    assert_eq!(
+        active,
+        serde_json::json!({"railgun_conn": {"obj": {
+            "railgun_conn_id": 1, "railgun_id": 1, "railgun_conn_status": "verified",
+            "railgun_conn_mode": "active", "railgun_enabled": true,
+        }}})
+    );
+
+    let table = run(railgun(&emu, &["partner", "host-get-all", "--output", "table"])).await;
+    let text = String::from_utf8(table.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("railguns.objs: 1 rows"));
+    // Columns in name order, one row per Railgun; nested objects left out.
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(header.len(), 18, "{text}");
+    assert!(!header.contains(&"props"), "{text}");
+    let row: Vec<&str> = lines.next().unwrap().split("  ").filter(|c| !c.is_empty()).map(str::trim).collect();
+    let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(
+        (cell("railgun_id"), cell("railgun_name"), cell("railgun_pubname")),
+        ("1", "cli", "My Railgun"),
+        "{text}"
+    );
+    assert_eq!((cell("railgun_status"), cell("railgun_mode"), cell("railgun_deleted_on")), ("verified", "active", "-"));
+    assert_eq!(lines.next(), None);
+
+    // The Client API, with its own credentials.
+    let mine = stdout_json(&run(railgun(&emu, &["client", "init", "--name", "mine", "--pubname", "Mine"])).await);
+    assert_eq!(mine["railgun_id"], 2);
+    let listed = stdout_json(&run(railgun(&emu, &["client", "user-get-all"])).await);
+    let names: Vec<&str> =
+        listed["railguns"]["objs"].as_array().unwrap().iter().map(|r| r["railgun_name"].as_str().unwrap()).collect();
+    assert_eq!((names, &listed["railguns"]["count"]), (vec!["mine"], &Value::from(1)));
+
+    // IP ranges are checked against the spec's bounds before anything is sent.
+    let mut ipr = railgun(&emu, &["partner", "ipr-set", "--ipr", "203.0.0.0/8,be81::2c3:b44f:fe1e:8329/112"]);
+    ipr.env("RAILGUN_RTKN", &rtkn);
+    stdout_json(&run(ipr).await);
+    assert_eq!(emu.snapshot().ranges[&1], ["203.0.0.0/8", "be81::2c3:b44f:fe1e:8329/112"]);
+    let hits = emu.hits("ipr_set");
+    let mut ipr = railgun(&emu, &["partner", "ipr-set", "--ipr", "10.0.0.0/7"]);
+    ipr.env("RAILGUN_RTKN", &rtkn);
+    let refused = run(ipr).await;
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("'10.0.0.0/7': netmasks must be between 8 and 32 bits"), "{}", stderr(&refused));
+    assert_eq!(emu.hits("ipr_set"), hits);
+}
+
+#[tokio::test]
+async fn exit_statuses_and_messages() {
+    let emu = emulator(Faults::default()).await;
+    // Usage errors: 2, before anything is sent.
+    let missing = run(railgun(&emu, &["partner", "conn-set", "--mode", "active"])).await;
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("the following required arguments were not provided:\n  --zone <TEXT>"));
+    let no_token = run(railgun(&emu, &["partner", "conn-set", "--zone", "example.com", "--mode", "1"])).await;
+    assert_eq!(no_token.status.code(), Some(2));
+    assert_eq!(
+        stderr(&no_token),
+        "error: rtkn is needed: set RAILGUN_RTKN or a config file's `rtkn` (never on the command line, where every \
+         user of this machine can read it)\n"
+    );
+    let mut no_key = railgun(&emu, &["partner", "host-get-all"]);
+    no_key.env_remove("RAILGUN_HOST_KEY");
+    let no_key = run(no_key).await;
+    assert_eq!(no_key.status.code(), Some(2));
+    assert!(stderr(&no_key).starts_with("error: host_key is needed: set RAILGUN_HOST_KEY"));
+    assert_eq!(emu.hits("conn_set") + emu.hits("host_get_all"), 0);
+
+    // A refusal by the service: 1, with its message.
+    let mut unknown = railgun(&emu, &["partner", "conn-delete", "--zone", "example.com"]);
+    unknown.env("RAILGUN_RTKN", "0123456789abcdef0123456789abcd");
+    let unknown = run(unknown).await;
+    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(
+        stderr(&unknown),
+        "error: conn_delete: the service refused the call (err_code E_UNKNOWN_RTKN): no Railgun has this rtkn\n"
+    );
+}
+
+#[tokio::test]
+async fn tokens_from_files_and_never_in_errors() {
+    let emu = emulator(Faults { html_page: 1.0, ..Faults::default() }).await;
+    // A token of awkward characters, read from a file; the answer is an HTML page.
+    let dir = temp_dir("token");
+    let token = "tök\"en&=+ %2F<script>\\'\u{1F600}";
+    std::fs::write(dir.join("rtkn"), format!("{token}\n")).unwrap();
+    let file = dir.join("rtkn");
+    let output = run(railgun(&emu, &["activate", "--rtkn-file", file.to_str().unwrap(), "--attempts", "1"])).await;
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.starts_with("error: activate: the answer (HTTP 200 OK) is an HTML page: <!DOCTYPE html>"), "{text}");
+    for form in [token, "tök", "%2F<script>"] {
+        assert!(!text.contains(form), "{form:?} in {text}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("railgun-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn zones_file(dir: &Path, n: usize) -> (PathBuf, Vec<String>) {
+    let zones: Vec<String> = (0..n).map(|i| format!("zone-{i:05}.example.com")).collect();
+    let path = dir.join("zones.txt");
+    std::fs::write(&path, zones.join("\n") + "\n").unwrap();
+    (path, zones)
+}
+
+/// Each stdout line as JSON, by zone.
+fn lines_by_zone(stdout: &[u8]) -> BTreeMap<String, Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).unwrap();
+            (v["zone"].as_str().unwrap().to_owned(), v)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn ten_thousand_zones_under_a_fifth_of_faults_end_exactly_as_desired() {
+    // A 429 pauses the whole client for its Retry-After: 0 s keeps the run short.
+    let emu = emulator(Faults { retry_after_s: 0, ..Faults::every_kind(0.2) }).await;
+    // init is not safe to repeat: a lost answer may leave an extra Railgun,
+    // which does not matter here.
+    let mut made = None;
+    for _ in 0..20 {
+        let output = run(railgun(&emu, &["partner", "init", "--name", "fleet"])).await;
+        if output.status.success() {
+            made = Some(serde_json::from_slice::<Value>(&output.stdout).unwrap());
+            break;
+        }
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    }
+    let made = made.expect("init failed 20 times");
+    let (id, rtkn) = (made["railgun_id"].as_u64().unwrap(), made["rtkn"].as_str().unwrap().to_owned());
+    emu.activate(&rtkn).unwrap();
+    let dir = temp_dir("ten-thousand");
+    let (zones_path, zones) = zones_file(&dir, 10_000);
+    let id_arg = id.to_string();
+    let args = [
+        "partner",
+        "fleet",
+        "connect",
+        "--railgun",
+        &id_arg,
+        "--zones",
+        zones_path.to_str().unwrap(),
+        "--concurrency",
+        "64",
+    ];
+    let mut first = railgun(&emu, &args);
+    first.env("RAILGUN_RTKN", &rtkn);
+    let output = run(first).await;
+    let reports = lines_by_zone(&output.stdout);
+    assert_eq!(reports.len(), 10_000);
+    let failed: Vec<&String> = reports.iter().filter(|(_, r)| r["ok"] != true).map(|(z, _)| z).collect();
+    assert_eq!(output.status.code(), Some(if failed.is_empty() { 0 } else { 1 }), "{}", stderr(&output));
+    let summary = stderr(&output);
+    assert!(summary.starts_with(&format!("connect: 10000 zones: {} changed", 10_000 - failed.len())), "{summary}");
+    assert!(summary.trim_end().ends_with(&format!("{} failed", failed.len())), "{summary}");
+    // Fewer than one zone in a thousand is left for a second run, which ends it.
+    assert!(failed.len() <= 10, "{failed:?}");
+    if !failed.is_empty() {
+        let mut second = railgun(&emu, &args);
+        second.env("RAILGUN_RTKN", &rtkn);
+        let output = run(second).await;
+        let again = lines_by_zone(&output.stdout);
+        let changed: BTreeSet<&String> = again.iter().filter(|(_, r)| r["applied"] == true).map(|(z, _)| z).collect();
+        assert!(changed.iter().all(|z| failed.contains(z)), "only the failed zones change: {changed:?}");
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let connections = emu.snapshot().connections;
+    let expected: BTreeMap<String, (u64, bool)> = zones.iter().map(|z| (z.clone(), (id, true))).collect();
+    assert_eq!(connections, expected);
+    assert_eq!(emu.refused("conn_set", "E_ZONE_CONNECTED"), 0);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_dry_run_prints_the_plan_and_changes_nothing() {
+    let emu = emulator(Faults::default()).await;
+    let (id, rtkn) = make_railgun(&emu).await;
+    let dir = temp_dir("dry-run");
+    let (zones_path, zones) = zones_file(&dir, 30);
+    let mut conn_set = railgun(&emu, &["partner", "conn-set", "--zone", &zones[0], "--mode", "inactive"]);
+    conn_set.env("RAILGUN_RTKN", &rtkn);
+    stdout_json(&run(conn_set).await);
+    let before = (emu.snapshot(), emu.hits("conn_set"), emu.hits("conn_setmode_enabled"));
+
+    let id_arg = id.to_string();
+    let mut dry = railgun(
+        &emu,
+        &["partner", "fleet", "connect", "--railgun", &id_arg, "--dry-run", "--zones", zones_path.to_str().unwrap()],
+    );
+    dry.env("RAILGUN_RTKN", &rtkn);
+    let output = run(dry).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let plan = lines_by_zone(&output.stdout);
+    assert_eq!(plan[&zones[0]]["change"], "enable");
+    assert_eq!(plan[&zones[0]]["found"], serde_json::json!({"railgun_id": id, "enabled": false}));
+    assert!(zones[1..].iter().all(|z| plan[z]["change"] == "connect_enabled" && plan[z]["found"].is_null()));
+    assert!(plan.values().all(|r| r["applied"] == false && r["ok"] == true));
+    assert_eq!(stderr(&output), "connect: 30 zones: 30 would change, 0 already as desired, 0 failed\n");
+    assert_eq!((emu.snapshot(), emu.hits("conn_set"), emu.hits("conn_setmode_enabled")), before);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_killed_run_resumes_from_its_journal_without_redoing_a_zone() {
+    let emu = emulator(Faults { latency_ms: 2, ..Faults::default() }).await;
+    let (id, rtkn) = make_railgun(&emu).await;
+    let dir = temp_dir("resume");
+    let (zones_path, zones) = zones_file(&dir, 1500);
+    let journal = dir.join("journal");
+    let id_arg = id.to_string();
+    let args = [
+        "partner",
+        "fleet",
+        "connect",
+        "--railgun",
+        &id_arg,
+        "--zones",
+        zones_path.to_str().unwrap(),
+        "--journal",
+        journal.to_str().unwrap(),
+        "--concurrency",
+        "8",
+    ];
+    let mut first = railgun(&emu, &args);
+    first.env("RAILGUN_RTKN", &rtkn).stdout(Stdio::piped()).stderr(Stdio::null());
+    let mut child = first.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = 0;
+    while seen < 500 {
+        lines.next_line().await.unwrap().expect("the run ended before it was killed");
+        seen += 1;
+    }
+    child.start_kill().unwrap();
+    assert!(!child.wait().await.unwrap().success());
+    let journaled: BTreeSet<String> = std::fs::read_to_string(&journal)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .map(|v| v["zone"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(journaled.len() >= 500 && journaled.len() < 1500, "{}", journaled.len());
+    let sets_before = emu.hits("conn_set");
+
+    let mut second = railgun(&emu, &args);
+    second.env("RAILGUN_RTKN", &rtkn);
+    let output = run(second).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let resumed = lines_by_zone(&output.stdout);
+    assert!(resumed.keys().all(|z| !journaled.contains(z)), "a journaled zone was done again");
+    assert_eq!(resumed.len() + journaled.len(), 1500);
+    assert!(
+        stderr(&output).contains(&format!(", {} skipped (done in the journal)", journaled.len())),
+        "{}",
+        stderr(&output)
+    );
+    // Zones under way when the first run was killed were connected then:
+    // the second run reads them and changes nothing. Each zone was connected
+    // exactly once in all.
+    assert_eq!(emu.hits("conn_set"), 1500);
+    assert!(emu.hits("conn_set") - sets_before <= resumed.len() as u64);
+    let connections = emu.snapshot().connections;
+    assert!(zones.iter().all(|z| connections[z] == (id, true)));
+    std::fs::remove_dir_all(dir).unwrap();
+}
