@@ -154,7 +154,8 @@ async fn one_account_cannot_touch_another_accounts_railgun() {
     owner.conn_set("example.com", &rtkn, Mode::Active).await.unwrap();
     let before = emu.snapshot();
 
-    let forbidden = "Railgun 1 belongs to another account";
+    // The refusal does not name the other account's Railgun.
+    let forbidden = "this rtkn's Railgun belongs to another account";
     let other_host = partner(&emu, OTHER_HOST_KEY, Get);
     assert_api_error(other_host.delete(&rtkn).await, "E_FORBIDDEN", forbidden);
     assert_api_error(other_host.conn_set("example.net", &rtkn, Mode::Active).await, "E_FORBIDDEN", forbidden);

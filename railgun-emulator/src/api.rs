@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::spec::SpecTable;
-use crate::state::{ApiError, Owner, State};
+use crate::state::{ApiError, Listing, Owner, State};
 
 /// A Client API account.
 #[derive(Clone, PartialEq, Eq)]
@@ -50,14 +50,59 @@ fn param<'p>(params: &'p Params, name: &str) -> Option<&'p str> {
     params.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
-/// Answers one request with the service's JSON envelope.
-pub fn handle(spec: &SpecTable, accounts: &Accounts, state: &State, action: &str, get: bool, params: &Params) -> Value {
-    match answer(spec, accounts, state, action, get, params) {
-        Ok((act, mut response)) => {
-            response["act"] = Value::String(act);
-            json!({"msg": null, "response": response, "result": "success"})
+/// What a request is answered with.
+#[derive(Debug)]
+pub enum Reply {
+    /// A whole envelope: a success or a refusal.
+    Envelope(Value),
+    /// A successful listing, written after the state's lock is released.
+    Listing {
+        /// The answer's `act`.
+        act: String,
+        /// The Railguns.
+        listing: Listing,
+    },
+}
+
+impl Reply {
+    /// The `err_code` of a refusal.
+    pub fn err_code(&self) -> Option<&str> {
+        match self {
+            Reply::Envelope(envelope) => envelope.get("err_code").and_then(Value::as_str),
+            Reply::Listing { .. } => None,
         }
-        Err(e) => json!({"msg": e.msg, "response": null, "result": "error", "err_code": e.code}),
+    }
+
+    /// The whole answer as text.
+    pub fn text(&self) -> String {
+        match self {
+            Reply::Envelope(envelope) => envelope.to_string(),
+            Reply::Listing { act, listing } => listing.envelope(act),
+        }
+    }
+}
+
+/// What an action's success answers with.
+enum Body {
+    Json(Value),
+    Listing(Listing),
+}
+
+impl From<Value> for Body {
+    fn from(value: Value) -> Body {
+        Body::Json(value)
+    }
+}
+
+/// Answers one request with the service's JSON envelope.
+pub fn handle(spec: &SpecTable, accounts: &Accounts, state: &State, action: &str, get: bool, params: &Params) -> Reply {
+    match answer(spec, accounts, state, action, get, params) {
+        Ok((act, Body::Json(mut response))) => {
+            response["act"] = Value::String(act);
+            Reply::Envelope(json!({"msg": null, "response": response, "result": "success"}))
+        }
+        Ok((act, Body::Listing(listing))) => Reply::Listing { act, listing },
+        Err(e) => Reply::Envelope(json!({"msg": e.msg, "response": null, "result": "error", "err_code": e.code})),
     }
 }
 
@@ -68,10 +113,10 @@ fn answer(
     action: &str,
     get: bool,
     params: &Params,
-) -> Result<(String, Value), ApiError> {
+) -> Result<(String, Body), ApiError> {
     if action == ACTIVATE {
         let rtkn = required(params, "rtkn")?;
-        return Ok(("railgun_activate".to_owned(), state.activate(rtkn)?));
+        return Ok(("railgun_activate".to_owned(), state.activate(rtkn)?.into()));
     }
     if !spec.knows(action) {
         return Err(ApiError::new("E_UNKNOWN_ACTION", format!("unknown action '{action}'")));
@@ -91,10 +136,10 @@ fn answer(
     let p = |name: &str| param(params, name).filter(|v| !v.is_empty());
     let zone = || zone(params);
     let rtkn = || required(params, "rtkn");
-    let response = match action {
+    let response: Value = match action {
+        "user_get_all" | "host_get_all" => return Ok((endpoint.act.clone(), Body::Listing(state.get_all(owner)))),
         "init" => state.init(owner, p("name"), p("pubname"))?,
         "delete" => state.delete(owner, rtkn()?)?,
-        "user_get_all" | "host_get_all" => state.get_all(owner),
         "zone_conn_get_active" => state.zone_conn_get_active(owner, zone()?),
         "suggestion_set" => state.suggestion_set(owner, zone()?, rtkn()?, mode(params, "auto_enabled")?)?,
         "conn_set" => {
@@ -119,7 +164,7 @@ fn answer(
             return Err(ApiError::new("E_NOT_EMULATED", format!("the emulator does not implement '{other}' yet")));
         }
     };
-    Ok((endpoint.act.clone(), response))
+    Ok((endpoint.act.clone(), Body::Json(response)))
 }
 
 /// The family the credentials belong to, and the calling account.

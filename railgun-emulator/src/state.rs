@@ -1,12 +1,19 @@
 //! The emulated service's state and the rules of every action.
 //!
-//! All state sits behind one mutex: every operation is a few map look-ups,
-//! so holding the lock for a whole operation keeps each request atomic and
-//! the state consistent under any number of concurrent requests.
+//! All state sits behind one mutex: every operation is a few map look-ups
+//! (indexes by token, by owner and by Railgun keep each one from scanning
+//! the whole state), so holding the lock for a whole operation keeps each
+//! request atomic and the state consistent under any number of concurrent
+//! requests. A listing takes the lock only to copy pointers to the
+//! caller's Railguns; its answer is written after the lock is released.
+//!
+//! A deleted Railgun's record is dropped at once; a tombstone of its token
+//! (id and owner) is kept for the last [`TOMBSTONES`] deletions, so a
+//! second `delete` still says the Railgun was deleted.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use railgun_codegen::ir::Netmask;
 use serde_json::{Value, json};
@@ -105,12 +112,29 @@ pub struct Snapshot {
     pub ranges: BTreeMap<u64, Vec<String>>,
 }
 
+/// Deleted Railguns whose tokens are remembered.
+pub const TOMBSTONES: usize = 10_000;
+
+/// What a token names.
+#[derive(Debug, Clone, Copy)]
+enum Handle {
+    Live(u64),
+    Deleted { id: u64, owner: Owner },
+}
+
 #[derive(Debug, Default)]
 struct Inner {
-    railguns: BTreeMap<u64, Railgun>,
-    by_rtkn: HashMap<String, u64>,
+    /// Live Railguns by id, shared with listings under way.
+    railguns: HashMap<u64, Arc<Railgun>>,
+    /// Live Railgun ids per owner, in id order.
+    by_owner: HashMap<Owner, BTreeSet<u64>>,
+    by_rtkn: HashMap<String, Handle>,
+    /// Tokens of deleted Railguns, oldest first.
+    tombstones: VecDeque<String>,
     connections: HashMap<String, Connection>,
     suggestions: HashMap<String, u64>,
+    /// Zones connected to or suggested to each Railgun.
+    zones: HashMap<u64, HashSet<String>>,
     next_railgun: u64,
     next_connection: u64,
     next_record: u64,
@@ -146,15 +170,10 @@ impl State {
         self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// `init`: a new Railgun in `INI`, owned by `owner`.
+    /// `init`: a new Railgun in `INI`, owned by `owner`. Names need not be
+    /// unique: the docs set no such rule.
     pub fn init(&self, owner: Owner, name: Option<&str>, pubname: Option<&str>) -> Result<Value, ApiError> {
         let mut s = self.lock();
-        if let Some(name) = name {
-            let taken = s.railguns.values().any(|r| r.owner == owner && r.status != Status::Deleted && r.name == name);
-            if taken {
-                return Err(ApiError::new("E_NAME_TAKEN", format!("a Railgun named '{name}' already exists")));
-            }
-        }
         let id = s.next_railgun;
         s.next_railgun += 1;
         let rtkn = s.token(30);
@@ -179,8 +198,9 @@ impl State {
             rec_name: None,
             ranges: Vec::new(),
         };
-        s.by_rtkn.insert(rtkn.clone(), id);
-        s.railguns.insert(id, railgun);
+        s.by_rtkn.insert(rtkn.clone(), Handle::Live(id));
+        s.railguns.insert(id, Arc::new(railgun));
+        s.by_owner.entry(owner).or_default().insert(id);
         Ok(json!({
             "railgun_id": id.to_string(),
             "railgun_name": name,
@@ -195,7 +215,7 @@ impl State {
         let id = s.find(rtkn, None)?;
         let record = s.next_record;
         let rec_name = format!("rg-{}.port2408.net", s.token(32));
-        let railgun = s.railguns.get_mut(&id).expect("indexed Railgun exists");
+        let railgun = Arc::make_mut(s.railguns.get_mut(&id).expect("indexed Railgun exists"));
         if railgun.status == Status::Initializing {
             let now = now();
             railgun.status = Status::Verified;
@@ -208,26 +228,39 @@ impl State {
         Ok(json!({"railgun_id": id.to_string(), "railgun_status": Status::Verified.wire()}))
     }
 
-    /// `delete`: `D`, its connections and suggestions gone.
+    /// `delete`: its connections and suggestions gone, its record dropped,
+    /// its token kept as a tombstone (`D`).
     pub fn delete(&self, owner: Owner, rtkn: &str) -> Result<Value, ApiError> {
         let mut s = self.lock();
         let id = s.find(rtkn, Some(owner))?;
-        s.connections.retain(|_, c| c.railgun_id != id);
-        s.suggestions.retain(|_, r| *r != id);
-        let railgun = s.railguns.get_mut(&id).expect("indexed Railgun exists");
-        let now = now();
-        railgun.status = Status::Deleted;
-        railgun.deleted = Some(now);
-        railgun.edited = now;
+        for zone in s.zones.remove(&id).unwrap_or_default() {
+            if s.connections.get(&zone).is_some_and(|c| c.railgun_id == id) {
+                s.connections.remove(&zone);
+            }
+            if s.suggestions.get(&zone) == Some(&id) {
+                s.suggestions.remove(&zone);
+            }
+        }
+        s.railguns.remove(&id);
+        if let Some(ids) = s.by_owner.get_mut(&owner) {
+            ids.remove(&id);
+        }
+        s.by_rtkn.insert(rtkn.to_owned(), Handle::Deleted { id, owner });
+        s.tombstones.push_back(rtkn.to_owned());
+        if s.tombstones.len() > TOMBSTONES {
+            let oldest = s.tombstones.pop_front().expect("not empty");
+            s.by_rtkn.remove(&oldest);
+        }
         Ok(json!({"railgun_id": id.to_string()}))
     }
 
-    /// `user_get_all` / `host_get_all`: the caller's Railguns that are not deleted.
-    pub fn get_all(&self, owner: Owner) -> Value {
+    /// `user_get_all` / `host_get_all`: the caller's Railguns that are not
+    /// deleted, in id order. The lock is held only to copy pointers; the
+    /// answer is written from them ([`Listing`]).
+    pub fn get_all(&self, owner: Owner) -> Listing {
         let s = self.lock();
-        let objs: Vec<Value> =
-            s.railguns.values().filter(|r| r.owner == owner && r.status != Status::Deleted).map(railgun_json).collect();
-        json!({"railguns": {"count": objs.len(), "objs": objs}})
+        let railguns = s.by_owner.get(&owner).map(|ids| ids.iter().map(|id| s.railguns[id].clone()).collect());
+        Listing { railguns: railguns.unwrap_or_default() }
     }
 
     /// `zone_conn_get_active`: the zone's connection, `obj: null` if none.
@@ -255,10 +288,18 @@ impl State {
     pub fn suggestion_set(&self, owner: Owner, zone: &str, rtkn: &str, auto_enabled: bool) -> Result<Value, ApiError> {
         let mut s = self.lock();
         let id = s.find_verified(rtkn, owner)?;
-        if auto_enabled {
-            s.connect(zone, id, true)?;
+        if let Some(other) = s.suggestions.get(zone).filter(|other| **other != id)
+            && s.owner_of(*other) != Some(owner)
+        {
+            return Err(ApiError::new("E_ZONE_SUGGESTED", format!("{zone} has a suggestion from another account")));
         }
-        s.suggestions.insert(zone.to_owned(), id);
+        if auto_enabled {
+            s.connect(zone, id, true, owner)?;
+        }
+        if let Some(previous) = s.suggestions.insert(zone.to_owned(), id) {
+            s.unlink(zone, previous);
+        }
+        s.zones.entry(id).or_default().insert(zone.to_owned());
         Ok(json!({"railgun_id": id.to_string()}))
     }
 
@@ -272,7 +313,7 @@ impl State {
     ) -> Result<(u64, Connection, String), ApiError> {
         let mut s = self.lock();
         let id = s.find_verified(rtkn, owner)?;
-        let conn = s.connect(zone, id, enabled)?;
+        let conn = s.connect(zone, id, enabled, owner)?;
         let rec_name = s.railguns[&id].rec_name.clone().unwrap_or_default();
         Ok((id, conn, rec_name))
     }
@@ -281,7 +322,7 @@ impl State {
     pub fn conn_setmode(&self, owner: Owner, zone: &str, rtkn: &str, enabled: bool) -> Result<Value, ApiError> {
         let mut s = self.lock();
         let id = s.find(rtkn, Some(owner))?;
-        let conn = s.connection_of(zone, id)?;
+        let conn = s.connection_of(zone, id, owner)?;
         conn.enabled = enabled;
         Ok(json!({"railgun_id": id.to_string()}))
     }
@@ -290,8 +331,9 @@ impl State {
     pub fn conn_delete(&self, owner: Owner, zone: &str, rtkn: &str) -> Result<Value, ApiError> {
         let mut s = self.lock();
         let id = s.find(rtkn, Some(owner))?;
-        s.connection_of(zone, id)?;
+        s.connection_of(zone, id, owner)?;
         s.connections.remove(zone);
+        s.unlink(zone, id);
         Ok(json!({"railgun_id": id.to_string()}))
     }
 
@@ -300,7 +342,7 @@ impl State {
         let ranges = parse_ranges(ipr, netmask)?;
         let mut s = self.lock();
         let id = s.find(rtkn, Some(owner))?;
-        let railgun = s.railguns.get_mut(&id).expect("indexed Railgun exists");
+        let railgun = Arc::make_mut(s.railguns.get_mut(&id).expect("indexed Railgun exists"));
         railgun.ranges = ranges;
         railgun.edited = now();
         Ok(json!({"railgun_id": id.to_string()}))
@@ -309,24 +351,24 @@ impl State {
     /// Zones connected to, or suggested to, Railguns of `owner`, sorted.
     pub fn zones_of(&self, owner: Owner) -> Vec<String> {
         let s = self.lock();
-        let owns = |id: &u64| s.railguns.get(id).is_some_and(|r| r.owner == owner);
-        let mut zones: Vec<String> = s
-            .connections
-            .iter()
-            .filter(|(_, c)| owns(&c.railgun_id))
-            .map(|(z, _)| z.clone())
-            .chain(s.suggestions.iter().filter(|(_, id)| owns(id)).map(|(z, _)| z.clone()))
-            .collect();
-        zones.sort();
-        zones.dedup();
-        zones
+        let ids = s.by_owner.get(&owner).into_iter().flatten();
+        let zones: BTreeSet<&String> = ids.flat_map(|id| s.zones.get(id).into_iter().flatten()).collect();
+        zones.into_iter().cloned().collect()
     }
 
     /// A copy of everything, for checks.
     pub fn snapshot(&self) -> Snapshot {
         let s = self.lock();
         Snapshot {
-            railguns: s.railguns.values().map(|r| (r.id, (r.owner, r.status.wire()))).collect(),
+            railguns: s
+                .railguns
+                .values()
+                .map(|r| (r.id, (r.owner, r.status.wire())))
+                .chain(s.by_rtkn.values().filter_map(|h| match *h {
+                    Handle::Deleted { id, owner } => Some((id, (owner, Status::Deleted.wire()))),
+                    Handle::Live(_) => None,
+                }))
+                .collect(),
             connections: s.connections.iter().map(|(z, c)| (z.clone(), (c.railgun_id, c.enabled))).collect(),
             suggestions: s.suggestions.iter().map(|(z, id)| (z.clone(), *id)).collect(),
             ranges: s.railguns.values().filter(|r| !r.ranges.is_empty()).map(|r| (r.id, r.ranges.clone())).collect(),
@@ -338,13 +380,18 @@ impl Inner {
     /// The Railgun with token `rtkn`, checked to be alive and, when `owner`
     /// is given, to belong to it.
     fn find(&self, rtkn: &str, owner: Option<Owner>) -> Result<u64, ApiError> {
-        // Messages name the Railgun by id, never by its token.
-        let id = *self.by_rtkn.get(rtkn).ok_or_else(|| ApiError::new("E_UNKNOWN_RTKN", "no Railgun has this rtkn"))?;
-        let railgun = &self.railguns[&id];
-        if owner.is_some_and(|o| o != railgun.owner) {
-            return Err(ApiError::new("E_FORBIDDEN", format!("Railgun {id} belongs to another account")));
+        // Messages name the Railgun by id, never by its token, and never
+        // name another account's Railgun at all.
+        let handle =
+            *self.by_rtkn.get(rtkn).ok_or_else(|| ApiError::new("E_UNKNOWN_RTKN", "no Railgun has this rtkn"))?;
+        let (id, of) = match handle {
+            Handle::Live(id) => (id, self.railguns[&id].owner),
+            Handle::Deleted { id, owner } => (id, owner),
+        };
+        if owner.is_some_and(|o| o != of) {
+            return Err(ApiError::new("E_FORBIDDEN", "this rtkn's Railgun belongs to another account"));
         }
-        if railgun.status == Status::Deleted {
+        if matches!(handle, Handle::Deleted { .. }) {
             return Err(ApiError::new("E_RAILGUN_DELETED", format!("Railgun {id} has been deleted")));
         }
         Ok(id)
@@ -363,31 +410,54 @@ impl Inner {
 
     /// Connects `zone` to Railgun `id`, or changes the mode of the existing
     /// connection; a zone connected to another Railgun must be freed first.
-    fn connect(&mut self, zone: &str, id: u64, enabled: bool) -> Result<Connection, ApiError> {
-        if let Some(existing) = self.connections.get_mut(zone) {
-            if existing.railgun_id != id {
+    fn connect(&mut self, zone: &str, id: u64, enabled: bool, caller: Owner) -> Result<Connection, ApiError> {
+        if let Some(existing) = self.connections.get(zone) {
+            let other = existing.railgun_id;
+            if other != id {
+                let whose = self.name_for(other, caller);
                 return Err(ApiError::new(
                     "E_ZONE_CONNECTED",
-                    format!("{zone} is connected to Railgun {}: conn_delete it first", existing.railgun_id),
+                    format!("{zone} is connected to {whose}: conn_delete it first"),
                 ));
             }
+            let existing = self.connections.get_mut(zone).expect("just found");
             existing.enabled = enabled;
             return Ok(existing.clone());
         }
         let conn = Connection { id: self.next_connection, railgun_id: id, enabled };
         self.next_connection += 1;
         self.connections.insert(zone.to_owned(), conn.clone());
+        self.zones.entry(id).or_default().insert(zone.to_owned());
         Ok(conn)
     }
 
-    fn connection_of(&mut self, zone: &str, id: u64) -> Result<&mut Connection, ApiError> {
-        match self.connections.get_mut(zone) {
-            Some(conn) if conn.railgun_id == id => Ok(conn),
-            Some(conn) => Err(ApiError::new(
-                "E_NO_CONNECTION",
-                format!("{zone} is connected to Railgun {}, not to Railgun {id}", conn.railgun_id),
-            )),
+    fn connection_of(&mut self, zone: &str, id: u64, caller: Owner) -> Result<&mut Connection, ApiError> {
+        match self.connections.get(zone).map(|c| c.railgun_id) {
+            Some(other) if other == id => Ok(self.connections.get_mut(zone).expect("just found")),
+            Some(other) => {
+                let whose = self.name_for(other, caller);
+                Err(ApiError::new("E_NO_CONNECTION", format!("{zone} is connected to {whose}, not to Railgun {id}")))
+            }
             None => Err(ApiError::new("E_NO_CONNECTION", format!("{zone} has no Railgun connection"))),
+        }
+    }
+
+    fn owner_of(&self, id: u64) -> Option<Owner> {
+        self.railguns.get(&id).map(|r| r.owner)
+    }
+
+    /// "Railgun 7" for the caller's own, "another account's Railgun" else.
+    fn name_for(&self, id: u64, caller: Owner) -> String {
+        if self.owner_of(id) == Some(caller) { format!("Railgun {id}") } else { "another account's Railgun".to_owned() }
+    }
+
+    /// Forgets that `zone` is linked to Railgun `id`, unless it still is
+    /// (connected or suggested).
+    fn unlink(&mut self, zone: &str, id: u64) {
+        let linked =
+            self.connections.get(zone).is_some_and(|c| c.railgun_id == id) || self.suggestions.get(zone) == Some(&id);
+        if !linked && let Some(zones) = self.zones.get_mut(&id) {
+            zones.remove(zone);
         }
     }
 
@@ -407,38 +477,90 @@ impl Inner {
     }
 }
 
-fn railgun_json(r: &Railgun) -> Value {
-    let (user_id, host_id) = match r.owner {
-        Owner::User(id) => (Some(id.to_string()), None),
-        Owner::Host(id) => (None, Some(id.to_string())),
-    };
-    let activated = r.status == Status::Verified;
-    let props = if activated {
-        json!({"build": DAEMON_BUILD.0, "number": DAEMON_BUILD.1, "revision": DAEMON_BUILD.2})
-    } else {
-        json!({"build": null, "number": null, "revision": null})
-    };
-    json!({
-        "cdate": pg_timestamp(r.created),
-        "edate": pg_timestamp(r.edited),
-        "props": props,
-        "railgun_activated_on": r.activated.map(pg_timestamp),
-        "railgun_api_key": r.api_key,
-        "railgun_deleted_on": r.deleted.map(pg_timestamp),
-        "railgun_host_id": host_id,
-        "railgun_id": r.id.to_string(),
-        "railgun_ip": null,
-        "railgun_mode": flag01(activated),
-        "railgun_name": r.name,
-        "railgun_port": "2408",
-        "railgun_pubname": r.pubname,
-        "railgun_rec_id": r.rec_id.map(|id| id.to_string()),
-        "railgun_rec_name": r.rec_name,
-        "railgun_status": r.status.wire(),
-        "railgun_tag": r.tag,
-        "railgun_type": if matches!(r.owner, Owner::User(_)) { "user" } else { "host" },
-        "railgun_user_id": user_id,
-    })
+/// The Railguns a listing answers with: pointers copied under the lock,
+/// written out after it is released, without a tree of JSON values.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    railguns: Vec<Arc<Railgun>>,
+}
+
+impl Listing {
+    /// How many Railguns.
+    pub fn len(&self) -> usize {
+        self.railguns.len()
+    }
+
+    /// The part of a successful answer's envelope (with `act`) that holds
+    /// the Railguns `range`: the piece starting at 0 opens the envelope, the
+    /// one ending at [`Listing::len`] closes it. Pieces written in order
+    /// make the whole answer; a listing is streamed that way.
+    pub fn piece(&self, act: &str, range: std::ops::Range<usize>) -> Vec<u8> {
+        let n = self.railguns.len();
+        let range = range.start.min(n)..range.end.min(n);
+        let mut out = Vec::with_capacity(1024 * range.len() + 96);
+        if range.start == 0 {
+            out.extend_from_slice(b"{\"msg\":null,\"response\":{\"act\":");
+            out.extend_from_slice(Value::from(act).to_string().as_bytes());
+            out.extend_from_slice(format!(",\"railguns\":{{\"count\":{n},\"objs\":[").as_bytes());
+        }
+        for i in range.clone() {
+            if i > 0 {
+                out.push(b',');
+            }
+            // Writing strings and maps into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut out, &RailgunView(&self.railguns[i]));
+        }
+        if range.end == n {
+            out.extend_from_slice(b"]}},\"result\":\"success\"}");
+        }
+        out
+    }
+
+    /// The whole envelope at once.
+    pub fn envelope(&self, act: &str) -> String {
+        String::from_utf8(self.piece(act, 0..self.len())).unwrap_or_default()
+    }
+}
+
+/// A Railgun as the service lists it, keys in alphabetical order.
+struct RailgunView<'a>(&'a Railgun);
+
+impl serde::Serialize for RailgunView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let r = self.0;
+        let (user_id, host_id) = match r.owner {
+            Owner::User(id) => (Some(id.to_string()), None),
+            Owner::Host(id) => (None, Some(id.to_string())),
+        };
+        let activated = r.status == Status::Verified;
+        let props: [(&str, Option<&str>); 3] = if activated {
+            [("build", Some(DAEMON_BUILD.0)), ("number", Some(DAEMON_BUILD.1)), ("revision", Some(DAEMON_BUILD.2))]
+        } else {
+            [("build", None), ("number", None), ("revision", None)]
+        };
+        let mut map = serializer.serialize_map(Some(19))?;
+        map.serialize_entry("cdate", &pg_timestamp(r.created))?;
+        map.serialize_entry("edate", &pg_timestamp(r.edited))?;
+        map.serialize_entry("props", &BTreeMap::from(props))?;
+        map.serialize_entry("railgun_activated_on", &r.activated.map(pg_timestamp))?;
+        map.serialize_entry("railgun_api_key", &r.api_key)?;
+        map.serialize_entry("railgun_deleted_on", &r.deleted.map(pg_timestamp))?;
+        map.serialize_entry("railgun_host_id", &host_id)?;
+        map.serialize_entry("railgun_id", &r.id.to_string())?;
+        map.serialize_entry("railgun_ip", &None::<&str>)?;
+        map.serialize_entry("railgun_mode", flag01(activated))?;
+        map.serialize_entry("railgun_name", &r.name)?;
+        map.serialize_entry("railgun_port", "2408")?;
+        map.serialize_entry("railgun_pubname", &r.pubname)?;
+        map.serialize_entry("railgun_rec_id", &r.rec_id.map(|id| id.to_string()))?;
+        map.serialize_entry("railgun_rec_name", &r.rec_name)?;
+        map.serialize_entry("railgun_status", r.status.wire())?;
+        map.serialize_entry("railgun_tag", &r.tag)?;
+        map.serialize_entry("railgun_type", if matches!(r.owner, Owner::User(_)) { "user" } else { "host" })?;
+        map.serialize_entry("railgun_user_id", &user_id)?;
+        map.end()
+    }
 }
 
 fn flag01(on: bool) -> &'static str {
@@ -532,9 +654,9 @@ mod tests {
         let rtkn = rtkn_of(&state.init(HOST, None, None).unwrap());
         let other = Owner::User(1);
         let err = state.delete(other, &rtkn).unwrap_err();
-        assert_eq!(err, ApiError::new("E_FORBIDDEN", "Railgun 1 belongs to another account"));
+        assert_eq!(err, ApiError::new("E_FORBIDDEN", "this rtkn's Railgun belongs to another account"));
         assert_eq!(state.snapshot().railguns[&1], (HOST, "INI"));
-        assert_eq!(state.get_all(other)["railguns"]["count"], 0);
+        assert_eq!(state.get_all(other).len(), 0);
     }
 
     #[test]
@@ -550,6 +672,101 @@ mod tests {
         state.conn_delete(HOST, "example.com", &a).unwrap();
         state.conn_set(HOST, "example.com", &b, true).unwrap();
         assert_eq!(state.snapshot().connections["example.com"], (2, true));
+    }
+
+    #[test]
+    fn names_need_not_be_unique() {
+        let state = State::new(1);
+        state.init(HOST, Some("edge"), None).unwrap();
+        state.init(HOST, Some("edge"), None).unwrap();
+        assert_eq!(state.get_all(HOST).len(), 2);
+    }
+
+    #[test]
+    fn refusals_never_name_another_accounts_railgun() {
+        let state = State::new(1);
+        let theirs = rtkn_of(&state.init(Owner::Host(2), None, None).unwrap());
+        let ours = rtkn_of(&state.init(HOST, None, None).unwrap());
+        state.activate(&theirs).unwrap();
+        state.activate(&ours).unwrap();
+        state.suggestion_set(Owner::Host(2), "example.com", &theirs, true).unwrap();
+
+        let err = state.conn_set(HOST, "example.com", &ours, true).unwrap_err();
+        assert_eq!(err.msg, "example.com is connected to another account's Railgun: conn_delete it first");
+        let err = state.conn_setmode(HOST, "example.com", &ours, false).unwrap_err();
+        assert_eq!(err.msg, "example.com is connected to another account's Railgun, not to Railgun 2");
+        // Nor can it replace the other account's suggestion.
+        let err = state.suggestion_set(HOST, "example.com", &ours, false).unwrap_err();
+        assert_eq!(err, ApiError::new("E_ZONE_SUGGESTED", "example.com has a suggestion from another account"));
+        assert_eq!(state.snapshot().suggestions["example.com"], 1);
+        assert_eq!(state.snapshot().connections["example.com"], (1, true));
+        assert_eq!(state.zone_conn_get_active(HOST, "example.com")["railgun_conn"]["obj"], Value::Null);
+
+        // One's own other Railgun is named.
+        let second = rtkn_of(&state.init(HOST, None, None).unwrap());
+        state.activate(&second).unwrap();
+        state.conn_set(HOST, "example.org", &ours, true).unwrap();
+        let err = state.conn_set(HOST, "example.org", &second, true).unwrap_err();
+        assert_eq!(err.msg, "example.org is connected to Railgun 2: conn_delete it first");
+    }
+
+    #[test]
+    fn deleted_railguns_leave_only_a_bounded_tombstone() {
+        let state = State::new(1);
+        let first = rtkn_of(&state.init(HOST, None, None).unwrap());
+        state.activate(&first).unwrap();
+        state.suggestion_set(HOST, "example.com", &first, true).unwrap();
+        state.delete(HOST, &first).unwrap();
+        assert_eq!(state.zones_of(HOST), Vec::<String>::new());
+        assert_eq!(state.delete(HOST, &first).unwrap_err().code, "E_RAILGUN_DELETED");
+        {
+            let s = state.lock();
+            assert!(s.railguns.is_empty() && s.zones.is_empty() && s.by_owner[&HOST].is_empty());
+        }
+        for _ in 0..TOMBSTONES {
+            let rtkn = rtkn_of(&state.init(HOST, None, None).unwrap());
+            state.delete(HOST, &rtkn).unwrap();
+        }
+        // The oldest tombstone is gone: its token is now unknown.
+        assert_eq!(state.delete(HOST, &first).unwrap_err().code, "E_UNKNOWN_RTKN");
+        let s = state.lock();
+        assert_eq!((s.by_rtkn.len(), s.tombstones.len(), s.railguns.len()), (TOMBSTONES, TOMBSTONES, 0));
+    }
+
+    #[test]
+    fn a_listing_written_in_pieces_is_the_whole_answer() {
+        let state = State::new(3);
+        for i in 0..5 {
+            state.init(if i == 2 { Owner::User(1) } else { HOST }, Some(&format!("rg-{i}")), None).unwrap();
+        }
+        let listing = state.get_all(HOST);
+        let whole = listing.envelope("railgun_host_get_all");
+        let pieces: Vec<u8> =
+            [0..2, 2..3, 3..4].into_iter().flat_map(|r| listing.piece("railgun_host_get_all", r)).collect();
+        assert_eq!(String::from_utf8(pieces).unwrap(), whole);
+        let v: Value = serde_json::from_str(&whole).unwrap();
+        assert_eq!(
+            (&v["result"], &v["msg"], &v["response"]["act"]),
+            (&json!("success"), &Value::Null, &json!("railgun_host_get_all"))
+        );
+        assert_eq!(v["response"]["railguns"]["count"], 4);
+        let names: Vec<&str> = v["response"]["railguns"]["objs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["railgun_name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["rg-0", "rg-1", "rg-3", "rg-4"]);
+        let first = &v["response"]["railguns"]["objs"][0];
+        assert_eq!(
+            (&first["railgun_id"], &first["railgun_status"], &first["railgun_host_id"]),
+            (&json!("1"), &json!("INI"), &json!("1"))
+        );
+        assert_eq!(first["props"], json!({"build": null, "number": null, "revision": null}));
+        assert_eq!(
+            State::new(1).get_all(HOST).envelope("a"),
+            r#"{"msg":null,"response":{"act":"a","railguns":{"count":0,"objs":[]}},"result":"success"}"#
+        );
     }
 
     /// The bounds the spec declares for `ipr_set`'s `ipr`.
