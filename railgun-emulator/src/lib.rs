@@ -57,6 +57,28 @@ pub struct Config {
     pub seed: u64,
     /// Address to listen on (used by the binary).
     pub listen: Option<String>,
+    /// How long a client may take to send a request's head, and how many
+    /// connections are served at once.
+    pub limits: Limits,
+}
+
+/// What the emulator allows misbehaving clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// A connection whose request head (or next request head) does not
+    /// arrive whole within this many milliseconds is closed (30 s by
+    /// default).
+    pub header_timeout_ms: u64,
+    /// Connections served at once (512 by default); one more is answered
+    /// `503` with `Retry-After: 1` and a message saying why, and closed.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { header_timeout_ms: 30_000, max_connections: 512 }
+    }
 }
 
 /// A Client API account in a [`Config`].
@@ -78,6 +100,7 @@ impl std::fmt::Debug for Config {
             .field("faults", &self.faults)
             .field("seed", &self.seed)
             .field("listen", &self.listen)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -106,7 +129,7 @@ impl Config {
     /// Reads a YAML config: `users: [{email, tkn}]`, `host_keys: [...]`,
     /// `faults: {latency_ms, dropped, server_error, html_page, truncated,
     /// rate_limited, applied_dropped, applied_truncated, retry_after_s}`,
-    /// `seed`, `listen`.
+    /// `seed`, `listen`, `limits: {header_timeout_ms, max_connections}`.
     pub fn from_yaml(text: &str) -> Result<Config, String> {
         let config: Config = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
         config.faults.validate()?;
@@ -134,6 +157,12 @@ impl Config {
     /// Sets the seed.
     pub fn seed(mut self, seed: u64) -> Config {
         self.seed = seed;
+        self
+    }
+
+    /// Sets the limits on misbehaving clients.
+    pub fn limits(mut self, limits: Limits) -> Config {
+        self.limits = limits;
         self
     }
 }
@@ -178,13 +207,13 @@ impl Emulator {
             hits: Default::default(),
             refusals: Default::default(),
         });
+        if config.limits.max_connections == 0 {
+            return Err(std::io::Error::other("limits.max_connections must be at least 1"));
+        }
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let router = router(app.clone());
-        let task = tokio::spawn(async move {
-            // serve() returns only on an accept error, which ends the emulator.
-            let _ = axum::serve(listener, router).await;
-        });
+        let task = tokio::spawn(serve(listener, router, config.limits));
         Ok(Emulator { addr, app, task })
     }
 
@@ -242,6 +271,64 @@ impl Drop for Emulator {
     }
 }
 
+/// Accepts connections and serves each with hyper's HTTP/1: a request head
+/// must arrive within the header timeout, a client that half-closes after
+/// sending still gets its answer, and connections past the limit are told
+/// so and closed.
+async fn serve(listener: tokio::net::TcpListener, router: Router, limits: Limits) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let service = hyper_util::service::TowerToHyperService::new(router);
+    let header_timeout = std::time::Duration::from_millis(limits.header_timeout_ms);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, say: wait for connections to close.
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            tokio::spawn(refuse(stream, limits.max_connections));
+            continue;
+        };
+        let service = service.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .half_close(true)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            // A connection's error (a client gone, a fault's cut) ends only it.
+            let _ = connection.await;
+        });
+    }
+}
+
+/// Answers a connection past the limit with a 503 that says why, then
+/// closes it once the client has stopped sending (or after a second).
+async fn refuse(mut stream: tokio::net::TcpStream, max: usize) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = format!("too many connections: this emulator serves at most {max} at once; retry later\n");
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\nretry-after: 1\r\nconnection: close\r\n\
+         content-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), async {
+        stream.write_all(answer.as_bytes()).await?;
+        stream.shutdown().await?;
+        // Closing with unread input would reset the connection before the
+        // client reads the answer: drain it first.
+        let mut sink = [0u8; 4096];
+        while stream.read(&mut sink).await? > 0 {}
+        Ok::<_, std::io::Error>(())
+    })
+    .await;
+}
+
 fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/api/v2/railgun/{action}", axum::routing::any(railgun))
@@ -273,15 +360,25 @@ async fn railgun(
         }
     };
     let params = request_params(get, query.as_deref(), &body);
-    let envelope = api::handle(&app.spec, &app.accounts, &app.state, &action, get, &params);
-    if let Some(code) = envelope.get("err_code").and_then(|c| c.as_str()) {
+    let reply = api::handle(&app.spec, &app.accounts, &app.state, &action, get, &params);
+    if let Some(code) = reply.err_code() {
         let mut refusals = app.refusals.lock().unwrap_or_else(|e| e.into_inner());
         *refusals.entry((action.clone(), code.to_owned())).or_default() += 1;
     }
-    let envelope = envelope.to_string();
-    match fault {
-        Some(fault) => faults::lose(fault, &envelope),
-        None => ([(header::CONTENT_TYPE, "application/json")], envelope).into_response(),
+    let json = [(header::CONTENT_TYPE, "application/json")];
+    match (fault, reply) {
+        (Some(fault), reply) => faults::lose(fault, &reply.text()),
+        (None, api::Reply::Envelope(envelope)) => (json, envelope.to_string()).into_response(),
+        // A long listing goes out in pieces as it is written: the answer
+        // never sits whole in memory.
+        (None, api::Reply::Listing { act, listing }) => {
+            const PER_PIECE: usize = 256;
+            let pieces = (0..listing.len().div_ceil(PER_PIECE).max(1)).map(move |i| {
+                let piece = listing.piece(&act, i * PER_PIECE..(i + 1) * PER_PIECE);
+                Ok::<_, std::convert::Infallible>(Bytes::from(piece))
+            });
+            (json, axum::body::Body::from_stream(futures_util::stream::iter(pieces))).into_response()
+        }
     }
 }
 

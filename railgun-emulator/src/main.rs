@@ -16,8 +16,10 @@ e111dff66d1fddfda6a888c9992d4366):
   --host-key KEY         an Optimized Partner API host key
 
   --listen ADDR          address to listen on (default 127.0.0.1:0: a free port)
-  --config FILE          YAML with users, host_keys, faults, seed, listen
+  --config FILE          YAML with users, host_keys, faults, seed, listen, limits
   --seed N               seed of generated tokens and of fault draws
+  --header-timeout-ms N  close a connection whose request head takes longer (default 30000)
+  --max-connections N    connections served at once; more are answered 503 (default 512)
 
 faults (off by default; shares between 0 and 1, drawn from --seed):
   --latency-ms N              added to every answer
@@ -101,6 +103,16 @@ fn parse(args: Vec<String>) -> Result<Option<Config>, String> {
             "--retry-after" => {
                 faults.retry_after_s = value()?.parse().map_err(|_| "--retry-after takes a number of seconds")?;
                 faults_given = true;
+            }
+            "--header-timeout-ms" => {
+                config.limits.header_timeout_ms =
+                    value()?.parse().map_err(|_| "--header-timeout-ms takes a number of milliseconds")?;
+            }
+            "--max-connections" => {
+                config.limits.max_connections = match value()?.parse() {
+                    Ok(n) if n > 0 => n,
+                    _ => return Err("--max-connections takes a number of at least 1".to_owned()),
+                };
             }
             other => return Err(format!("unknown option '{other}'")),
         }
