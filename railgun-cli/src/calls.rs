@@ -103,9 +103,10 @@ fn parser(api: &Api, scalar: &ParamScalar) -> clap::builder::ValueParser {
         ParamScalar::Integer => clap::builder::ValueParser::new(|s: &str| {
             s.parse::<u64>().map(|n| n.to_string()).map_err(|e| e.to_string())
         }),
+        // Sent as the generated clients send a bool.
         ParamScalar::Flag => clap::builder::ValueParser::new(|s: &str| match s {
-            "true" | "1" | "yes" => Ok("1".to_owned()),
-            "false" | "0" | "no" => Ok("0".to_owned()),
+            "true" | "1" | "yes" => Ok("true".to_owned()),
+            "false" | "0" | "no" => Ok("false".to_owned()),
             _ => Err("must be true or false".to_owned()),
         }),
         ParamScalar::Enum(e) => enum_parser(api, e),

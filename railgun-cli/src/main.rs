@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Arg, ArgAction, ArgMatches, Command};
+use clap::{Arg, ArgMatches, Command};
 use railgun_api::{ApiBuilder, ClientApi, HttpMethod, PartnerApi, RetryPolicy};
 use railgun_codegen::ir::Api;
 
@@ -207,7 +207,6 @@ fn command(api: &Api) -> Command {
                     .help("Read the token from this file ('-': stdin)"),
             ),
     )
-    .arg(Arg::new("quiet").long("quiet").short('q').global(true).action(ArgAction::SetTrue).hide(true))
 }
 
 async fn run(api: &Api, matches: &ArgMatches) -> Result<ExitCode, Failure> {

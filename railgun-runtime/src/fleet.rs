@@ -31,8 +31,8 @@
 
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::Serialize;
@@ -533,24 +533,25 @@ impl<A: Connections> Fleet<A> {
     }
 }
 
+/// Counts so far. Reports are counted where the stream yields them, one at
+/// a time; the atomics only let the counting closure be `Fn`.
 #[derive(Debug, Default)]
 struct Counts {
     total: Option<u64>,
     finished: AtomicU64,
     failed: AtomicU64,
     changed: AtomicU64,
-    /// Makes each snapshot consistent when reports are counted from
-    /// several threads.
-    lock: Mutex<()>,
 }
 
 impl Counts {
     fn add(&self, report: &ZoneReport) -> Progress {
-        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let finished = self.finished.fetch_add(1, Ordering::Relaxed) + 1;
-        let failed = self.failed.fetch_add(u64::from(!report.is_ok()), Ordering::Relaxed) + u64::from(!report.is_ok());
-        let changed = self.changed.fetch_add(u64::from(report.applied), Ordering::Relaxed) + u64::from(report.applied);
-        Progress { total: self.total, finished, failed, changed }
+        let bump = |counter: &AtomicU64, by: bool| counter.fetch_add(u64::from(by), Ordering::Relaxed) + u64::from(by);
+        Progress {
+            total: self.total,
+            finished: bump(&self.finished, true),
+            failed: bump(&self.failed, !report.is_ok()),
+            changed: bump(&self.changed, report.applied),
+        }
     }
 }
 
