@@ -46,9 +46,12 @@ pub fn run(root: &Path, work: &Path) -> Result<(), String> {
     let sources = work.join("sources");
     std::fs::create_dir_all(&sources).map_err(|e| e.to_string())?;
     let mut patch = String::from("[patch.crates-io]\n");
+    // `tar -m`: the files get the time they are unpacked, not the fixed
+    // one cargo stores, so a build cached in target/packaged from an
+    // earlier run is not taken for up to date with them.
     for name in CRATES {
         let file = root.join("target/package").join(format!("{name}-{version}.crate"));
-        run_command(Command::new("tar").arg("-xzf").arg(&file).arg("-C").arg(&sources))?;
+        run_command(Command::new("tar").arg("-xzmf").arg(&file).arg("-C").arg(&sources))?;
         let dir = sources.join(format!("{name}-{version}"));
         patch.push_str(&format!("{name} = {{ path = {:?} }}\n", dir.display().to_string()));
     }
