@@ -9,7 +9,9 @@
 //!      pasted as they are (the Railgun SDK against the emulator);
 //!    - `runtime-user`: a spec of its own (the v4 seam spec) expanded with
 //!      `railgun_runtime::generate_api!`, without the Railgun SDK, called
-//!      against a one-request server of its own.
+//!      against a one-request server of its own;
+//!    - the unpacked `railgun-cli` itself, as `cargo install railgun-cli`
+//!      would build it, run as `railgun --version`.
 //! 3. Check with `cargo metadata` that no package of either build comes
 //!    from the workspace, and that `runtime-user` does not pull
 //!    `railgun-api` in.
@@ -24,6 +26,9 @@ use serde_json::Value;
 /// The crates users depend on, in dependency order.
 pub const CRATES: [&str; 5] =
     ["railgun-codegen", "railgun-macros", "railgun-runtime", "railgun-api", "railgun-emulator"];
+
+/// The command-line tools, built from their own unpacked package.
+pub const TOOLS: [&str; 1] = ["railgun-cli"];
 
 /// The README markers around the blocks `sdk-user` is made of.
 const TOML_MARKER: &str = "<!-- packaged: Cargo.toml -->";
@@ -73,13 +78,29 @@ pub fn run(root: &Path, work: &Path) -> Result<(), String> {
     let dependencies = std::fs::read_to_string(template.join("dependencies.toml")).map_err(|e| e.to_string())?;
     write(&runtime_user.join("Cargo.toml"), &manifest("runtime-user", &dependencies, &patch))?;
 
+    let mut tools = Vec::new();
+    for name in TOOLS {
+        let file = root.join("target/package").join(format!("{name}-{version}.crate"));
+        run_command(Command::new("tar").arg("-xzmf").arg(&file).arg("-C").arg(work))?;
+        let dir = work.join(format!("{name}-{version}"));
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| format!("{name}: {e}"))?;
+        write(
+            &dir.join("Cargo.toml"),
+            &format!("{manifest}\n{patch}\n# Not part of any workspace above it.\n[workspace]\n"),
+        )?;
+        tools.push(dir);
+    }
+
     let lock = std::fs::read(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     let target = root.join("target/packaged");
-    for user in [&sdk_user, &runtime_user] {
+    for user in [&sdk_user, &runtime_user].into_iter().chain(&tools) {
         std::fs::write(user.join("Cargo.lock"), &lock).map_err(|e| e.to_string())?;
         println!("packaged: cargo run in {}", user.display());
         let mut build = cargo(user);
         build.env("CARGO_TARGET_DIR", &target).args(["run", "--quiet"]);
+        if tools.contains(user) {
+            build.args(["--", "--version"]);
+        }
         run_command(&mut build)?;
         check_sources(user, root, work)?;
     }
@@ -87,7 +108,11 @@ pub fn run(root: &Path, work: &Path) -> Result<(), String> {
     if runtime_packages.iter().any(|p| p == "railgun-api") {
         return Err("runtime-user depends on railgun-api: the runtime drags the SDK along".to_owned());
     }
-    println!("packaged: {} crates packaged; sdk-user and runtime-user built and ran from them alone", CRATES.len());
+    println!(
+        "packaged: {} crates packaged; sdk-user, runtime-user and {} built and ran from them alone",
+        CRATES.len() + TOOLS.len(),
+        TOOLS.join(", ")
+    );
     Ok(())
 }
 
