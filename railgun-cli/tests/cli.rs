@@ -129,7 +129,11 @@ async fn single_calls_of_both_families_print_typed_answers() {
     ipr.env("RAILGUN_RTKN", &rtkn);
     let refused = run(ipr).await;
     assert_eq!(refused.status.code(), Some(2));
-    assert!(stderr(&refused).contains("'10.0.0.0/7': netmasks must be between 8 and 32 bits"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("invalid IP range '10.0.0.0/7': IPv4 netmasks must be between 8 and 32 bits"),
+        "{}",
+        stderr(&refused)
+    );
     assert_eq!(emu.hits("ipr_set"), hits);
 }
 

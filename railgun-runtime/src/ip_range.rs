@@ -49,16 +49,8 @@ impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> IpR
     /// A range from an address and a netmask length, checked against the
     /// bounds.
     pub fn new(addr: IpAddr, prefix_len: u8) -> Result<Self, ParseIpRangeError> {
-        let ((lo, hi), family) = match addr {
-            IpAddr::V4(_) => (Self::IPV4_PREFIX, "IPv4"),
-            IpAddr::V6(_) => (Self::IPV6_PREFIX, "IPv6"),
-        };
-        if !(lo..=hi).contains(&prefix_len) {
-            return Err(ParseIpRangeError {
-                input: format!("{addr}/{prefix_len}"),
-                reason: format!("{family} netmasks must be between {lo} and {hi} bits"),
-            });
-        }
+        check_bounds(addr, prefix_len, Self::IPV4_PREFIX, Self::IPV6_PREFIX)
+            .map_err(|reason| ParseIpRangeError { input: format!("{addr}/{prefix_len}"), reason })?;
         Ok(IpRange { addr, prefix_len })
     }
 
@@ -71,10 +63,6 @@ impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> IpR
     pub fn prefix_len(&self) -> u8 {
         self.prefix_len
     }
-
-    fn host_len(&self) -> u8 {
-        if self.addr.is_ipv4() { 32 } else { 128 }
-    }
 }
 
 impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> FromStr
@@ -83,30 +71,70 @@ impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> Fro
     type Err = ParseIpRangeError;
 
     fn from_str(text: &str) -> Result<Self, ParseIpRangeError> {
-        let fail = |reason: &str| ParseIpRangeError { input: text.to_owned(), reason: reason.to_owned() };
-        let (addr, bits) = match text.trim().split_once('/') {
-            Some((addr, bits)) => (addr, Some(bits)),
-            None => (text.trim(), None),
-        };
-        let addr: IpAddr = addr.parse().map_err(|_| fail("not an IPv4 or IPv6 address"))?;
-        let prefix_len = match bits {
-            Some(bits) => bits.parse().map_err(|_| fail("the netmask must be a number of bits"))?,
-            None if addr.is_ipv4() => 32,
-            None => 128,
-        };
-        Self::new(addr, prefix_len).map_err(|e| ParseIpRangeError { input: text.to_owned(), reason: e.reason })
+        let (addr, prefix_len) = parse(text, Self::IPV4_PREFIX, Self::IPV6_PREFIX)?;
+        Ok(IpRange { addr, prefix_len })
     }
+}
+
+/// Reads `address[/bits]` against netmask bounds known only when the
+/// program runs (a tool that reads a spec, where generated code would
+/// name an [`IpRange`] type with them), with the same rules and messages as
+/// [`IpRange`]'s `FromStr`, and gives it back as it is sent: without
+/// `/bits` for a single host.
+///
+/// ```
+/// use railgun_runtime::normalize_ip_range;
+/// assert_eq!(normalize_ip_range("203.0.0.0/8", (8, 32), (112, 128)).unwrap(), "203.0.0.0/8");
+/// assert_eq!(normalize_ip_range("10.0.0.1/32", (8, 32), (112, 128)).unwrap(), "10.0.0.1");
+/// assert_eq!(
+///     normalize_ip_range("10.0.0.0/7", (8, 32), (112, 128)).unwrap_err().to_string(),
+///     "invalid IP range '10.0.0.0/7': IPv4 netmasks must be between 8 and 32 bits"
+/// );
+/// ```
+pub fn normalize_ip_range(text: &str, ipv4: (u8, u8), ipv6: (u8, u8)) -> Result<String, ParseIpRangeError> {
+    let (addr, prefix_len) = parse(text, ipv4, ipv6)?;
+    Ok(shown(addr, prefix_len))
+}
+
+fn parse(text: &str, ipv4: (u8, u8), ipv6: (u8, u8)) -> Result<(IpAddr, u8), ParseIpRangeError> {
+    let fail = |reason: String| ParseIpRangeError { input: text.to_owned(), reason };
+    let (addr, bits) = match text.trim().split_once('/') {
+        Some((addr, bits)) => (addr, Some(bits)),
+        None => (text.trim(), None),
+    };
+    let addr: IpAddr = addr.parse().map_err(|_| fail("not an IPv4 or IPv6 address".to_owned()))?;
+    let prefix_len = match bits {
+        Some(bits) => bits.parse().map_err(|_| fail("the netmask must be a number of bits".to_owned()))?,
+        None => host_len(addr),
+    };
+    check_bounds(addr, prefix_len, ipv4, ipv6).map_err(fail)?;
+    Ok((addr, prefix_len))
+}
+
+/// Why `prefix_len` is outside the bounds for `addr`'s family, if it is.
+fn check_bounds(addr: IpAddr, prefix_len: u8, ipv4: (u8, u8), ipv6: (u8, u8)) -> Result<(), String> {
+    let ((lo, hi), family) = if addr.is_ipv4() { (ipv4, "IPv4") } else { (ipv6, "IPv6") };
+    if (lo..=hi).contains(&prefix_len) {
+        Ok(())
+    } else {
+        Err(format!("{family} netmasks must be between {lo} and {hi} bits"))
+    }
+}
+
+fn host_len(addr: IpAddr) -> u8 {
+    if addr.is_ipv4() { 32 } else { 128 }
+}
+
+/// `addr/bits`, or `addr` alone for a single host, as the service takes it.
+fn shown(addr: IpAddr, prefix_len: u8) -> String {
+    if prefix_len == host_len(addr) { addr.to_string() } else { format!("{addr}/{prefix_len}") }
 }
 
 impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> fmt::Display
     for IpRange<V4_MIN, V4_MAX, V6_MIN, V6_MAX>
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.prefix_len == self.host_len() {
-            write!(f, "{}", self.addr)
-        } else {
-            write!(f, "{}/{}", self.addr, self.prefix_len)
-        }
+        f.write_str(&shown(self.addr, self.prefix_len))
     }
 }
 

@@ -59,7 +59,7 @@ mod wire;
 
 pub use builder::{ApiBuilder, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, HttpMethod};
 pub use error::{ApiMessage, ErrCode, Error, MalformedKind};
-pub use ip_range::{IpRange, ParseIpRangeError};
+pub use ip_range::{IpRange, ParseIpRangeError, normalize_ip_range};
 /// Expands a spec into client types and models; see the crate docs and
 /// `spec/README.md` in `railgun-api` for the format.
 #[cfg(feature = "macros")]
