@@ -187,6 +187,58 @@ async fn tokens_from_files_and_never_in_errors() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// A server that answers every request `result: error` with the request's
+/// body in its message, as sent and decoded: what a hostile or buggy
+/// service could do with the credentials it receives.
+async fn echo_server() -> (String, tokio::task::JoinHandle<()>) {
+    async fn echo(body: String) -> String {
+        let decoded: Vec<String> =
+            url::form_urlencoded::parse(body.as_bytes()).map(|(k, v)| format!("{k}={v}")).collect();
+        let msg = format!("you sent {body} | {}", decoded.join(" "));
+        serde_json::json!({"result": "error", "msg": msg, "err_code": "E_ECHO", "response": null}).to_string()
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/api/v2/railgun/", listener.local_addr().unwrap());
+    let app = axum::Router::new().fallback(echo);
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, task)
+}
+
+#[tokio::test]
+async fn secrets_echoed_by_the_server_reach_neither_stderr_nor_the_json_lines() {
+    let emu = emulator(Faults::default()).await;
+    let (url, server) = echo_server().await;
+    let host_key = "hk\"&=+ %2F<é>\\😀";
+    let rtkn = "rt'k n&x=1%41\u{2028}";
+    let forms = |secret: &str| {
+        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        [secret.to_owned(), encoded, serde_json::to_string(secret).unwrap().trim_matches('"').to_owned()]
+    };
+    let dir = temp_dir("echo");
+    std::fs::write(dir.join("zones"), "example.com\nexample.org\n").unwrap();
+    let zones = dir.join("zones");
+    let commands: [&[&str]; 3] = [
+        &["partner", "conn-delete", "--zone", "example.com"],
+        &["partner", "conn-delete", "--zone", "example.com", "--method", "get"],
+        &["partner", "fleet", "disconnect", "--railgun", "1", "--zones", zones.to_str().unwrap()],
+    ];
+    for args in commands {
+        let mut command = railgun(&emu, args);
+        command.env("RAILGUN_BASE_URL", &url).env("RAILGUN_HOST_KEY", host_key).env("RAILGUN_RTKN", rtkn);
+        let output = run(command).await;
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let shown = format!("{}{}", stderr(&output), String::from_utf8_lossy(&output.stdout));
+        assert!(shown.contains("E_ECHO"), "{args:?}: {shown}");
+        for form in forms(host_key).iter().chain(&forms(rtkn)) {
+            assert!(!shown.contains(form.as_str()), "{args:?} shows {form:?}: {shown}");
+        }
+    }
+    server.abort();
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("railgun-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
