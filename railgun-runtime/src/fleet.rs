@@ -172,11 +172,10 @@ impl Desired {
         let (railgun, enabled) = match self {
             Desired::Audit => return Ok(Change::None),
             Desired::Disconnected { .. } => return Ok(Change::Disconnect),
-            Desired::Connected { railgun, enabled } => (railgun, Some(*enabled)),
-            Desired::Enabled { railgun } => (railgun, Some(true)),
-            Desired::Disabled { railgun } => (railgun, Some(false)),
+            Desired::Connected { railgun, enabled } => (railgun, *enabled),
+            Desired::Enabled { railgun } => (railgun, true),
+            Desired::Disabled { railgun } => (railgun, false),
         };
-        let enabled = enabled.unwrap_or(true);
         match found {
             Some(link) if link.railgun_id != railgun.railgun_id => {
                 Err(FleetError::Conflict { railgun_id: link.railgun_id })
