@@ -151,7 +151,41 @@ struct ActOf<'b> {
 }
 
 /// Decodes an answer into `R`, the endpoint's response type.
+///
+/// A successful answer is read in one pass, straight into `R`, the `act`
+/// picked up on the way ([`fast`]). Anything else (a refusal, an answer
+/// that is not the envelope, a member of the wrong type) is read again
+/// step by step ([`careful`]), which finds what is wrong and where.
 fn decode<R: DeserializeOwned>(ex: &Exchange<'_, '_>, answer: &Answer<'_>) -> Result<R, Error> {
+    if answer.status.is_success()
+        && let Some(value) = fast(ex.act, answer.body)
+    {
+        return Ok(value);
+    }
+    careful(ex, answer)
+}
+
+/// A successful answer, envelope and all, decoded in one pass: `Some` only
+/// when `careful` would decode the same value from it.
+fn fast<R: DeserializeOwned>(act: &str, body: &[u8]) -> Option<R> {
+    let envelope: FastEnvelope<'_, R> = serde_json::from_slice(body).ok()?;
+    let response = envelope.response?;
+    (envelope.result == "success" && response.act.as_deref() == Some(act)).then_some(response.value)
+}
+
+/// The envelope, as [`fast`] reads it: `msg` and `err_code` matter only in
+/// refusals.
+#[derive(Deserialize)]
+#[serde(bound = "R: DeserializeOwned")]
+struct FastEnvelope<'b, R> {
+    #[serde(borrow)]
+    result: Cow<'b, str>,
+    response: Option<act::WithAct<R>>,
+}
+
+/// Decodes an answer step by step: the envelope, then `result`, then the
+/// `act`, then the response, each failure its own error.
+fn careful<R: DeserializeOwned>(ex: &Exchange<'_, '_>, answer: &Answer<'_>) -> Result<R, Error> {
     let (action, status, scrubber) = (ex.action, answer.status, ex.scrubber);
     if !status.is_success() {
         return Err(Error::Http {
@@ -207,6 +241,139 @@ fn decode<R: DeserializeOwned>(ex: &Exchange<'_, '_>, answer: &Answer<'_>) -> Re
         .map_err(|e| decode_error(&super::member_path("response", e.path()), super::member_message(e.inner())))
 }
 
+/// Reading a response object's `act` while the response type reads the
+/// rest, in the same pass.
+mod act {
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
+    use serde::{Deserialize, forward_to_deserialize_any};
+
+    /// A response of type `R` and its `act`, if it has one.
+    pub(super) struct WithAct<R> {
+        pub(super) value: R,
+        pub(super) act: Option<String>,
+    }
+
+    impl<'de, R: Deserialize<'de>> Deserialize<'de> for WithAct<R> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut act = None;
+            let value = R::deserialize(Capture { inner: deserializer, act: &mut act })?;
+            Ok(WithAct { value, act })
+        }
+    }
+
+    /// Hands an object to `R`'s visitor through [`ActMap`]. Only objects:
+    /// anything else is refused (and read again by the careful path).
+    struct Capture<'c, D> {
+        inner: D,
+        act: &'c mut Option<String>,
+    }
+
+    impl<'de, D: Deserializer<'de>> Deserializer<'de> for Capture<'_, D> {
+        type Error = D::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+            self.inner.deserialize_map(ActVisitor { inner: visitor, act: self.act })
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, D::Error> {
+            self.inner.deserialize_struct(name, fields, ActVisitor { inner: visitor, act: self.act })
+        }
+
+        forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    struct ActVisitor<'c, V> {
+        inner: V,
+        act: &'c mut Option<String>,
+    }
+
+    impl<'de, V: Visitor<'de>> Visitor<'de> for ActVisitor<'_, V> {
+        type Value = V::Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.inner.expecting(f)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+            self.inner.visit_map(ActMap { map, act: self.act, at_act: false })
+        }
+    }
+
+    /// The members of a response object; `act`'s value is kept on its way
+    /// to `R`.
+    struct ActMap<'c, A> {
+        map: A,
+        act: &'c mut Option<String>,
+        at_act: bool,
+    }
+
+    impl<'de, A: MapAccess<'de>> MapAccess<'de> for ActMap<'_, A> {
+        type Error = A::Error;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+            let Some(Key(key)) = self.map.next_key::<Key<'de>>()? else { return Ok(None) };
+            self.at_act = key == "act";
+            seed.deserialize(key.as_ref().into_deserializer()).map(Some)
+        }
+
+        fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+            if !std::mem::take(&mut self.at_act) {
+                return self.map.next_value_seed(seed);
+            }
+            if self.act.is_some() {
+                return Err(de::Error::duplicate_field("act"));
+            }
+            let act: String = self.map.next_value()?;
+            let value = seed.deserialize(act.as_str().into_deserializer())?;
+            *self.act = Some(act);
+            Ok(value)
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            self.map.size_hint()
+        }
+    }
+
+    /// A member's name, borrowed from the answer when it has no escapes.
+    struct Key<'de>(std::borrow::Cow<'de, str>);
+
+    impl<'de> Deserialize<'de> for Key<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_str(KeyVisitor(PhantomData))
+        }
+    }
+
+    struct KeyVisitor<'de>(PhantomData<&'de ()>);
+
+    impl<'de> Visitor<'de> for KeyVisitor<'de> {
+        type Value = Key<'de>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a member name")
+        }
+
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+            Ok(Key(v.into()))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+            Ok(Key(v.to_owned().into()))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use reqwest::StatusCode;
@@ -225,6 +392,62 @@ mod tests {
         let exchange = Exchange { action: "conn_set", act: "railgun_conn_set", scrubber: &scrubber };
         let answer = Answer { status: StatusCode::from_u16(status).unwrap(), retry_after: None, body: body.as_bytes() };
         decode(&exchange, &answer)
+    }
+
+    /// The `act` is also a member of this type.
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct WithActField {
+        act: String,
+        #[serde(default)]
+        note: Option<String>,
+    }
+
+    /// Whether the one-pass reading took `body` (`Some`), and what the
+    /// careful reading makes of it; they must agree whenever the first did.
+    fn both<R: DeserializeOwned + PartialEq + std::fmt::Debug>(body: &str) -> (bool, Result<R, Error>) {
+        let scrubber = Scrubber { values: vec![], keys: &[] };
+        let exchange = Exchange { action: "conn_set", act: "railgun_conn_set", scrubber: &scrubber };
+        let answer = Answer { status: StatusCode::OK, retry_after: None, body: body.as_bytes() };
+        let careful = careful::<R>(&exchange, &answer);
+        let fast = fast::<R>("railgun_conn_set", body.as_bytes());
+        if let Some(value) = &fast {
+            assert_eq!(careful.as_ref().ok(), Some(value), "the fast path decoded {body} differently");
+        }
+        (fast.is_some(), careful)
+    }
+
+    #[test]
+    fn the_one_pass_reading_agrees_with_the_careful_one() {
+        let taken = |body: &str| both::<IdOnly>(body).0;
+        // Taken: successes, whatever the order of members or how `act` is written.
+        assert!(taken(r#"{"result":"success","response":{"act":"railgun_conn_set","railgun_id":"7"}}"#));
+        assert!(taken(
+            r#"{"response":{"railgun_id":7,"act":"railgun_conn_set","x":[1,{}]},"msg":{"a":1},"result":"success"}"#
+        ));
+        assert!(taken(r#"{"result":"success","response":{"\u0061ct":"railgun_conn_set","railgun_id":"7"}}"#));
+        assert!(taken(r#"{"result":"succ\u0065ss","response":{"act":"railgun_conn_set","railgun_id":"7"}}"#));
+        // Left to the careful reading, which refuses each of them.
+        for body in [
+            r#"{"result":"error","msg":"no","response":{"act":"railgun_conn_set","railgun_id":"7"}}"#,
+            r#"{"result":"success","response":{"act":"railgun_delete","railgun_id":"7"}}"#,
+            r#"{"result":"success","response":{"railgun_id":"7"}}"#,
+            r#"{"result":"success","response":{"act":"railgun_conn_set","act":"railgun_conn_set","railgun_id":"7"}}"#,
+            r#"{"result":"success","response":{"act":5,"railgun_id":"7"}}"#,
+            r#"{"result":"success","response":["railgun_conn_set","7"]}"#,
+            r#"{"result":"success","response":null}"#,
+            r#"{"result":"success"}"#,
+            r#"{"result":"success","response":{"act":"railgun_conn_set","railgun_id":"7"}} x"#,
+            r#"{"result":"success","response":{"act":"railgun_conn_set","railgun_id":"seven"}}"#,
+        ] {
+            let (taken, careful) = both::<IdOnly>(body);
+            assert!(!taken, "the fast path took {body}");
+            assert!(careful.is_err(), "{body} decoded as {careful:?}");
+        }
+        // A response type with a member named `act` still gets it.
+        let body = r#"{"result":"success","response":{"note":"n","act":"railgun_conn_set"}}"#;
+        let (taken, value) = both::<WithActField>(body);
+        assert!(taken);
+        assert_eq!(value.unwrap(), WithActField { act: "railgun_conn_set".into(), note: Some("n".into()) });
     }
 
     #[test]

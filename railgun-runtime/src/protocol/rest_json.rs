@@ -247,7 +247,38 @@ enum Code {
 }
 
 /// Decodes an answer into `R`, the type of its `result`.
+///
+/// A successful answer is read in one pass, straight into `R`
+/// ([`FastEnvelope`]); anything else is read again step by step
+/// ([`careful`]), which finds what is wrong and where.
 fn decode<R: DeserializeOwned>(action: &'static str, scrubber: &Scrubber<'_>, answer: &Answer<'_>) -> Result<R, Error> {
+    if answer.status.is_success()
+        && let Ok(FastEnvelope { success: true, result, .. }) = serde_json::from_slice::<FastEnvelope<R>>(answer.body)
+    {
+        return Ok(result);
+    }
+    careful(action, scrubber, answer)
+}
+
+/// The envelope of a success, as [`decode`] reads it in one pass. `result`
+/// has no default: an answer without it is left to [`careful`], which
+/// decodes `null`.
+#[derive(Deserialize)]
+#[serde(bound = "R: DeserializeOwned")]
+struct FastEnvelope<R> {
+    success: bool,
+    #[serde(default, rename = "errors")]
+    _errors: Vec<Message>,
+    result: R,
+}
+
+/// Decodes an answer step by step: the envelope, then `success`, then
+/// `result`, each failure its own error.
+fn careful<R: DeserializeOwned>(
+    action: &'static str,
+    scrubber: &Scrubber<'_>,
+    answer: &Answer<'_>,
+) -> Result<R, Error> {
     let status = answer.status;
     let http_error =
         || Error::Http { action, status, excerpt: scrubber.excerpt(answer.body), retry_after: answer.retry_after };
@@ -311,6 +342,33 @@ mod tests {
         let scrubber = Scrubber { values: vec!["s3cr3t-token"], keys: &["X-Auth-Key"] };
         let answer = Answer { status: StatusCode::from_u16(status).unwrap(), retry_after: None, body: body.as_bytes() };
         decode("connect", &scrubber, &answer)
+    }
+
+    #[test]
+    fn the_one_pass_reading_agrees_with_the_careful_one() {
+        let scrubber = Scrubber { values: vec![], keys: &[] };
+        let answer = |body: &'static str| Answer { status: StatusCode::OK, retry_after: None, body: body.as_bytes() };
+        let fast = |body: &'static str| match serde_json::from_slice::<FastEnvelope<Option<Railgun>>>(body.as_bytes()) {
+            Ok(FastEnvelope { success: true, result, .. }) => Some(result),
+            _ => None,
+        };
+        for (body, taken) in [
+            (r#"{"success": true, "result": {"id": "e", "enabled": "t"}}"#, true),
+            (r#"{"result": {"id": "e", "enabled": 1, "more": [{}]}, "messages": [], "success": true}"#, true),
+            (r#"{"success": true, "result": null}"#, true),
+            (r#"{"success": true}"#, true),
+            (r#"{"success": false, "errors": [{"code": 1}], "result": {"id": "e", "enabled": true}}"#, false),
+            (r#"{"success": true, "errors": null, "result": {"id": "e", "enabled": true}}"#, false),
+            (r#"{"success": true, "result": {"id": "e", "enabled": "maybe"}}"#, false),
+            (r#"{"success": true, "result": {"id": "e", "enabled": true}} {}"#, false),
+        ] {
+            let careful = careful::<Option<Railgun>>("connect", &scrubber, &answer(body));
+            match fast(body) {
+                Some(value) => assert_eq!(careful.ok(), Some(value), "{body}"),
+                None => assert!(careful.is_err(), "{body} decoded as {careful:?}"),
+            }
+            assert_eq!(fast(body).is_some(), taken, "{body}");
+        }
     }
 
     #[test]
