@@ -1,0 +1,138 @@
+//! What the speed benchmarks share: the emulator in a process of its own,
+//! so that the CPU time this process spends is the client's alone, and the
+//! process's CPU clock.
+//!
+//! A benchmark calls [`serve_if_asked`] first thing in `main`; [`Server`]
+//! starts the benchmark's own executable again in that role.
+
+#![allow(dead_code)] // Each benchmark uses its own part of this module.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use railgun_emulator::{Config, Emulator};
+
+/// The Optimized Partner API key the emulator accepts.
+pub const HOST_KEY: &str = "e111dff66d1fddfda6a888c9992d4366";
+
+/// Set in the environment of the process that serves as the emulator.
+const ROLE: &str = "RAILGUN_BENCH_ROLE";
+
+/// In the process started by [`Server::start`]: serves the emulator until
+/// stdin closes (the benchmark exits or drops its [`Server`]), then exits.
+/// Elsewhere, returns at once.
+pub fn serve_if_asked() {
+    if std::env::var_os(ROLE).is_none() {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
+    runtime.block_on(async {
+        let emulator = Emulator::start(Config::new().host_key(HOST_KEY), "127.0.0.1:0").await.expect("the emulator");
+        println!("{}", emulator.base_url());
+        let _ = tokio::task::spawn_blocking(|| std::io::stdin().read_to_end(&mut Vec::new())).await;
+    });
+    std::process::exit(0);
+}
+
+/// The emulator, served by another process.
+pub struct Server {
+    child: Child,
+    /// Its base URL: `http://127.0.0.1:PORT/api/v2/railgun/`.
+    pub base_url: String,
+}
+
+impl Server {
+    /// Starts this executable again as the emulator and waits for its
+    /// address.
+    pub fn start() -> Server {
+        let exe = std::env::current_exe().expect("the benchmark's own path");
+        let mut child = Command::new(exe)
+            .env(ROLE, "emulator")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the emulator process");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("its stdout")).read_line(&mut line).expect("its address");
+        assert!(line.starts_with("http://"), "the emulator process printed {line:?}");
+        Server { child, base_url: line.trim().to_owned() }
+    }
+
+    /// The emulator's `host:port`.
+    pub fn authority(&self) -> &str {
+        let rest = self.base_url.strip_prefix("http://").expect("an http URL");
+        &rest[..rest.find('/').expect("a path")]
+    }
+
+    /// Activates the Railgun with token `rtkn`, as its daemon would, by the
+    /// emulator-only action `activate`.
+    pub async fn activate(&self, rtkn: &str) {
+        let answer = railgun_api::http_client_builder()
+            .unwrap()
+            .build()
+            .unwrap()
+            .post(format!("{}activate", self.base_url))
+            .form(&[("rtkn", rtkn)])
+            .send()
+            .await
+            .expect("activate is answered");
+        let body = answer.text().await.expect("activate's answer");
+        assert!(body.contains("\"success\""), "activate failed: {body}");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        if self.child.wait_timeout(Duration::from_secs(5)).is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+trait WaitTimeout {
+    fn wait_timeout(&mut self, limit: Duration) -> Option<std::process::ExitStatus>;
+}
+
+impl WaitTimeout for Child {
+    fn wait_timeout(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(status)) = self.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        None
+    }
+}
+
+/// CPU time this process has used so far, all its threads together.
+pub fn cpu_time() -> Duration {
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+}
+
+/// The median and the middle half of some ratios.
+pub struct Spread {
+    pub median: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Spread {
+    pub fn of(mut ratios: Vec<f64>) -> Spread {
+        assert!(!ratios.is_empty(), "no ratios");
+        ratios.sort_by(f64::total_cmp);
+        let at = |share: f64| ratios[((ratios.len() - 1) as f64 * share).round() as usize];
+        Spread { median: at(0.5), low: at(0.25), high: at(0.75) }
+    }
+}
+
+impl std::fmt::Display for Spread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:.3} (middle half of rounds {:.3}..{:.3})", self.median, self.low, self.high)
+    }
+}
