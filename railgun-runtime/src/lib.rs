@@ -80,7 +80,8 @@ pub mod __private {
     pub use crate::builder::new_builder as builder;
     pub use crate::protocol::action_form::{ActionEndpoint, ActionRequest};
     pub use crate::protocol::rest_json::{PathSegment, RestEndpoint, RestMethod, RestRequest};
-    pub use crate::protocol::{Call, Endpoint};
+    /// `Answer` too, so a benchmark can decode a body as a call would.
+    pub use crate::protocol::{Answer, Call, Endpoint};
     pub use crate::session::{Credential, FromSession, Session};
     pub use crate::wire::{FromWire, ListEncoding, ToParam};
 
