@@ -6,13 +6,18 @@
 //! checks the `act`, keeps the retry policy, the rate-limit gate, the size
 //! limit, the tracing spans and the error details.
 //!
+//! A third client sends the same request through hyper without reqwest
+//! (plain HTTP, one connection per request in flight): the leaner path,
+//! which shows what reqwest itself costs.
+//!
 //! The emulator runs in a process of its own, so the CPU time of this
-//! process is the client's alone. Both clients run in alternating rounds
-//! on one thread, once one call at a time and once with 64 in flight;
-//! each round yields a ratio of CPU time per call, and the median of the
-//! rounds is printed (on this shared machine only ratios mean anything).
-//! Run with `cargo bench -p railgun-api --bench call_overhead`
-//! (`ROUNDS=n` to change the number of rounds).
+//! process is the client's alone. The clients run in turn, in an order
+//! that changes from round to round, on one thread, once one call at a
+//! time and once with 64 in flight; each round yields ratios of CPU time
+//! per call, and the medians of the rounds are printed (on this shared
+//! machine only ratios mean anything). Run with
+//! `cargo bench -p railgun-api --bench call_overhead` (`ROUNDS=n` to change
+//! the number of rounds).
 
 #[path = "support/mod.rs"]
 mod support;
@@ -26,7 +31,7 @@ use railgun_api::types::{Mode, ZoneConnResponse};
 use railgun_api::{DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, PartnerApi, http_client_builder};
 use reqwest::header::{ACCEPT, USER_AGENT};
 use serde::Deserialize;
-use support::{HOST_KEY, Server, Spread, cpu_time};
+use support::{HOST_KEY, Hyper, Server, Spread, cpu_time};
 
 const SEQUENTIAL: usize = 1_000;
 const IN_FLIGHT: usize = 64;
@@ -67,36 +72,61 @@ fn zone(i: usize) -> String {
     format!("zone{:02}.example.com", i % ZONES)
 }
 
-/// The two clients under test.
+/// The clients under test.
+#[derive(Clone, Copy, PartialEq)]
+enum Client {
+    Generated,
+    Reqwest,
+    Hyper,
+}
+
 struct Clients {
     api: PartnerApi,
     http: reqwest::Client,
     url: String,
+    authority: String,
+    path: String,
+    hyper: Hyper,
 }
 
 impl Clients {
-    fn new(base_url: &str) -> Clients {
+    async fn new(base_url: &str) -> Clients {
+        Clients::new_with(base_url, IN_FLIGHT).await
+    }
+
+    /// The clients, the hyper one with `connections` connections.
+    async fn new_with(base_url: &str, connections: usize) -> Clients {
         let api = PartnerApi::builder(HOST_KEY).base_url(base_url).build().expect("the generated client");
         let http = http_client_builder().unwrap().timeout(DEFAULT_TIMEOUT).build().expect("a reqwest client");
-        Clients { api, http, url: format!("{base_url}zone_conn_get_active") }
+        let url = format!("{base_url}zone_conn_get_active");
+        let rest = url.strip_prefix("http://").expect("an http URL");
+        let (authority, path) = rest.split_at(rest.find('/').expect("a path"));
+        let hyper = Hyper::connect(authority, connections).await;
+        Clients { api, http, authority: authority.to_owned(), path: path.to_owned(), url, hyper }
     }
 
-    async fn generated(&self, i: usize) -> ZoneConnResponse {
-        self.api.zone_conn_get_active(&zone(i)).await.expect("the generated call")
-    }
-
-    async fn by_hand(&self, i: usize) -> ZoneConnResponse {
-        by_hand(&self.http, &self.url, &zone(i)).await.expect("the hand-written call")
+    async fn call(&self, client: Client, i: usize) -> ZoneConnResponse {
+        match client {
+            Client::Generated => self.api.zone_conn_get_active(&zone(i)).await.expect("the generated call"),
+            Client::Reqwest => by_hand(&self.http, &self.url, &zone(i)).await.expect("the hand-written call"),
+            Client::Hyper => {
+                let form = url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("host_key", HOST_KEY)
+                    .append_pair("z", &zone(i))
+                    .finish();
+                let body = self.hyper.post(&self.path, form).await.expect("the hyper call");
+                let envelope: Envelope<ZoneConnResponse> = serde_json::from_slice(&body).expect("an envelope");
+                assert_eq!(envelope.result, "success");
+                envelope.response.expect("a response")
+            }
+        }
     }
 
     /// CPU time per call of `calls` calls, `in_flight` at a time.
-    async fn run(&self, generated: bool, calls: usize, in_flight: usize) -> Duration {
+    async fn run(&self, client: Client, calls: usize, in_flight: usize) -> Duration {
         let started = cpu_time();
         let active = futures_util::stream::iter(0..calls)
-            .map(|i| async move {
-                let answer = if generated { self.generated(i).await } else { self.by_hand(i).await };
-                answer.connection.active.is_some()
-            })
+            .map(|i| async move { self.call(client, i).await.connection.active.is_some() })
             .buffer_unordered(in_flight)
             .fold(0, |n, active| async move { n + usize::from(active) })
             .await;
@@ -111,7 +141,7 @@ impl Clients {
 fn capture_requests(send: impl FnOnce(String)) -> Vec<Vec<u8>> {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base_url = format!("http://{}/api/v2/railgun/", listener.local_addr().unwrap());
-    let server = std::thread::spawn(move || (0..2).map(|_| answer_one(&listener)).collect());
+    let server = std::thread::spawn(move || (0..3).map(|_| answer_one(&listener)).collect());
     send(base_url);
     server.join().unwrap()
 }
@@ -151,62 +181,63 @@ fn main() {
     // The same request on the wire, byte for byte.
     let requests = capture_requests(|base_url| {
         runtime.block_on(async {
-            let clients = Clients::new(&base_url);
-            clients.generated(0).await;
-            clients.by_hand(0).await;
+            // The server reads one connection at a time: hyper's is opened last.
+            let mut clients = Clients::new_with(&base_url, 0).await;
+            clients.call(Client::Generated, 0).await;
+            clients.call(Client::Reqwest, 0).await;
+            clients.hyper = Hyper::connect(&clients.authority, 1).await;
+            clients.call(Client::Hyper, 0).await;
         });
     });
-    let [generated, hand_written] = &requests[..] else { unreachable!() };
-    if generated != hand_written {
-        eprintln!(
-            "generated:\n{}\nhand-written:\n{}",
-            String::from_utf8_lossy(generated),
-            String::from_utf8_lossy(hand_written)
-        );
-        panic!("the two clients do not send the same request");
+    let [generated, hand_written, hyper] = &requests[..] else { unreachable!() };
+    if generated != hand_written || generated != hyper {
+        for (name, request) in [("generated", generated), ("reqwest", hand_written), ("hyper", hyper)] {
+            eprintln!("{name}:\n{}", String::from_utf8_lossy(request));
+        }
+        panic!("the clients do not send the same request");
     }
 
     let server = Server::start();
     runtime.block_on(async {
-        let clients = Clients::new(&server.base_url);
+        let clients = Clients::new(&server.base_url).await;
         let rtkn = clients.api.init(None, None).await.unwrap().rtkn;
         server.activate(rtkn.expose_secret()).await;
         for i in 0..ZONES {
             clients.api.conn_set(&zone(i), &rtkn, Mode::Active).await.unwrap();
         }
-        // Warm both connection pools and the emulator.
-        for generated in [true, false] {
-            clients.run(generated, CONCURRENT, IN_FLIGHT).await;
+        // Warm the connection pools and the emulator.
+        for client in [Client::Generated, Client::Reqwest, Client::Hyper] {
+            clients.run(client, CONCURRENT, IN_FLIGHT).await;
         }
 
         println!(
-            "call overhead: zone_conn_get_active, generated call / the same call written by hand with reqwest \
-             ({} bytes on the wire, the same for both), {rounds} paired rounds",
+            "call overhead: zone_conn_get_active ({} bytes on the wire, the same for the three clients), \
+             {rounds} rounds, CPU time per call",
             generated.len()
         );
-        for (label, calls, in_flight) in [("one at a time", SEQUENTIAL, 1), ("64 in flight ", CONCURRENT, IN_FLIGHT)] {
-            let mut ratios = Vec::new();
-            let (mut total_generated, mut total_by_hand) = (Duration::ZERO, Duration::ZERO);
-            for round in 0..rounds {
-                // Alternate which goes first, so neither always meets a warmer machine.
-                let (a, b) = if round % 2 == 0 {
-                    let a = clients.run(true, calls, in_flight).await;
-                    (a, clients.run(false, calls, in_flight).await)
-                } else {
-                    let b = clients.run(false, calls, in_flight).await;
-                    (clients.run(true, calls, in_flight).await, b)
-                };
-                total_generated += a;
-                total_by_hand += b;
-                ratios.push(a.as_secs_f64() / b.as_secs_f64());
+        for (label, calls, in_flight) in [("one at a time", SEQUENTIAL, 1), ("64 in flight", CONCURRENT, IN_FLIGHT)] {
+            let (mut to_reqwest, mut reqwest_to_hyper) = (Vec::new(), Vec::new());
+            let mut totals = [Duration::ZERO; 3];
+            let mut order = [Client::Generated, Client::Reqwest, Client::Hyper];
+            for _ in 0..rounds {
+                // A new order each round, so none always meets a warmer machine.
+                order.rotate_left(1);
+                let mut times = [Duration::ZERO; 3];
+                for client in order {
+                    times[client as usize] = clients.run(client, calls, in_flight).await;
+                }
+                for (total, time) in totals.iter_mut().zip(times) {
+                    *total += time;
+                }
+                to_reqwest.push(times[0].as_secs_f64() / times[1].as_secs_f64());
+                reqwest_to_hyper.push(times[1].as_secs_f64() / times[2].as_secs_f64());
             }
-            let per_call = |total: Duration| total.as_secs_f64() * 1e6 / rounds as f64;
+            let [generated, reqwest, hyper] = totals.map(|total| total.as_secs_f64() * 1e6 / rounds as f64);
             println!(
-                "  {label}: CPU per call {:.1} µs / {:.1} µs, ratio {}",
-                per_call(total_generated),
-                per_call(total_by_hand),
-                Spread::of(ratios)
+                "  {label}: generated {generated:.1} µs, reqwest by hand {reqwest:.1} µs, hyper by hand {hyper:.1} µs"
             );
+            println!("    generated / reqwest by hand: {}", Spread::of(to_reqwest));
+            println!("    reqwest by hand / hyper by hand: {}", Spread::of(reqwest_to_hyper));
         }
     });
 }

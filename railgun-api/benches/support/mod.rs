@@ -9,8 +9,12 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::Duration;
 
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
 use railgun_emulator::{Config, Emulator};
 
 /// The Optimized Partner API key the emulator accepts.
@@ -106,6 +110,56 @@ impl WaitTimeout for Child {
             std::thread::sleep(Duration::from_millis(10));
         }
         None
+    }
+}
+
+/// The leaner HTTP path: hyper's HTTP/1 client without reqwest, for
+/// plain `http://` only. One connection per request in flight, opened up
+/// front and kept in a list; each request is a form POST with the headers
+/// the generated client sends, under the same timeout, and its answer is
+/// read whole.
+pub struct Hyper {
+    connections: Mutex<Vec<SendRequest<Full<Bytes>>>>,
+    authority: String,
+}
+
+impl Hyper {
+    /// `connections` connections to `authority` (`host:port`).
+    pub async fn connect(authority: &str, connections: usize) -> Hyper {
+        let mut list = Vec::new();
+        for _ in 0..connections {
+            let stream = tokio::net::TcpStream::connect(authority).await.expect("a connection");
+            stream.set_nodelay(true).expect("TCP_NODELAY");
+            let io = hyper_util::rt::TokioIo::new(stream);
+            let (sender, connection) = hyper::client::conn::http1::handshake(io).await.expect("a handshake");
+            tokio::spawn(connection);
+            list.push(sender);
+        }
+        Hyper { connections: Mutex::new(list), authority: authority.to_owned() }
+    }
+
+    /// POSTs `form` to `path` and returns the answer's body, or its status
+    /// when it is not a success.
+    pub async fn post(&self, path: &str, form: String) -> Result<Bytes, String> {
+        let mut sender = self.connections.lock().unwrap().pop().ok_or("more requests than connections")?;
+        let request = http::Request::post(path)
+            .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(http::header::ACCEPT, "application/json")
+            .header(http::header::USER_AGENT, railgun_api::DEFAULT_USER_AGENT)
+            .header(http::header::HOST, &self.authority)
+            .body(Full::new(Bytes::from(form)))
+            .map_err(|e| e.to_string())?;
+        let body = tokio::time::timeout(railgun_api::DEFAULT_TIMEOUT, async {
+            let answer = sender.send_request(request).await.map_err(|e| e.to_string())?;
+            if !answer.status().is_success() {
+                return Err(format!("HTTP {}", answer.status()));
+            }
+            Ok(answer.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes())
+        })
+        .await
+        .map_err(|_| "timed out".to_owned())?;
+        self.connections.lock().unwrap().push(sender);
+        body
     }
 }
 
