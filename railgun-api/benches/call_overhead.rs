@@ -30,21 +30,12 @@ use futures_util::StreamExt;
 use railgun_api::types::{Mode, ZoneConnResponse};
 use railgun_api::{DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, PartnerApi, http_client_builder};
 use reqwest::header::{ACCEPT, USER_AGENT};
-use serde::Deserialize;
-use support::{HOST_KEY, Hyper, Server, Spread, cpu_time};
+use support::{HOST_KEY, Hyper, Server, Spread, cpu_time, decode_by_hand};
 
 const SEQUENTIAL: usize = 1_000;
 const IN_FLIGHT: usize = 64;
 const CONCURRENT: usize = 5_000;
 const ZONES: usize = 16;
-
-/// The envelope, as a hand-written client would declare it.
-#[derive(Deserialize)]
-struct Envelope<T> {
-    result: String,
-    msg: Option<String>,
-    response: Option<T>,
-}
 
 /// The call written by hand with reqwest.
 async fn by_hand(http: &reqwest::Client, url: &str, zone: &str) -> Result<ZoneConnResponse, String> {
@@ -61,11 +52,7 @@ async fn by_hand(http: &reqwest::Client, url: &str, zone: &str) -> Result<ZoneCo
         return Err(format!("HTTP {status}"));
     }
     let body = answer.bytes().await.map_err(|e| e.to_string())?;
-    let envelope: Envelope<ZoneConnResponse> = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
-    match (envelope.result.as_str(), envelope.response) {
-        ("success", Some(response)) => Ok(response),
-        _ => Err(envelope.msg.unwrap_or_default()),
-    }
+    decode_by_hand(&body)
 }
 
 fn zone(i: usize) -> String {
@@ -115,9 +102,7 @@ impl Clients {
                     .append_pair("z", &zone(i))
                     .finish();
                 let body = self.hyper.post(&self.path, form).await.expect("the hyper call");
-                let envelope: Envelope<ZoneConnResponse> = serde_json::from_slice(&body).expect("an envelope");
-                assert_eq!(envelope.result, "success");
-                envelope.response.expect("a response")
+                decode_by_hand(&body).expect("a success")
             }
         }
     }

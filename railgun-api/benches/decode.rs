@@ -27,9 +27,8 @@ use railgun_api::{Error, PartnerApi, Secret};
 use railgun_emulator::{Config, Emulator};
 use railgun_runtime::__private::{ActionEndpoint, Answer, Call, Credential, FromSession, Session, builder};
 use reqwest::StatusCode;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use support::{HOST_KEY, Spread, cpu_time};
+use support::{HOST_KEY, Spread, cpu_time, decode_by_hand};
 
 const RAILGUNS: usize = 1_000;
 
@@ -50,22 +49,6 @@ const HOST_GET_ALL: ActionEndpoint = ActionEndpoint {
     idempotent: true,
     secret_keys: &["host_key"],
 };
-
-/// The envelope, as a hand-written client would declare it.
-#[derive(Deserialize)]
-struct Envelope<T> {
-    result: String,
-    msg: Option<String>,
-    response: Option<T>,
-}
-
-fn by_hand<R: DeserializeOwned>(body: &[u8]) -> Result<R, String> {
-    let envelope: Envelope<R> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
-    match (envelope.result.as_str(), envelope.response) {
-        ("success", Some(response)) => Ok(response),
-        _ => Err(envelope.msg.unwrap_or_default()),
-    }
-}
 
 /// A session of the generated client's kind, for its decoding.
 struct Raw(Session);
@@ -146,10 +129,10 @@ fn main() {
 
     // Both paths give the same values.
     let sdk_small: ZoneConnResponse = generated(&session, &ZONE_CONN_GET_ACTIVE, &small).unwrap();
-    assert_eq!(sdk_small, by_hand::<ZoneConnResponse>(&small).unwrap());
+    assert_eq!(sdk_small, decode_by_hand::<ZoneConnResponse>(&small).unwrap());
     assert!(sdk_small.connection.active.is_some());
     let sdk_large: RailgunListResponse = generated(&session, &HOST_GET_ALL, &large).unwrap();
-    assert_eq!(sdk_large, by_hand::<RailgunListResponse>(&large).unwrap());
+    assert_eq!(sdk_large, decode_by_hand::<RailgunListResponse>(&large).unwrap());
     assert_eq!(sdk_large.railguns.railguns.len(), RAILGUNS);
 
     // One bad answer: the 500th Railgun's id is not a number.
@@ -158,7 +141,7 @@ fn main() {
     assert_eq!(text.matches(&id).count(), 1, "the id appears once in {id}");
     let bad = text.replace(&id, "\"railgun_id\":\"five hundred\"").into_bytes();
     let sdk_error = generated::<RailgunListResponse>(&session, &HOST_GET_ALL, &bad).unwrap_err();
-    let direct_error = by_hand::<RailgunListResponse>(&bad).unwrap_err();
+    let direct_error = decode_by_hand::<RailgunListResponse>(&bad).unwrap_err();
     let Error::Decode { status, path, .. } = &sdk_error else { panic!("{sdk_error:?}") };
     assert_eq!((*status, path.as_str()), (StatusCode::OK, "response.railguns.objs[499].railgun_id"));
 
@@ -170,7 +153,7 @@ fn main() {
                 rounds,
                 20_000,
                 || generated::<ZoneConnResponse>(&session, &ZONE_CONN_GET_ACTIVE, &small),
-                || by_hand::<ZoneConnResponse>(&small),
+                || decode_by_hand::<ZoneConnResponse>(&small),
             ),
         ),
         (
@@ -179,7 +162,7 @@ fn main() {
                 rounds,
                 20,
                 || generated::<RailgunListResponse>(&session, &HOST_GET_ALL, &large),
-                || by_hand::<RailgunListResponse>(&large),
+                || decode_by_hand::<RailgunListResponse>(&large),
             ),
         ),
         (
@@ -188,7 +171,7 @@ fn main() {
                 rounds,
                 20,
                 || generated::<RailgunListResponse>(&session, &HOST_GET_ALL, &bad),
-                || by_hand::<RailgunListResponse>(&bad),
+                || decode_by_hand::<RailgunListResponse>(&bad),
             ),
         ),
     ] {

@@ -33,8 +33,7 @@ use futures_util::StreamExt;
 use railgun_api::fleet::{Desired, Fleet, Link, Target};
 use railgun_api::types::ZoneConnResponse;
 use railgun_api::{DEFAULT_USER_AGENT, PartnerApi};
-use serde::Deserialize;
-use support::{HOST_KEY, Hyper, Server, Spread, cpu_time};
+use support::{HOST_KEY, Hyper, Server, Spread, cpu_time, decode_by_hand};
 
 const ZONES: usize = 10_000;
 const IN_FLIGHT: usize = 64;
@@ -116,13 +115,6 @@ async fn fleet(api: &PartnerApi, zones: &[String], desired: Desired, expected: L
     (zones.len() as f64 / elapsed.as_secs_f64(), cpu / zones.len() as u32)
 }
 
-/// The envelope, as a hand-written client would declare it.
-#[derive(Deserialize)]
-struct Envelope<T> {
-    result: String,
-    response: Option<T>,
-}
-
 /// Requests per second of the audit's requests sent through hyper, 64 in
 /// flight, each answer decoded and checked.
 async fn hyper(hyper: &Hyper, path: &str, zones: &[String], expected: Link) -> f64 {
@@ -134,9 +126,8 @@ async fn hyper(hyper: &Hyper, path: &str, zones: &[String], expected: Link) -> f
                 .append_pair("z", zone)
                 .finish();
             let body = hyper.post(path, form).await.expect("the hyper call");
-            let envelope: Envelope<ZoneConnResponse> = serde_json::from_slice(&body).expect("an envelope");
-            assert_eq!(envelope.result, "success");
-            let active = envelope.response.expect("a response").connection.active.expect("a connection");
+            let answer: ZoneConnResponse = decode_by_hand(&body).expect("a success");
+            let active = answer.connection.active.expect("a connection");
             Link::new(active.railgun_id, active.enabled) == expected
         })
         .buffer_unordered(IN_FLIGHT)

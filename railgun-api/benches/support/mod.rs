@@ -113,6 +113,22 @@ impl WaitTimeout for Child {
     }
 }
 
+/// An answer decoded as a hand-written client would: one
+/// `serde_json::from_slice` into an envelope struct, then its `result`.
+pub fn decode_by_hand<R: serde::de::DeserializeOwned>(body: &[u8]) -> Result<R, String> {
+    #[derive(serde::Deserialize)]
+    struct Envelope<T> {
+        result: String,
+        msg: Option<String>,
+        response: Option<T>,
+    }
+    let envelope: Envelope<R> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    match (envelope.result.as_str(), envelope.response) {
+        ("success", Some(response)) => Ok(response),
+        _ => Err(envelope.msg.unwrap_or_else(|| format!("result {}", envelope.result))),
+    }
+}
+
 /// The leaner HTTP path: hyper's HTTP/1 client without reqwest, for
 /// plain `http://` only. One connection per request in flight, opened up
 /// front and kept in a list; each request is a form POST with the headers
