@@ -248,21 +248,30 @@ enum Code {
 
 /// Decodes an answer into `R`, the type of its `result`.
 ///
-/// A successful answer is read in one pass, straight into `R`
-/// ([`FastEnvelope`]); anything else is read again step by step
-/// ([`careful`]), which finds what is wrong and where.
+/// A successful answer is read in one pass, straight into `R` ([`fast`]);
+/// anything else is read again step by step ([`careful`]), which finds
+/// what is wrong and where.
 fn decode<R: DeserializeOwned>(action: &'static str, scrubber: &Scrubber<'_>, answer: &Answer<'_>) -> Result<R, Error> {
     if answer.status.is_success()
-        && let Ok(FastEnvelope { success: true, result, .. }) = serde_json::from_slice::<FastEnvelope<R>>(answer.body)
+        && let Some(result) = fast(answer.body)
     {
         return Ok(result);
     }
     careful(action, scrubber, answer)
 }
 
-/// The envelope of a success, as [`decode`] reads it in one pass. `result`
-/// has no default: an answer without it is left to [`careful`], which
-/// decodes `null`.
+/// A successful answer, envelope and all, decoded in one pass: `Some` only
+/// when [`careful`] would decode the same value from it.
+fn fast<R: DeserializeOwned>(body: &[u8]) -> Option<R> {
+    match serde_json::from_slice::<FastEnvelope<R>>(body) {
+        Ok(FastEnvelope { success: true, result, .. }) => Some(result),
+        _ => None,
+    }
+}
+
+/// The envelope of a success, as [`fast`] reads it. `result` has no
+/// default: an answer without it is left to [`careful`], which decodes
+/// `null`.
 #[derive(Deserialize)]
 #[serde(bound = "R: DeserializeOwned")]
 struct FastEnvelope<R> {
@@ -348,10 +357,7 @@ mod tests {
     fn the_one_pass_reading_agrees_with_the_careful_one() {
         let scrubber = Scrubber { values: vec![], keys: &[] };
         let answer = |body: &'static str| Answer { status: StatusCode::OK, retry_after: None, body: body.as_bytes() };
-        let fast = |body: &'static str| match serde_json::from_slice::<FastEnvelope<Option<Railgun>>>(body.as_bytes()) {
-            Ok(FastEnvelope { success: true, result, .. }) => Some(result),
-            _ => None,
-        };
+        let fast = |body: &'static str| fast::<Option<Railgun>>(body.as_bytes());
         for (body, taken) in [
             (r#"{"success": true, "result": {"id": "e", "enabled": "t"}}"#, true),
             (r#"{"result": {"id": "e", "enabled": 1, "more": [{}]}, "messages": [], "success": true}"#, true),
