@@ -30,7 +30,7 @@ use futures_util::StreamExt;
 use railgun_api::types::{Mode, ZoneConnResponse};
 use railgun_api::{DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, PartnerApi, http_client_builder};
 use reqwest::header::{ACCEPT, USER_AGENT};
-use support::{HOST_KEY, Hyper, Server, Spread, cpu_time, decode_by_hand};
+use support::{HOST_KEY, Hyper, Server, Spread, cpu_time, decode_by_hand, split_url};
 
 const SEQUENTIAL: usize = 1_000;
 const IN_FLIGHT: usize = 64;
@@ -71,7 +71,6 @@ struct Clients {
     api: PartnerApi,
     http: reqwest::Client,
     url: String,
-    authority: String,
     path: String,
     hyper: Hyper,
 }
@@ -86,10 +85,9 @@ impl Clients {
         let api = PartnerApi::builder(HOST_KEY).base_url(base_url).build().expect("the generated client");
         let http = http_client_builder().unwrap().timeout(DEFAULT_TIMEOUT).build().expect("a reqwest client");
         let url = format!("{base_url}zone_conn_get_active");
-        let rest = url.strip_prefix("http://").expect("an http URL");
-        let (authority, path) = rest.split_at(rest.find('/').expect("a path"));
+        let (authority, path) = split_url(&url);
         let hyper = Hyper::connect(authority, connections).await;
-        Clients { api, http, authority: authority.to_owned(), path: path.to_owned(), url, hyper }
+        Clients { api, http, path: path.to_owned(), url, hyper }
     }
 
     async fn call(&self, client: Client, i: usize) -> ZoneConnResponse {
@@ -170,7 +168,7 @@ fn main() {
             let mut clients = Clients::new_with(&base_url, 0).await;
             clients.call(Client::Generated, 0).await;
             clients.call(Client::Reqwest, 0).await;
-            clients.hyper = Hyper::connect(&clients.authority, 1).await;
+            clients.hyper = Hyper::connect(split_url(&clients.url).0, 1).await;
             clients.call(Client::Hyper, 0).await;
         });
     });

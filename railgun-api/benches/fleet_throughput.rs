@@ -33,7 +33,7 @@ use futures_util::StreamExt;
 use railgun_api::fleet::{Desired, Fleet, Link, Target};
 use railgun_api::types::ZoneConnResponse;
 use railgun_api::{DEFAULT_USER_AGENT, PartnerApi};
-use support::{HOST_KEY, Hyper, Server, Spread, cpu_time, decode_by_hand};
+use support::{HOST_KEY, Hyper, Server, Spread, cpu_time, decode_by_hand, split_url};
 
 const ZONES: usize = 10_000;
 const IN_FLIGHT: usize = 64;
@@ -147,19 +147,18 @@ fn main() {
     let api = PartnerApi::builder(HOST_KEY).base_url(&server.base_url).build().unwrap();
     let zones: Vec<String> = (0..ZONES).map(zone).collect();
 
-    let (target, connect) = runtime.block_on(async {
+    let target = runtime.block_on(async {
         let made = api.init(None, None).await.unwrap();
         server.activate(made.rtkn.expose_secret()).await;
-        let target = Target::new(made.railgun_id, made.rtkn);
-        let expected = Link::new(target.railgun_id, Some(true));
-        let connect = fleet(&api, &zones, Desired::Connected { railgun: target.clone(), enabled: true }, expected);
-        (target, connect.await)
+        Target::new(made.railgun_id, made.rtkn)
     });
     let expected = Link::new(target.railgun_id, Some(true));
+    let connect = Desired::Connected { railgun: target, enabled: true };
+    let connect = runtime.block_on(fleet(&api, &zones, connect, expected));
 
-    let path = format!("{}zone_conn_get_active", server.base_url.strip_prefix("http://").unwrap());
-    let path = &path[path.find('/').unwrap()..];
-    let lean = runtime.block_on(Hyper::connect(server.authority(), IN_FLIGHT));
+    let url = format!("{}zone_conn_get_active", server.base_url);
+    let (authority, path) = split_url(&url);
+    let lean = runtime.block_on(Hyper::connect(authority, IN_FLIGHT));
     let (mut to_wrk, mut to_python, mut hyper_to_wrk) = (Vec::new(), Vec::new(), Vec::new());
     let mut lines = Vec::new();
     for round in 1..=rounds {

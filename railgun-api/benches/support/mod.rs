@@ -63,12 +63,6 @@ impl Server {
         Server { child, base_url: line.trim().to_owned() }
     }
 
-    /// The emulator's `host:port`.
-    pub fn authority(&self) -> &str {
-        let rest = self.base_url.strip_prefix("http://").expect("an http URL");
-        &rest[..rest.find('/').expect("a path")]
-    }
-
     /// Activates the Railgun with token `rtkn`, as its daemon would, by the
     /// emulator-only action `activate`.
     pub async fn activate(&self, rtkn: &str) {
@@ -87,30 +81,26 @@ impl Server {
 }
 
 impl Drop for Server {
+    /// Closes the emulator's stdin, which ends it; kills it if it has not
+    /// ended within 5 s.
     fn drop(&mut self) {
         drop(self.child.stdin.take());
-        if self.child.wait_timeout(Duration::from_secs(5)).is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-trait WaitTimeout {
-    fn wait_timeout(&mut self, limit: Duration) -> Option<std::process::ExitStatus>;
-}
-
-impl WaitTimeout for Child {
-    fn wait_timeout(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
-        let deadline = std::time::Instant::now() + limit;
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
         while std::time::Instant::now() < deadline {
-            if let Ok(Some(status)) = self.try_wait() {
-                return Some(status);
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
             }
             std::thread::sleep(Duration::from_millis(10));
         }
-        None
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
+}
+
+/// An `http://` URL's `host:port` and path.
+pub fn split_url(url: &str) -> (&str, &str) {
+    let rest = url.strip_prefix("http://").expect("an http URL");
+    rest.split_at(rest.find('/').expect("a path"))
 }
 
 /// An answer decoded as a hand-written client would: one
