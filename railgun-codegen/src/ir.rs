@@ -394,6 +394,8 @@ pub struct Endpoint {
     pub docs_url: String,
     /// Recorded differences from the upstream docs.
     pub deviations: Vec<Deviation>,
+    /// Why the endpoint is deliberately not in the upstream pages, if it is not.
+    pub undocumented: Option<String>,
     /// Wire names whose values are secret, in the request or anywhere in
     /// the answer, sorted: the runtime blanks them out of what it shows.
     pub secret_keys: Vec<String>,

@@ -195,3 +195,33 @@ fn names_the_generated_code_cannot_take_are_refused_where_they_are_written() {
           at spec.yaml:5:11"]
     );
 }
+
+#[test]
+fn an_undocumented_endpoint_gives_its_reason() {
+    let marked = with(
+        "    response: IdResponse\n",
+        "    response: IdResponse\n    undocumented: Seen in the wild; Cloudflare's pages never listed it.\n",
+    );
+    let spec = railgun_codegen::parse(&marked, "spec.yaml").unwrap();
+    let endpoint = &spec.api().endpoints[0];
+    assert_eq!(endpoint.undocumented.as_deref(), Some("Seen in the wild; Cloudflare's pages never listed it."));
+    let rendered = railgun_codegen::render(&railgun_codegen::expand(&spec), "spec.yaml").unwrap();
+    assert!(
+        rendered.contains(
+            "/// # Upstream\n        ///\n        /// Not in the upstream reference: Seen in the wild; Cloudflare's pages never listed it.\n"
+        ),
+        "{rendered}"
+    );
+    assert!(
+        !BASE.contains("undocumented")
+            && !railgun_codegen::render(
+                &railgun_codegen::expand(&railgun_codegen::parse(BASE, "spec.yaml").unwrap()),
+                "spec.yaml"
+            )
+            .unwrap()
+            .contains("Not in the upstream reference")
+    );
+
+    let empty = with("    response: IdResponse\n", "    response: IdResponse\n    undocumented: \" \"\n");
+    assert_eq!(errors(&empty), ["endpoints[0].undocumented: `undocumented` cannot be empty at spec.yaml:34:19"]);
+}

@@ -257,7 +257,12 @@ fn method_doc(api: &Api, family: &Family, ep: &Endpoint) -> String {
             "# Errors\n\n[`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument \
              is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as {refusal}."
         ),
-        &format!("# Upstream\n\n[{} › {}]({})", family.title, ep.action, ep.docs_url),
+        &match &ep.undocumented {
+            None => format!("# Upstream\n\n[{} › {}]({})", family.title, ep.action, ep.docs_url),
+            Some(reason) => {
+                format!("# Upstream\n\nNot in the upstream reference: {reason}\n\nNearest page: <{}>", ep.docs_url)
+            }
+        },
         &deviations,
     ])
 }

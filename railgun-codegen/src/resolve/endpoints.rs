@@ -60,7 +60,13 @@ impl Resolver<'_> {
             );
         }
         let binding = self.binding(path, ep);
-        for (key, value) in [("act", ep.act.as_deref()), ("summary", Some(&ep.summary)), ("docs", Some(&ep.docs))] {
+        let keys = [
+            ("act", ep.act.as_deref()),
+            ("summary", Some(&ep.summary)),
+            ("docs", Some(&ep.docs)),
+            ("undocumented", ep.undocumented.as_deref()),
+        ];
+        for (key, value) in keys {
             if value.is_some_and(|v| v.trim().is_empty()) {
                 self.report(format!("{path}.{key}"), format!("`{key}` cannot be empty"));
             }
@@ -130,6 +136,7 @@ impl Resolver<'_> {
                 .iter()
                 .map(|d| ir::Deviation { item: d.item.clone(), reason: d.reason.clone() })
                 .collect(),
+            undocumented: ep.undocumented.as_ref().map(|reason| reason.trim().to_owned()),
             secret_keys: secret_keys.into_iter().collect(),
         })
     }
