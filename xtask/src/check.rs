@@ -42,6 +42,11 @@ pub enum Kind {
     FieldUndocumented(String),
     /// A field (path) of another JSON type, or `null` where the spec's is not optional.
     FieldType(String),
+    /// The spec marks the endpoint `undocumented`, but the docs have it now.
+    MarkedUndocumented,
+    /// A page the reader could not make sense of (file, line): every fact
+    /// it holds is unknown, so nothing it should say can be compared.
+    Unreadable(String, usize),
 }
 
 /// A difference between the spec and the docs.
@@ -61,7 +66,10 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.family, self.action, self.message)
+        match &self.kind {
+            Kind::Unreadable(file, line) => write!(f, "could not read {file}:{line}: {}", self.message),
+            _ => write!(f, "{} {}: {}", self.family, self.action, self.message),
+        }
     }
 }
 
@@ -76,29 +84,50 @@ pub struct Report {
     pub unmatched: Vec<(String, String, String, String)>,
     /// Contradictions inside the docs.
     pub warnings: Vec<Warning>,
+    /// Endpoints the spec marks as deliberately undocumented (family, action, reason).
+    pub undocumented: Vec<(String, String, String)>,
 }
 
 impl Report {
-    /// Prints the report: accepted deviations, notes, doc warnings, then findings.
-    pub fn print(&self) {
-        for (finding, reason) in &self.accepted {
-            println!("accepted: {finding} (deviation: {reason})");
-        }
-        for (family, action, item, reason) in &self.unmatched {
-            println!("note: {family} {action}: deviation '{item}' is recorded but not compared: {reason}");
-        }
-        for warning in &self.warnings {
-            println!("warning: {warning}");
-        }
+    /// The report as printed: the findings, then a one-line summary; with
+    /// `verbose`, the accepted deviations, notes and doc warnings after it.
+    pub fn render(&self, verbose: bool) -> String {
+        let mut out = String::new();
         for finding in &self.findings {
-            println!("{finding}");
+            out.push_str(&format!("{finding}\n"));
         }
-        println!(
-            "check: {} finding(s), {} accepted deviation(s), {} doc warning(s)",
+        let notes = self.unmatched.len() + self.undocumented.len();
+        out.push_str(&format!(
+            "check: {} finding(s); {} accepted deviation(s), {} note(s), {} doc warning(s){}\n",
             self.findings.len(),
             self.accepted.len(),
-            self.warnings.len()
-        );
+            notes,
+            self.warnings.len(),
+            if verbose || self.accepted.len() + notes + self.warnings.len() == 0 {
+                ""
+            } else {
+                " (--verbose lists them)"
+            }
+        ));
+        if verbose {
+            for (finding, reason) in &self.accepted {
+                out.push_str(&format!("accepted: {finding} (deviation: {reason})\n"));
+            }
+            for (family, action, reason) in &self.undocumented {
+                out.push_str(&format!(
+                    "note: {family} {action}: not in the docs on purpose (undocumented): {reason}\n"
+                ));
+            }
+            for (family, action, item, reason) in &self.unmatched {
+                out.push_str(&format!(
+                    "note: {family} {action}: deviation '{item}' is recorded but not compared: {reason}\n"
+                ));
+            }
+            for warning in &self.warnings {
+                out.push_str(&format!("warning: {warning}\n"));
+            }
+        }
+        out
     }
 }
 
@@ -112,6 +141,8 @@ impl Kind {
             Kind::ParamMissing(p) | Kind::ParamUndocumented(p) | Kind::ParamOptional(p, _) => format!("param {p}"),
             Kind::Act(_) => "act".to_owned(),
             Kind::FieldMissing(f) | Kind::FieldUndocumented(f) | Kind::FieldType(f) => format!("field {f}"),
+            Kind::MarkedUndocumented => "undocumented".to_owned(),
+            Kind::Unreadable(..) => "unreadable".to_owned(),
         }
     }
 }
@@ -142,9 +173,21 @@ pub fn check(spec: &ValidSpec, docs: &DocFacts) -> Report {
                 kind,
             });
         };
-        match docs.endpoints.get(&key) {
-            None => found(Kind::ActionUndocumented, "action in spec but not documented".to_owned()),
-            Some(facts) => compare_endpoint(api, &credentials, endpoint, facts, &mut found),
+        match (docs.endpoints.get(&key), &endpoint.undocumented) {
+            (None, None) => found(
+                Kind::ActionUndocumented,
+                "action in spec but not documented (mark it `undocumented: <why>` if that is deliberate)".to_owned(),
+            ),
+            (None, Some(_)) => {}
+            (Some(facts), marked) => {
+                if marked.is_some() {
+                    found(
+                        Kind::MarkedUndocumented,
+                        format!("marked `undocumented`, but {} documents it now", facts.file),
+                    );
+                }
+                compare_endpoint(api, &credentials, endpoint, facts, &mut found);
+            }
         }
     }
     for (key, facts) in &docs.endpoints {
@@ -159,7 +202,23 @@ pub fn check(spec: &ValidSpec, docs: &DocFacts) -> Report {
         }
     }
 
-    let mut report = Report { warnings: docs.warnings.clone(), ..Report::default() };
+    // A page the reader could not make sense of comes first: what follows
+    // from it is unknown.
+    let unreadable = docs.unreadable.iter().map(|w| Finding {
+        family: String::new(),
+        action: String::new(),
+        item: "unreadable".to_owned(),
+        message: w.message.clone(),
+        kind: Kind::Unreadable(w.file.clone(), w.line),
+    });
+    let findings: Vec<Finding> = unreadable.chain(findings).collect();
+    let undocumented = api
+        .endpoints
+        .iter()
+        .filter(|e| !docs.endpoints.contains_key(&(api.family(e.family).name.clone(), e.action.clone())))
+        .filter_map(|e| Some((api.family(e.family).name.clone(), e.action.clone(), e.undocumented.clone()?)))
+        .collect();
+    let mut report = Report { warnings: docs.warnings.clone(), undocumented, ..Report::default() };
     let mut used: BTreeSet<(String, String, String)> = BTreeSet::new();
     let family_of = |e: &Endpoint| api.family(e.family).name.as_str();
     for finding in findings {

@@ -3,14 +3,16 @@
 //! - `expand [--stdout]`: writes the macro's expansions of
 //!   `railgun-api/spec/railgun.yaml` and of the v4 seam test's spec,
 //!   formatted, to the snapshots the codegen test compares against.
-//! - `check [--docs DIR] [--spec FILE]`: compares the spec with what the
-//!   upstream pages say. Exit 0 when they agree, 1 when they drift, 2 when
-//!   the docs or the spec cannot be read.
+//! - `check [--docs DIR] [--spec FILE] [--verbose]`: compares the spec with
+//!   what the upstream pages say, printing the findings first and a summary
+//!   line. Exit 0 when they agree, 1 when they drift (or a page could not be
+//!   read), 2 when the docs or the spec cannot be opened.
 //! - `packaged`: packages the crates users depend on, then builds and runs
 //!   two crates of someone else's against the packaged sources alone.
-//! - `regen [--docs DIR] [--spec FILE]`: rewrites the spec from the docs,
-//!   keeping comments, Rust names, types and deviations, until `check`
-//!   passes.
+//! - `regen [--docs DIR] [--spec FILE] [--dry-run]`: rewrites the spec from
+//!   the docs, keeping comments, Rust names, types, deviations and the
+//!   endpoints marked `undocumented`, until `check` passes; `--dry-run`
+//!   prints the change as a diff and writes nothing.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,13 +26,20 @@ usage: cargo xtask <task>
 tasks:
   expand [--stdout]                write the committed expansions to railgun-codegen/tests/expanded/
                                    (or print that of railgun-api/spec/railgun.yaml)
-  check [--docs DIR] [--spec FILE] compare the spec with the upstream docs
+  check [--docs DIR] [--spec FILE] [--verbose]
+                                   compare the spec with the upstream docs
                                    (default: railgun-api/spec/docs and
-                                   railgun-api/spec/railgun.yaml);
+                                   railgun-api/spec/railgun.yaml): findings,
+                                   then a summary; --verbose adds the accepted
+                                   deviations, notes and doc warnings;
                                    exit 0 when they agree, 1 on drift, 2 on error
-  regen [--docs DIR] [--spec FILE] rewrite the spec from the docs, keeping what
-                                   they cannot say; exit 0 when check then
-                                   passes, 1 when findings remain, 2 on error
+  regen [--docs DIR] [--spec FILE] [--dry-run]
+                                   rewrite the spec from the docs, keeping what
+                                   they cannot say and the endpoints marked
+                                   `undocumented`; --dry-run prints the change
+                                   as a diff and writes nothing; exit 0 when
+                                   check then passes, 1 when findings remain,
+                                   2 on error
   packaged                         package the crates users depend on, then build and
                                    run two outside crates against the packages alone
 ";
@@ -41,12 +50,12 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["expand"] => report(expand(false)),
         ["expand", "--stdout"] => report(expand(true)),
-        ["check", options @ ..] => match options_of(options) {
-            Ok((docs, spec)) => run_check(&docs, &spec),
+        ["check", options @ ..] => match options_of(options, "--verbose") {
+            Ok(o) => run_check(&o.docs, &o.spec, o.flag),
             Err(message) => usage_error(&message),
         },
-        ["regen", options @ ..] => match options_of(options) {
-            Ok((docs, spec)) => run_regen(&docs, &spec),
+        ["regen", options @ ..] => match options_of(options, "--dry-run") {
+            Ok(o) => run_regen(&o.docs, &o.spec, o.flag),
             Err(message) => usage_error(&message),
         },
         ["packaged"] => report(packaged::run(&workspace_root(), &std::env::temp_dir().join("railgun-packaged"))),
@@ -73,20 +82,37 @@ fn report(result: Result<(), String>) -> ExitCode {
     }
 }
 
-/// `--docs DIR` and `--spec FILE`, relative to the current directory.
-fn options_of(options: &[&str]) -> Result<(PathBuf, PathBuf), String> {
+/// The options of `check` and `regen`.
+struct Options {
+    docs: PathBuf,
+    spec: PathBuf,
+    /// The task's one flag (`--verbose` or `--dry-run`) was given.
+    flag: bool,
+}
+
+/// `--docs DIR` and `--spec FILE` (relative to the current directory), and
+/// the task's `flag`, which takes no value.
+fn options_of(options: &[&str], flag: &str) -> Result<Options, String> {
     let root = workspace_root();
-    let (mut docs, mut spec) = (root.join("railgun-api/spec/docs"), root.join("railgun-api/spec/railgun.yaml"));
+    let mut parsed = Options {
+        docs: root.join("railgun-api/spec/docs"),
+        spec: root.join("railgun-api/spec/railgun.yaml"),
+        flag: false,
+    };
     let mut rest = options.iter();
     while let Some(option) = rest.next() {
-        let value = rest.next().ok_or_else(|| format!("{option} needs a value"))?;
-        match *option {
-            "--docs" => docs = PathBuf::from(value),
-            "--spec" => spec = PathBuf::from(value),
-            other => return Err(format!("unknown option {other}")),
+        if *option == flag {
+            parsed.flag = true;
+            continue;
         }
+        let target = match *option {
+            "--docs" => &mut parsed.docs,
+            "--spec" => &mut parsed.spec,
+            other => return Err(format!("unknown option {other}")),
+        };
+        *target = PathBuf::from(rest.next().ok_or_else(|| format!("{option} needs a value"))?);
     }
-    Ok((docs, spec))
+    Ok(parsed)
 }
 
 fn read_inputs(docs_dir: &Path, spec_path: &Path) -> Result<(docs::facts::DocFacts, String), String> {
@@ -95,7 +121,7 @@ fn read_inputs(docs_dir: &Path, spec_path: &Path) -> Result<(docs::facts::DocFac
     Ok((facts, source))
 }
 
-fn run_check(docs_dir: &Path, spec_path: &Path) -> ExitCode {
+fn run_check(docs_dir: &Path, spec_path: &Path, verbose: bool) -> ExitCode {
     let parsed = read_inputs(docs_dir, spec_path).and_then(|(facts, source)| {
         let spec = railgun_codegen::parse(&source, &spec_path.display().to_string()).map_err(|e| e.to_string())?;
         Ok((facts, spec))
@@ -108,14 +134,16 @@ fn run_check(docs_dir: &Path, spec_path: &Path) -> ExitCode {
         }
     };
     let report = check::check(&spec, &facts);
-    report.print();
+    print!("{}", report.render(verbose));
     if report.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
-fn run_regen(docs_dir: &Path, spec_path: &Path) -> ExitCode {
+fn run_regen(docs_dir: &Path, spec_path: &Path, dry_run: bool) -> ExitCode {
     let outcome = read_inputs(docs_dir, spec_path).and_then(|(facts, source)| {
         let outcome = regen::regen(&source, &spec_path.display().to_string(), &facts)?;
-        if outcome.text != source {
+        if dry_run {
+            print!("{}", regen::diff(&source, &outcome.text, &spec_path.display().to_string()));
+        } else if outcome.text != source {
             std::fs::write(spec_path, &outcome.text)
                 .map_err(|e| format!("cannot write {}: {e}", spec_path.display()))?;
         }
@@ -127,18 +155,7 @@ fn run_regen(docs_dir: &Path, spec_path: &Path) -> ExitCode {
             ExitCode::from(2)
         }
         Ok(outcome) => {
-            for change in &outcome.changes {
-                println!("changed: {change}");
-            }
-            for finding in &outcome.remaining {
-                println!("{finding}");
-            }
-            println!(
-                "regen: {} change(s) to {}, {} finding(s) left",
-                outcome.changes.len(),
-                spec_path.display(),
-                outcome.remaining.len()
-            );
+            print!("{}", outcome.render(&spec_path.display().to_string(), dry_run));
             if outcome.remaining.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
     }

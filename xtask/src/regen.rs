@@ -27,13 +27,62 @@ pub struct Outcome {
     pub changes: Vec<String>,
     /// Findings regen could not fix.
     pub remaining: Vec<Finding>,
+    /// Endpoints the docs do not have that regen kept because the spec
+    /// marks them `undocumented` (family, action, reason).
+    pub kept: Vec<(String, String, String)>,
+}
+
+impl Outcome {
+    /// What `cargo xtask regen` prints: the changes, the endpoints kept, the
+    /// findings left, then a summary line.
+    pub fn render(&self, spec: &str, dry_run: bool) -> String {
+        let mut out = String::new();
+        for change in &self.changes {
+            out.push_str(&format!("changed: {change}\n"));
+        }
+        for (family, action, reason) in &self.kept {
+            out.push_str(&format!("kept: {family} {action}: not in the docs, marked undocumented: {reason}\n"));
+        }
+        for finding in &self.remaining {
+            out.push_str(&format!("{finding}\n"));
+        }
+        let verb = if dry_run { "would make" } else { "made" };
+        out.push_str(&format!(
+            "regen: {verb} {} change(s) to {spec}{}, kept {} undocumented endpoint(s), {} finding(s) left\n",
+            self.changes.len(),
+            if dry_run { " (dry run: nothing written)" } else { "" },
+            self.kept.len(),
+            self.remaining.len()
+        ));
+        out
+    }
+}
+
+/// `old` → `new` as a unified diff of `file`; empty when they are equal.
+pub fn diff(old: &str, new: &str, file: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{file}"), &format!("b/{file}"))
+        .to_string()
 }
 
 /// Marks reasons regen wrote, for a reviewer to replace.
 const REVIEW: &str = "(recorded by cargo xtask regen; review)";
 
 /// Rewrites `source` until it agrees with `docs`.
+///
+/// Docs the reader could not make sense of are refused: what they hold is
+/// unknown, and rewriting from them would drop what they say.
 pub fn regen(source: &str, file: &str, docs: &DocFacts) -> Result<Outcome, String> {
+    if !docs.unreadable.is_empty() {
+        let lines: Vec<String> =
+            docs.unreadable.iter().map(|w| format!("could not read {}:{}: {}", w.file, w.line, w.message)).collect();
+        return Err(format!("the docs could not be read in full, so the spec is left as it is:\n{}", lines.join("\n")));
+    }
     let mut text = source.to_owned();
     let mut changes = Vec::new();
     let mut seen = HashSet::new();
@@ -43,7 +92,7 @@ pub fn regen(source: &str, file: &str, docs: &DocFacts) -> Result<Outcome, Strin
             railgun_codegen::parse_endpoints(&text, file).map_err(|e| format!("the spec does not validate:\n{e}"))?;
         let report = check::check(&spec, docs);
         if report.findings.is_empty() {
-            return Ok(Outcome { text, changes, remaining: Vec::new() });
+            return Ok(Outcome { text, changes, remaining: Vec::new(), kept: report.undocumented });
         }
         if !seen.insert(text.clone()) || changes.len() > 1000 {
             return Err(format!("regen does not settle; last finding: {}", report.findings[0]));
@@ -61,7 +110,7 @@ pub fn regen(source: &str, file: &str, docs: &DocFacts) -> Result<Outcome, Strin
                 changes.push(change);
                 text = new_text;
             }
-            None => return Ok(Outcome { text, changes, remaining: report.findings }),
+            None => return Ok(Outcome { text, changes, remaining: report.findings, kept: report.undocumented }),
         }
     }
 }
@@ -126,6 +175,10 @@ impl Editor<'_> {
             (Kind::Act(Some(act)), Some(i), _) => {
                 Some((self.set_value(&format!("{}.act", ep(i)), act)?, format!("act set to {act}")))
             }
+            (Kind::MarkedUndocumented, Some(i), _) => Some((
+                self.remove_key(&format!("{}.undocumented", ep(i)))?,
+                "removed the `undocumented` marker: the docs have the endpoint now".to_owned(),
+            )),
             (Kind::Act(None), Some(i), _) => {
                 let reason = format!("the docs give no example answer; the spec's act is kept {REVIEW}");
                 Some((self.add_deviation(i, "act", &reason)?, "recorded the missing act as a deviation".to_owned()))
@@ -435,6 +488,24 @@ impl Editor<'_> {
         let start = loc.column - 1;
         let end = line[start..].find(" #").map_or(line.len(), |i| start + i);
         line.replace_range(start..end, &scalar(value));
+        Ok(Self::join(lines))
+    }
+
+    /// Removes a `key: value` of a mapping, with the lines of a value that
+    /// runs on below it.
+    fn remove_key(&self, path: &str) -> Result<String, String> {
+        let at = self.locs.get(path).ok_or_else(|| format!("no {path} in the spec"))?;
+        let mut lines = self.lines();
+        // The location may be the value's (a block scalar starts below its key).
+        let key = format!("{}:", path.rsplit('.').next().unwrap_or(path));
+        let first = (0..at.line).rev().find(|&i| lines[i].trim_start().starts_with(&key)).ok_or("no key line")?;
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let key_indent = indent(&lines[first]);
+        let more = lines[first + 1..]
+            .iter()
+            .take_while(|l| !l.trim().is_empty() && indent(l) > key_indent && !l.trim_start().starts_with('#'))
+            .count();
+        lines.drain(first..=first + more);
         Ok(Self::join(lines))
     }
 

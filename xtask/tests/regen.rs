@@ -236,3 +236,127 @@ fn errors_exit_2_and_leave_the_spec_alone() {
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("changed: client conn_delete: added the endpoint\n"));
     assert!(std::fs::read_to_string(&spec).unwrap().contains("  - action: conn_delete\n    family: client\n"));
 }
+
+const REASON: &str = "Seen in the wild (partners' scripts call it); Cloudflare's pages never listed it.";
+
+/// The spec with a local partner action, marked `undocumented` or not.
+fn with_local_endpoint(marked: bool) -> String {
+    let text = spec_text();
+    let at = text.find("  - action: ipr_set\n    family: partner\n").unwrap();
+    let marker = if marked { format!("    undocumented: {REASON}\n") } else { String::new() };
+    let block = format!(
+        "  - action: conn_multi_delete\n    family: partner\n    methods: [POST]\n    act: railgun_conn_multi_delete\n    \
+         summary: Remove the connections of several domains at once.\n    \
+         docs: optimized-partner-api/enable-and-disable-connections/#post-conn_delete\n{marker}    params:\n      \
+         - name: z\n        rust: zones\n        type: string\n        doc: Domain names, comma-separated.\n    \
+         response: RailgunIdResponse\n    idempotent: false\n\n"
+    );
+    format!("{}{block}{}", &text[..at], &text[at..])
+}
+
+fn xtask_on(args: &[&str], spec: &Path) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).arg("--spec").arg(spec).output().unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (output.status.code().unwrap(), text(output.stdout), text(output.stderr))
+}
+
+#[test]
+fn an_endpoint_marked_undocumented_is_kept_and_listed() {
+    let local = with_local_endpoint(true);
+    let outcome = settle(&local, &vendored());
+    assert_eq!(outcome.changes, Vec::<String>::new());
+    assert_eq!(outcome.text, local);
+    assert_eq!(outcome.kept, [("partner".to_owned(), "conn_multi_delete".to_owned(), REASON.to_owned())]);
+    assert!(method_in(&expansion(&local), "partner", "conn_multi_delete").unwrap().contains("zones: &str"));
+
+    // Through the binary: regen says it kept it and writes nothing; check
+    // passes and lists it as a note.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("railgun.yaml");
+    std::fs::write(&spec, &local).unwrap();
+    let (code, stdout, _) = xtask_on(&["regen"], &spec);
+    assert_eq!(code, 0, "{stdout}");
+    let kept = format!("kept: partner conn_multi_delete: not in the docs, marked undocumented: {REASON}\n");
+    assert!(stdout.starts_with(&kept), "{stdout}");
+    assert!(stdout.ends_with("kept 1 undocumented endpoint(s), 0 finding(s) left\n"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(&spec).unwrap(), local);
+    let (code, stdout, _) = xtask_on(&["check"], &spec);
+    assert_eq!((code, stdout.lines().count()), (0, 1), "{stdout}");
+    let (_, verbose, _) = xtask_on(&["check", "--verbose"], &spec);
+    assert!(
+        verbose.contains(&format!(
+            "\nnote: partner conn_multi_delete: not in the docs on purpose (undocumented): {REASON}\n"
+        )),
+        "{verbose}"
+    );
+
+    // Unmarked, the same endpoint is a finding that says how to keep it,
+    // and regen removes it, saying so.
+    let (code, stdout, _) = {
+        std::fs::write(&spec, with_local_endpoint(false)).unwrap();
+        xtask_on(&["check"], &spec)
+    };
+    assert_eq!(code, 1);
+    assert_eq!(
+        stdout.lines().next().unwrap(),
+        "partner conn_multi_delete: action in spec but not documented (mark it `undocumented: <why>` if that is deliberate)"
+    );
+    let outcome = settle(&with_local_endpoint(false), &vendored());
+    assert_eq!(outcome.changes, ["partner conn_multi_delete: removed the endpoint the docs no longer have"]);
+    assert_eq!(outcome.text, spec_text());
+}
+
+#[test]
+fn a_marker_on_a_documented_endpoint_is_a_finding_regen_removes() {
+    let text = spec_text();
+    let at = text.find("    docs: optimized-partner-api/enable-and-disable-connections/#post-conn_delete\n").unwrap();
+    let marked = format!("{}    undocumented: >\n      Thought to be gone.\n{}", &text[..at], &text[at..]);
+    let spec = railgun_codegen::parse(&marked, "spec.yaml").unwrap();
+    let report = xtask::check::check(&spec, &vendored());
+    let found: Vec<String> = report.findings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        [
+            "partner conn_delete: marked `undocumented`, but optimized-partner-api/enable-and-disable-connections.md documents it now"
+        ]
+    );
+    let outcome = settle(&marked, &vendored());
+    assert_eq!(
+        outcome.changes,
+        ["partner conn_delete: removed the `undocumented` marker: the docs have the endpoint now"]
+    );
+    assert_eq!(outcome.text, text);
+}
+
+#[test]
+fn a_dry_run_prints_the_change_as_a_diff_and_writes_nothing() {
+    let text = spec_text();
+    let conn_set = text.find("  - action: conn_set\n    family: partner").unwrap();
+    let mode = conn_set + text[conn_set..].find("      - name: mode\n").unwrap();
+    let end = mode + text[mode..].find("    response:").unwrap();
+    let lacking = format!("{}{}", &text[..mode], &text[end..]);
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("railgun.yaml");
+    std::fs::write(&spec, &lacking).unwrap();
+    let (code, stdout, stderr) = xtask_on(&["regen", "--dry-run"], &spec);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(std::fs::read(&spec).unwrap(), lacking.as_bytes(), "the spec is left byte for byte");
+    let name = spec.display().to_string();
+    assert!(stdout.starts_with(&format!("--- a/{name}\n+++ b/{name}\n@@ ")), "{stdout}");
+    let added: Vec<&str> = stdout.lines().filter(|l| l.starts_with('+') && !l.starts_with("+++")).collect();
+    let restored = &text[mode..end];
+    assert_eq!(added, restored.lines().map(|l| format!("+{l}")).collect::<Vec<_>>());
+    assert!(stdout.lines().all(|l| !l.starts_with('-') || l.starts_with("---")), "nothing removed: {stdout}");
+    assert!(stdout.ends_with(&format!(
+        "changed: partner conn_set: added parameter mode\nregen: would make 1 change(s) to {name} (dry run: nothing written), \
+         kept 0 undocumented endpoint(s), 0 finding(s) left\n"
+    )));
+
+    // Without --dry-run the same run writes what the diff showed.
+    let (code, _, _) = xtask_on(&["regen"], &spec);
+    assert_eq!(code, 0);
+    assert_eq!(std::fs::read_to_string(&spec).unwrap(), text);
+    let (code, stdout, _) = xtask_on(&["regen", "--dry-run"], &spec);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("regen: would make 0 change(s)"), "no diff when nothing changes: {stdout}");
+}

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{Line, ListedParam, Section, markdown, text};
+use super::{Line, ListedParam, Section, markdown, mentioned_endpoints, text};
 
 /// The page folders and the family each documents.
 pub const FAMILIES: [(&str, &str); 2] = [("client-api", "client"), ("optimized-partner-api", "partner")];
@@ -59,6 +59,11 @@ pub struct DocFacts {
     pub endpoints: BTreeMap<(String, String), EndpointFacts>,
     /// Contradictions found on the way, in page order.
     pub warnings: Vec<Warning>,
+    /// What the reader could not make sense of: an endpoint the page names
+    /// but no section of which could be read, a section without a
+    /// parameter list or an example. Each fails the check, since every
+    /// fact missing from it would otherwise read as drift.
+    pub unreadable: Vec<Warning>,
 }
 
 /// Reads every page under `dir` (`client-api/`, `optimized-partner-api/`).
@@ -81,11 +86,46 @@ pub fn read_dir(dir: &Path) -> Result<DocFacts, String> {
                 continue;
             }
             let text = std::fs::read_to_string(page).map_err(|e| format!("cannot read {}: {e}", page.display()))?;
-            let sections = if is_md { markdown::sections(&text) } else { text::sections(&text) };
-            add_page(&mut facts, family, &format!("{folder}/{name}"), &sections);
+            add_source(&mut facts, family, &format!("{folder}/{name}"), &text);
         }
     }
     Ok(facts)
+}
+
+/// Reads one page (Markdown, or plain text when `file` ends in `.txt`),
+/// adds its sections, and records what it could not make sense of.
+pub fn add_source(facts: &mut DocFacts, family: &str, file: &str, page: &str) {
+    let sections = if file.ends_with(".txt") { text::sections(page) } else { markdown::sections(page) };
+    add_page(facts, family, file, &sections);
+    facts.unreadable.extend(unreadable(file, page, &sections));
+}
+
+/// What a page's sections leave out of what the page shows: every
+/// endpoint the page names (`POST /api/v2/railgun/conn_set`, in a heading,
+/// a path line or an example request) needs a section, and every section
+/// a parameter list and both examples.
+pub fn unreadable(file: &str, page: &str, sections: &[Section]) -> Vec<Warning> {
+    let mut found = Vec::new();
+    let mut report = |line: usize, message: String| found.push(Warning { file: file.to_owned(), line, message });
+    for (method, action, line) in mentioned_endpoints(page) {
+        if !sections.iter().any(|s| s.method == method && s.action == action) {
+            report(line, format!("the page names {method} {action}, but no section documenting it could be read"));
+        }
+    }
+    for section in sections {
+        let what = format!("{} {}", section.method, section.action);
+        if section.params.is_empty() {
+            report(section.line, format!("{what}: no parameter list could be read"));
+        }
+        if section.request.is_empty() {
+            report(section.line, format!("{what}: no example request could be read"));
+        }
+        if !section.response.iter().any(|l| l.text.trim_start().starts_with('{')) {
+            let line = section.response.first().map_or(section.line, |l| l.number);
+            report(line, format!("{what}: no example response (a JSON object) could be read"));
+        }
+    }
+    found
 }
 
 /// Adds one page's sections.
@@ -102,7 +142,8 @@ pub fn add_page(facts: &mut DocFacts, family: &str, file: &str, sections: &[Sect
             warn(facts, line, format!("{what}: example response is not valid JSON ({message}); read it repaired"));
         }
         if let Some((line, ref message)) = response.unreadable {
-            warn(facts, line, format!("{what}: example response cannot be read: {message}"));
+            let message = format!("{what}: the example response is not JSON, even without trailing commas: {message}");
+            facts.unreadable.push(Warning { file: file.to_owned(), line, message });
         }
         compare_list_with_examples(facts, file, &what, section, &template, &examples);
 

@@ -6,16 +6,16 @@
 //! parses it, and each `.CodeBlock--row-content` element is one line, its
 //! text entity-decoded (`&quot;` → `"`).
 
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use scraper::{Html, Selector};
 
-use super::{Line, ListedParam, Section, method_and_action, split_param};
+use super::{Heading, Line, ListedParam, Section, endpoint_path, heading, split_param};
 
 /// What the parser is inside of.
 #[derive(PartialEq)]
 enum In {
     Nothing,
-    Heading(HeadingLevel),
+    Heading,
     Paragraph,
     ParamList,
     ListItem,
@@ -24,6 +24,12 @@ enum In {
 }
 
 /// The sections of a Markdown page.
+///
+/// A section starts at a `METHOD action` heading of any level, or, in the
+/// oldest pages, at a paragraph holding only the endpoint's path
+/// (`` `POST /api/v2/railgun/conn_set` ``); under a heading, that path
+/// paragraph belongs to the heading's section. Parameter lists follow a
+/// heading ending in "parameters", whatever its level, case or colon.
 pub fn sections(page: &str) -> Vec<Section> {
     let line_starts: Vec<usize> = std::iter::once(0).chain(page.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let line_of = |offset: usize| line_starts.partition_point(|&start| start <= offset);
@@ -35,35 +41,54 @@ pub fn sections(page: &str) -> Vec<Section> {
     let mut in_params = false;
     let mut block: Vec<Line> = Vec::new();
     let mut block_line = 0;
+    // The paragraph being read: only one code span so far, and where a
+    // pre-rendered block inside it starts.
+    let mut only_code = true;
+    let mut inline_pre: Option<usize> = None;
+    let mut paragraph_had_block = false;
 
     for (event, range) in Parser::new(page).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                state = In::Heading(level);
+            Event::Start(Tag::Heading { .. }) => {
+                state = In::Heading;
                 text.clear();
                 text_line = line_of(range.start);
             }
-            Event::End(TagEnd::Heading(level)) => {
+            Event::End(TagEnd::Heading(_)) => {
                 state = In::Nothing;
-                if level == HeadingLevel::H2 {
-                    in_params = false;
-                    if let Some((method, action)) = method_and_action(&text) {
-                        sections.push(Section { method, action, line: text_line, ..Section::default() });
+                in_params = false;
+                match heading(&text) {
+                    Heading::Endpoint(method, action) => {
+                        sections.push(Section { method, action, line: text_line, ..Section::default() })
                     }
-                } else if level == HeadingLevel::H3 {
-                    in_params = text.trim().ends_with("parameters");
+                    Heading::Params => in_params = true,
+                    Heading::Request | Heading::Response | Heading::Other => {}
                 }
             }
-            Event::Start(Tag::Paragraph)
-                if state == In::Nothing && sections.last().is_some_and(|s| s.description.is_empty()) =>
-            {
+            Event::Start(Tag::Paragraph) if state == In::Nothing => {
                 state = In::Paragraph;
                 text.clear();
+                text_line = line_of(range.start);
+                only_code = true;
+                paragraph_had_block = false;
             }
             Event::End(TagEnd::Paragraph) if state == In::Paragraph => {
                 state = In::Nothing;
-                let is_path = text.starts_with("POST /") || text.starts_with("GET /");
-                if let Some(section) = sections.last_mut().filter(|_| !is_path) {
+                in_params = false;
+                let path = if only_code { endpoint_path(&text) } else { None };
+                if let Some((method, action)) = path {
+                    let under_its_heading = sections.last().is_some_and(|s| {
+                        s.method == method && s.action == action && s.description.is_empty() && s.params.is_empty()
+                    });
+                    if !under_its_heading {
+                        sections.push(Section { method, action, line: text_line, ..Section::default() });
+                    }
+                } else if !paragraph_had_block
+                    && let Some(section) = sections.last_mut()
+                    && section.description.is_empty()
+                    && section.params.is_empty()
+                    && section.request.is_empty()
+                {
                     section.description = text.trim().to_owned();
                 }
             }
@@ -115,11 +140,31 @@ pub fn sections(page: &str) -> Vec<Section> {
                     store_block(&mut sections, rendered_rows(&text, block_line));
                 }
             }
-            Event::Text(t) | Event::Code(t) if matches!(state, In::Heading(_) | In::ListItem | In::Paragraph) => {
-                text.push_str(&t)
+            // A pre-rendered block after other text of the same paragraph
+            // (`HTTP/1.1 200 OK` lines, then `{{<raw>}}<pre …>`): its tags
+            // arrive as inline HTML; the rows are read from the source.
+            Event::InlineHtml(html) if state == In::Paragraph && html.starts_with("<pre") => {
+                inline_pre = Some(range.start);
+                only_code = false;
             }
+            Event::InlineHtml(html) if state == In::Paragraph && html.starts_with("</pre") => {
+                if let Some(start) = inline_pre.take() {
+                    paragraph_had_block = true;
+                    store_block(&mut sections, rendered_rows(&page[start..range.end], line_of(start)));
+                }
+            }
+            Event::Code(t) if state == In::Paragraph => {
+                only_code &= text.trim().is_empty();
+                text.push_str(&t);
+            }
+            Event::Text(t) if state == In::Paragraph && inline_pre.is_none() => {
+                only_code &= t.trim().is_empty();
+                text.push_str(&t);
+            }
+            Event::Text(t) | Event::Code(t) if matches!(state, In::Heading | In::ListItem) => text.push_str(&t),
             Event::SoftBreak if state == In::Paragraph => text.push(' '),
             Event::SoftBreak | Event::HardBreak if state == In::ListItem => text.push(' '),
+            Event::InlineHtml(_) | Event::HardBreak if state == In::Paragraph => only_code = false,
             _ => {}
         }
     }

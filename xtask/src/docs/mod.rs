@@ -49,6 +49,75 @@ pub struct Section {
     pub response: Vec<Line>,
 }
 
+/// What a heading (or, in the oldest pages, a paragraph) introduces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Heading {
+    /// `POST conn_set`: an endpoint section.
+    Endpoint(String, String),
+    /// `Form parameters`, `### Form Parameters:`, `Query Parameters`: the list.
+    Params,
+    /// `Example request`, `Example request:`.
+    Request,
+    /// `Example response`, `###Example response:`.
+    Response,
+    /// Anything else.
+    Other,
+}
+
+/// Reads a heading's text whatever its level, case or trailing colon
+/// (`## Form Parameters:`, `### Form parameters`, `###Example response:`).
+pub fn heading(text: &str) -> Heading {
+    if let Some((method, action)) = method_and_action(text) {
+        return Heading::Endpoint(method, action);
+    }
+    let words = text.trim().trim_start_matches('#').trim().trim_end_matches(':').trim().to_ascii_lowercase();
+    if words.ends_with("parameters") && !words.starts_with("example") {
+        Heading::Params
+    } else if words == "example request" {
+        Heading::Request
+    } else if words == "example response" {
+        Heading::Response
+    } else {
+        Heading::Other
+    }
+}
+
+/// The method and action of an endpoint path as the pages write it alone
+/// on a line (`POST /api/v2/railgun/conn_set`); `None` for anything else.
+pub fn endpoint_path(text: &str) -> Option<(String, String)> {
+    let (method, path) = text.trim().split_once(' ')?;
+    let action = path.trim().strip_prefix(PATH_PREFIX)?;
+    method_and_action(&format!("{method} {action}"))
+}
+
+/// Where every v2 action lives, as the pages write it.
+pub const PATH_PREFIX: &str = "/api/v2/railgun/";
+
+/// Every `METHOD /api/v2/railgun/action` the page mentions, anywhere (in
+/// prose, headings, paths or example requests), with its first line.
+pub fn mentioned_endpoints(page: &str) -> Vec<(String, String, usize)> {
+    let mut found: Vec<(String, String, usize)> = Vec::new();
+    for (index, line) in page.lines().enumerate() {
+        for method in ["GET", "POST"] {
+            let needle = format!("{method} {PATH_PREFIX}");
+            let mut rest = line;
+            while let Some(at) = rest.find(&needle) {
+                let before = rest[..at].chars().next_back();
+                let after = &rest[at + needle.len()..];
+                let action: String =
+                    after.chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_').collect();
+                let starts_word = before.is_none_or(|c| !c.is_ascii_alphanumeric());
+                if starts_word && !action.is_empty() && !found.iter().any(|(m, a, _)| m == method && *a == action) {
+                    found.push((method.to_owned(), action, index + 1));
+                }
+                rest = after;
+            }
+        }
+    }
+    found.sort_by_key(|(_, _, line)| *line);
+    found
+}
+
 /// Splits `METHOD action` (as in `POST conn_set`); `None` for other headings.
 pub fn method_and_action(heading: &str) -> Option<(String, String)> {
     let mut words = heading.split_whitespace();
