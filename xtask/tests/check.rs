@@ -2,32 +2,13 @@
 //! fails with a line naming exactly what changed when a copy of the docs is
 //! altered, and refuses a docs folder it cannot read.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-fn root() -> PathBuf {
-    xtask::workspace_root()
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod support;
+use support::{Run, copy_docs, root, spec, xtask};
 
 fn check(docs: &Path, spec: &Path) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["check", "--docs"])
-        .arg(docs)
-        .arg("--spec")
-        .arg(spec)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    xtask(&[&"check", &"--docs", &docs, &"--spec", &spec])
 }
 
 /// The lines that fail the check: neither accepted, note, warning nor summary.
@@ -42,22 +23,12 @@ fn findings(run: &Run) -> Vec<&str> {
 /// must be there) in `page`.
 fn docs_with(page: &str, from: &str, to: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for folder in ["client-api", "optimized-partner-api"] {
-        std::fs::create_dir(dir.path().join(folder)).unwrap();
-        for entry in std::fs::read_dir(root().join("railgun-api/spec/docs").join(folder)).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), dir.path().join(folder).join(entry.file_name())).unwrap();
-        }
-    }
+    copy_docs(dir.path());
     let path = dir.path().join(page);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(from), "{from:?} is not in {page}");
     std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
     dir
-}
-
-fn spec() -> PathBuf {
-    root().join("railgun-api/spec/railgun.yaml")
 }
 
 #[test]
@@ -207,14 +178,7 @@ fn findings_come_first_then_a_summary_and_the_rest_behind_verbose() {
         "partner host_get_all: act railgun_host_list documented, the spec expects railgun_host_get_all\n\
          check: 1 finding(s); 4 accepted deviation(s), 4 note(s), 24 doc warning(s) (--verbose lists them)\n"
     );
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["check", "--verbose", "--docs"])
-        .arg(docs.path())
-        .arg("--spec")
-        .arg(spec())
-        .output()
-        .unwrap();
-    let verbose = String::from_utf8(output.stdout).unwrap();
+    let verbose = xtask(&[&"check", &"--verbose", &"--docs", &docs.path(), &"--spec", &spec()]).stdout;
     let lines: Vec<&str> = verbose.lines().collect();
     assert_eq!(
         lines[0],

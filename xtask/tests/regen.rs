@@ -2,15 +2,13 @@
 //! cannot say, settles (a second run changes nothing), and leaves a spec
 //! that `check` passes and that expands into working methods.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use xtask::docs::facts::{DocFacts, read_dir};
 use xtask::regen::{Outcome, regen};
 
-fn root() -> PathBuf {
-    xtask::workspace_root()
-}
+mod support;
+use support::{copy_docs, root, xtask};
 
 fn spec_text() -> String {
     std::fs::read_to_string(root().join("railgun-api/spec/railgun.yaml")).unwrap()
@@ -101,13 +99,18 @@ fn an_endpoint_the_docs_give_no_credential_gets_a_deviation_to_review() {
     assert!(method.contains("rtkn: &::railgun_runtime::Secret,") && method.contains("ipr: &str,"), "{method}");
 }
 
-#[test]
-fn a_missing_parameter_comes_back_with_its_type() {
-    let text = spec_text();
+/// The spec without partner `conn_set`'s `mode` parameter, and its lines.
+fn without_partner_mode(text: &str) -> (String, String) {
     let conn_set = text.find("  - action: conn_set\n    family: partner").unwrap();
     let mode = conn_set + text[conn_set..].find("      - name: mode\n").unwrap();
     let end = mode + text[mode..].find("    response:").unwrap();
-    let lacking = format!("{}{}", &text[..mode], &text[end..]);
+    (format!("{}{}", &text[..mode], &text[end..]), text[mode..end].to_owned())
+}
+
+#[test]
+fn a_missing_parameter_comes_back_with_its_type() {
+    let text = spec_text();
+    let (lacking, _) = without_partner_mode(&text);
     let outcome = settle(&lacking, &vendored());
     assert_eq!(outcome.changes, ["partner conn_set: added parameter mode"]);
     let method = method_in(&expansion(&outcome.text), "partner", "conn_set").unwrap();
@@ -131,16 +134,6 @@ fn docs_with(edits: &[(&str, &str, &str)]) -> DocFacts {
         std::fs::write(&path, text).unwrap();
     }
     read_dir(dir.path()).unwrap()
-}
-
-fn copy_docs(to: &Path) {
-    for folder in ["client-api", "optimized-partner-api"] {
-        std::fs::create_dir(to.join(folder)).unwrap();
-        for entry in std::fs::read_dir(root().join("railgun-api/spec/docs").join(folder)).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), to.join(folder).join(entry.file_name())).unwrap();
-        }
-    }
 }
 
 const PARTNER_CONNECTIONS: &str = "optimized-partner-api/enable-and-disable-connections.md";
@@ -217,23 +210,16 @@ fn errors_exit_2_and_leave_the_spec_alone() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("railgun.yaml");
     std::fs::write(&spec, spec_text()).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["regen", "--docs", "/nonexistent/docs", "--spec"])
-        .arg(&spec)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "error: docs directory /nonexistent/docs does not exist or is not a directory\n"
-    );
+    let run = xtask(&[&"regen", &"--docs", &"/nonexistent/docs", &"--spec", &spec]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr, "error: docs directory /nonexistent/docs does not exist or is not a directory\n");
     assert_eq!(std::fs::read_to_string(&spec).unwrap(), spec_text());
 
     // And through the binary, a successful run writes the file.
     std::fs::write(&spec, without_endpoint(&spec_text(), "client", "conn_delete")).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(["regen", "--spec"]).arg(&spec).output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
-    assert!(String::from_utf8_lossy(&output.stdout).starts_with("changed: client conn_delete: added the endpoint\n"));
+    let run = xtask(&[&"regen", &"--spec", &spec]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.starts_with("changed: client conn_delete: added the endpoint\n"));
     assert!(std::fs::read_to_string(&spec).unwrap().contains("  - action: conn_delete\n    family: client\n"));
 }
 
@@ -255,9 +241,10 @@ fn with_local_endpoint(marked: bool) -> String {
 }
 
 fn xtask_on(args: &[&str], spec: &Path) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).arg("--spec").arg(spec).output().unwrap();
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (output.status.code().unwrap(), text(output.stdout), text(output.stderr))
+    let mut all: Vec<&dyn AsRef<std::ffi::OsStr>> = args.iter().map(|a| a as _).collect();
+    all.extend::<[&dyn AsRef<std::ffi::OsStr>; 2]>([&"--spec", &spec]);
+    let run = xtask(&all);
+    (run.code, run.stdout, run.stderr)
 }
 
 #[test]
@@ -331,10 +318,7 @@ fn a_marker_on_a_documented_endpoint_is_a_finding_regen_removes() {
 #[test]
 fn a_dry_run_prints_the_change_as_a_diff_and_writes_nothing() {
     let text = spec_text();
-    let conn_set = text.find("  - action: conn_set\n    family: partner").unwrap();
-    let mode = conn_set + text[conn_set..].find("      - name: mode\n").unwrap();
-    let end = mode + text[mode..].find("    response:").unwrap();
-    let lacking = format!("{}{}", &text[..mode], &text[end..]);
+    let (lacking, restored) = without_partner_mode(&text);
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("railgun.yaml");
     std::fs::write(&spec, &lacking).unwrap();
@@ -344,7 +328,6 @@ fn a_dry_run_prints_the_change_as_a_diff_and_writes_nothing() {
     let name = spec.display().to_string();
     assert!(stdout.starts_with(&format!("--- a/{name}\n+++ b/{name}\n@@ ")), "{stdout}");
     let added: Vec<&str> = stdout.lines().filter(|l| l.starts_with('+') && !l.starts_with("+++")).collect();
-    let restored = &text[mode..end];
     assert_eq!(added, restored.lines().map(|l| format!("+{l}")).collect::<Vec<_>>());
     assert!(stdout.lines().all(|l| !l.starts_with('-') || l.starts_with("---")), "nothing removed: {stdout}");
     assert!(stdout.ends_with(&format!(

@@ -5,14 +5,12 @@
 //! a "could not read" finding with its file and line.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use xtask::docs::facts::{DocFacts, EndpointFacts, add_source};
 
-fn root() -> PathBuf {
-    xtask::workspace_root()
-}
+mod support;
+use support::{Run, copy_docs, root, spec};
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(root().join("xtask/tests/fixtures/upstream").join(name)).unwrap()
@@ -119,38 +117,17 @@ fn the_old_partner_page_gives_todays_facts() {
     }
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn xtask(args: &[&str], docs: &Path) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .arg("--docs")
-        .arg(docs)
-        .arg("--spec")
-        .arg(root().join("railgun-api/spec/railgun.yaml"))
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    let mut all: Vec<&dyn AsRef<std::ffi::OsStr>> = args.iter().map(|a| a as _).collect();
+    let spec = spec();
+    all.extend::<[&dyn AsRef<std::ffi::OsStr>; 4]>([&"--docs", &docs, &"--spec", &spec]);
+    support::xtask(&all)
 }
 
 /// A copy of the vendored docs with `page` replaced by `text`.
 fn docs_with_page(page: &str, text: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for folder in ["client-api", "optimized-partner-api"] {
-        std::fs::create_dir(dir.path().join(folder)).unwrap();
-        for entry in std::fs::read_dir(root().join("railgun-api/spec/docs").join(folder)).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), dir.path().join(folder).join(entry.file_name())).unwrap();
-        }
-    }
+    copy_docs(dir.path());
     std::fs::write(dir.path().join(page), text).unwrap();
     dir
 }

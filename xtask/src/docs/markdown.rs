@@ -9,7 +9,7 @@
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use scraper::{Html, Selector};
 
-use super::{Heading, Line, ListedParam, Section, endpoint_path, heading, split_param};
+use super::{Heading, Line, ListedParam, Section, endpoint_path, heading, split_param, under_its_heading};
 
 /// What the parser is inside of.
 #[derive(PartialEq)]
@@ -74,13 +74,9 @@ pub fn sections(page: &str) -> Vec<Section> {
             }
             Event::End(TagEnd::Paragraph) if state == In::Paragraph => {
                 state = In::Nothing;
-                in_params = false;
                 let path = if only_code { endpoint_path(&text) } else { None };
                 if let Some((method, action)) = path {
-                    let under_its_heading = sections.last().is_some_and(|s| {
-                        s.method == method && s.action == action && s.description.is_empty() && s.params.is_empty()
-                    });
-                    if !under_its_heading {
+                    if !under_its_heading(&sections, &method, &action) {
                         sections.push(Section { method, action, line: text_line, ..Section::default() });
                     }
                 } else if !paragraph_had_block

@@ -90,6 +90,15 @@ pub fn endpoint_path(text: &str) -> Option<(String, String)> {
     method_and_action(&format!("{method} {action}"))
 }
 
+/// Whether a path line for `method action` belongs to the section just
+/// opened by a heading for the same endpoint (nothing read under it yet),
+/// rather than starting a section of its own.
+pub fn under_its_heading(sections: &[Section], method: &str, action: &str) -> bool {
+    sections
+        .last()
+        .is_some_and(|s| s.method == method && s.action == action && s.description.is_empty() && s.params.is_empty())
+}
+
 /// Where every v2 action lives, as the pages write it.
 pub const PATH_PREFIX: &str = "/api/v2/railgun/";
 

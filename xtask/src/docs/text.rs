@@ -2,7 +2,7 @@
 //! lose their `##`, list items become `•` lines, code blocks become bare
 //! lines between "Example request" and "Example response".
 
-use super::{Heading, Line, ListedParam, Section, endpoint_path, heading, split_param};
+use super::{Heading, Line, ListedParam, Section, endpoint_path, heading, split_param, under_its_heading};
 
 #[derive(PartialEq)]
 enum In {
@@ -47,10 +47,7 @@ pub fn sections(page: &str) -> Vec<Section> {
             _ => {}
         }
         if let Some((method, action)) = endpoint_path(trimmed) {
-            let under_its_heading = sections.last().is_some_and(|s| {
-                s.method == method && s.action == action && s.description.is_empty() && s.params.is_empty()
-            });
-            if !under_its_heading {
+            if !under_its_heading(&sections, &method, &action) {
                 sections.push(Section { method, action, line: number, ..Section::default() });
             }
             state = In::Prose;
