@@ -239,19 +239,24 @@ async fn redirects_are_refused_and_nothing_reaches_the_other_origin() {
     assert!(matches!(&err, Error::Redirect { location: Some(l), .. } if server.url("").starts_with(l.as_str())));
 }
 
+/// A client for `server` whose own HTTP client follows redirects (not what
+/// `http_client_builder` makes).
+fn following_redirects(server: &TestServer) -> PartnerApi {
+    let http = railgun_api::http_client_builder()
+        .unwrap()
+        .redirect(railgun_api::reqwest::redirect::Policy::limited(3))
+        .build()
+        .unwrap();
+    PartnerApi::builder(HOST_KEY).base_url(server.base_url()).http_client(http).build().unwrap()
+}
+
 #[tokio::test]
 async fn a_followed_redirect_of_a_callers_own_client_is_still_an_error() {
     let elsewhere = TestServer::replying(Reply::json(fixture("partner", "conn_set"))).await;
     let server =
         TestServer::replying(Reply::json("").status(302).header("location", elsewhere.url("api/v2/railgun/conn_set")))
             .await;
-    // A client that follows redirects (not what http_client_builder makes).
-    let http = railgun_api::http_client_builder()
-        .unwrap()
-        .redirect(railgun_api::reqwest::redirect::Policy::limited(3))
-        .build()
-        .unwrap();
-    let api = PartnerApi::builder(HOST_KEY).base_url(server.base_url()).http_client(http).build().unwrap();
+    let api = following_redirects(&server);
     let err = api.conn_set("example.com", &rtkn(), Mode::Active).await.unwrap_err();
     assert!(matches!(err, Error::Redirect { .. }), "the other server's answer is not returned: {err:?}");
 
@@ -261,12 +266,7 @@ async fn a_followed_redirect_of_a_callers_own_client_is_still_an_error() {
         _ => Reply::json(fixture("partner", "conn_set")),
     })
     .await;
-    let http = railgun_api::http_client_builder()
-        .unwrap()
-        .redirect(railgun_api::reqwest::redirect::Policy::limited(3))
-        .build()
-        .unwrap();
-    let api = PartnerApi::builder(HOST_KEY).base_url(server.base_url()).http_client(http).build().unwrap();
+    let api = following_redirects(&server);
     let err = api.conn_set("example.com", &rtkn(), Mode::Active).await.unwrap_err();
     assert!(matches!(err, Error::Redirect { .. }), "{err:?}");
     assert_eq!(server.requests().len(), 2, "the caller's client did follow it");
