@@ -263,6 +263,9 @@ pub fn typed(api: &Api, value: &Value, ty: &FieldType) -> Value {
         (FieldType::Scalar(Scalar::Id | Scalar::Integer), Value::String(s)) => {
             s.trim().parse::<u64>().map(Value::from).unwrap_or_else(|_| value.clone())
         }
+        (FieldType::Scalar(Scalar::Signed), Value::String(s)) => {
+            s.trim().parse::<i64>().map(Value::from).unwrap_or_else(|_| value.clone())
+        }
         (FieldType::Scalar(Scalar::Flag), Value::String(s)) => match s.as_str() {
             "t" | "1" | "true" => Value::Bool(true),
             "f" | "0" | "false" => Value::Bool(false),

@@ -245,6 +245,8 @@ pub enum FieldType {
     Struct(Named),
     /// An array of objects.
     List(Named),
+    /// An array of strings (`list<string>`).
+    Strings,
 }
 
 /// The type of one parameter value.
@@ -396,6 +398,12 @@ pub struct Endpoint {
     pub deviations: Vec<Deviation>,
     /// Why the endpoint is deliberately not in the upstream pages, if it is not.
     pub undocumented: Option<String>,
+    /// The upstream deprecation note, when the endpoint is deprecated.
+    pub deprecated: Option<String>,
+    /// Answers a list a page at a time (`rest_json`): takes the optional
+    /// query parameters `page` and `per_page`, returns a page, and has a
+    /// second method that streams every page.
+    pub paginated: bool,
     /// Wire names whose values are secret, in the request or anywhere in
     /// the answer, sorted: the runtime blanks them out of what it shows.
     pub secret_keys: Vec<String>,
@@ -448,6 +456,7 @@ impl std::fmt::Display for FieldType {
             FieldType::Enum(e) => f.write_str(&e.named.name),
             FieldType::Struct(named) => f.write_str(&named.name),
             FieldType::List(named) => write!(f, "list<{}>", named.name),
+            FieldType::Strings => f.write_str("list<string>"),
         }
     }
 }

@@ -330,6 +330,14 @@ pub struct Endpoint {
     /// lists it as a note instead of a finding, and `regen` keeps it.
     #[serde(default)]
     pub undocumented: Option<String>,
+    /// The upstream deprecation note, when the endpoint is deprecated: the
+    /// method gets `#[deprecated]` with it (version 2).
+    #[serde(default)]
+    pub deprecated: Option<String>,
+    /// A list answered a page at a time (`rest_json`): the method returns
+    /// a page, and `<action>_stream` every item of every page.
+    #[serde(default)]
+    pub paginated: Option<bool>,
 }
 
 impl Member {

@@ -15,6 +15,9 @@ pub enum Scalar {
     Id,
     /// A count or port, as a number or a string of digits: `u64`.
     Integer,
+    /// A whole number that may be negative (an interval), as a number or a
+    /// string: `i64`.
+    Signed,
     /// A flag sent as `"t"`/`"f"`, `"1"`/`"0"` or a JSON boolean: `bool`.
     Flag,
     /// A Postgres-style timestamp: `railgun_runtime::Timestamp`.
@@ -23,11 +26,12 @@ pub enum Scalar {
 
 impl Scalar {
     /// Every scalar, with the name the spec uses for it.
-    pub const ALL: [(&'static str, Scalar); 6] = [
+    pub const ALL: [(&'static str, Scalar); 7] = [
         ("string", Scalar::String),
         ("secret", Scalar::Secret),
         ("id", Scalar::Id),
         ("integer", Scalar::Integer),
+        ("signed", Scalar::Signed),
         ("flag", Scalar::Flag),
         ("timestamp", Scalar::Timestamp),
     ];
@@ -44,6 +48,7 @@ impl Scalar {
             Scalar::Secret => "secret",
             Scalar::Id => "id",
             Scalar::Integer => "integer",
+            Scalar::Signed => "signed",
             Scalar::Flag => "flag",
             Scalar::Timestamp => "timestamp",
         }

@@ -405,7 +405,7 @@ fn version_1_files_read_as_before_and_refuse_version_2_keys() {
         [
             "protocol: version 2 needs `protocol: action_form` or `protocol: rest_json` at spec.yaml:1:1",
             "endpoints[0].params[0].type: unknown type 'ip_ranges': expected one of string, secret, id, integer, \
-             flag, timestamp, a type name from `types`, or list<Name> at spec.yaml:31:15",
+             signed, flag, timestamp, a type name from `types`, or list<Name> at spec.yaml:31:15",
             "endpoints[0]: 'ipr_set' needs `idempotent: true` (sending it twice does what sending it once does) \
              or `idempotent: false` at spec.yaml:23:5",
         ]
@@ -416,9 +416,155 @@ fn version_1_files_read_as_before_and_refuse_version_2_keys() {
         [
             "version: unsupported version 3; this generator reads versions 1 and 2 at spec.yaml:1:10",
             "endpoints[0].params[0].type: unknown type 'ip_ranges': expected one of string, secret, id, integer, \
-             flag, timestamp, a type name from `types`, or list<Name> at spec.yaml:31:15",
+             signed, flag, timestamp, a type name from `types`, or list<Name> at spec.yaml:31:15",
             "endpoints[0]: 'ipr_set' needs `idempotent: true` (sending it twice does what sending it once does) \
              or `idempotent: false` at spec.yaml:23:5",
         ]
+    );
+}
+
+/// REST with a paginated list endpoint added after `connect`.
+fn with_list(list: &str) -> String {
+    let list_type = "types:\n  - name: ZoneRailgun";
+    let src = with(REST, "endpoints:\n", &format!("endpoints:\n{list}"));
+    assert!(src.contains(list_type));
+    src
+}
+
+const LIST: &str = r#"  - action: list
+    family: zone
+    methods: [GET]
+    path: zones/{zone_identifier}/railguns
+    summary: List.
+    docs: railgun-connections-for-a-zone-list-available-railguns
+    paginated: true
+    params:
+      - name: zone_identifier
+        rust: zone
+        in: path
+        type: string
+        doc: Zone identifier.
+      - name: page
+        in: query
+        type: integer
+        optional: true
+        doc: Page number.
+      - name: per_page
+        in: query
+        type: integer
+        optional: true
+        doc: Page size.
+    response: list<ZoneRailgun>
+    idempotent: true
+"#;
+
+#[test]
+fn a_paginated_list_takes_page_and_per_page_and_answers_a_list() {
+    let spec = railgun_codegen::parse(&with_list(LIST), "spec.yaml").unwrap();
+    let flags: Vec<(&str, bool)> = spec.api().endpoints.iter().map(|e| (e.action.as_str(), e.paginated)).collect();
+    assert_eq!(flags, [("list", true), ("connect", false)]);
+
+    let src = with_list(&LIST.replace("        optional: true\n        doc: Page size.", "        doc: Page size."));
+    assert_eq!(
+        errors(&src),
+        ["endpoints[0].paginated: a paginated endpoint takes `per_page` as an optional integer parameter \
+          `in: query` at spec.yaml:45:16"]
+    );
+    let src = with_list(&LIST.replace("list<ZoneRailgun>", "ZoneRailgun"));
+    assert_eq!(
+        errors(&src),
+        ["endpoints[0].paginated: a paginated endpoint answers list<…>, not 'ZoneRailgun' at spec.yaml:45:16"]
+    );
+    let src = with_list(
+        &LIST.replace("  - action: list\n", "  - action: list\n").replace("- name: page\n", "- name: pages\n"),
+    );
+    assert_eq!(
+        errors(&src),
+        ["endpoints[0].paginated: a paginated endpoint takes `page` as an optional integer parameter \
+          `in: query` at spec.yaml:45:16"]
+    );
+    // The stream method's name is taken.
+    let src = with_list(LIST).replace("  - action: connect\n", "  - action: list_stream\n");
+    assert_eq!(
+        errors(&src),
+        ["endpoints[1].action: 'list_stream' is the name of the stream method of paginated 'list' at spec.yaml:64:13"]
+    );
+    let form = with(IPR_SET, "    idempotent: true\n", "    idempotent: true\n    paginated: true\n");
+    assert_eq!(
+        errors(&form),
+        ["endpoints[0].paginated: `paginated` is for rest_json endpoints, whose answers carry `result_info` \
+          at spec.yaml:43:16"]
+    );
+}
+
+#[test]
+fn a_deprecated_endpoint_keeps_its_note() {
+    let src =
+        with(REST, "    idempotent: true\n", "    idempotent: true\n    deprecated: Use the account endpoints.\n");
+    let spec = railgun_codegen::parse(&src, "spec.yaml").unwrap();
+    assert_eq!(spec.api().endpoints[0].deprecated.as_deref(), Some("Use the account endpoints."));
+    let expanded = railgun_codegen::expand(&spec).to_string();
+    assert!(
+        expanded.contains(r#"# [deprecated (note = "Use the account endpoints.")] pub async fn connect"#),
+        "{expanded}"
+    );
+
+    let src = with(REST, "    idempotent: true\n", "    idempotent: true\n    deprecated: ' '\n");
+    assert_eq!(errors(&src), ["endpoints[0].deprecated: `deprecated` needs the upstream note at spec.yaml:61:17"]);
+}
+
+#[test]
+fn a_dotted_body_name_is_a_member_of_a_nested_object() {
+    let nested = "      - name: connected\n        in: body\n        type: flag\n        doc: Connect or disconnect.\n\
+                  \x20     - name: state.connected\n        rust: state\n        in: body\n        type: string\n        doc: Zone.\n";
+    let src = with(
+        REST,
+        "      - name: connected\n        in: body\n        type: flag\n        doc: Connect or disconnect.\n",
+        nested,
+    );
+    let spec = railgun_codegen::parse(&src, "spec.yaml").unwrap();
+    assert_eq!(spec.api().endpoints[0].params[3].wire, "state.connected");
+
+    let clash = src.replace(
+        "      - name: connected\n        in: body",
+        "      - name: state\n        rust: flag\n        in: body",
+    );
+    assert_eq!(
+        errors(&clash),
+        ["endpoints[0].params[2].name: body member 'state' is a value, so 'state.connected' cannot be inside it \
+          at spec.yaml:55:15"]
+    );
+    let empty = src.replace("state.connected", "state..connected");
+    assert_eq!(
+        errors(&empty),
+        ["endpoints[0].params[3].name: 'state..connected' is not a valid wire name at spec.yaml:59:15"]
+    );
+    // Only the body nests.
+    let query = src.replace("rust: state\n        in: body", "rust: state\n        in: query");
+    assert_eq!(
+        errors(&query),
+        ["endpoints[0].params[3].name: 'state.connected' is not a valid wire name at spec.yaml:59:15"]
+    );
+}
+
+#[test]
+fn fields_take_signed_integers_and_lists_of_strings() {
+    let fields = "      - name: id\n        type: string\n        doc: Identifier.\n\
+                  \x20     - name: development_mode\n        type: signed\n        doc: Seconds.\n\
+                  \x20     - name: name_servers\n        type: list<string>\n        optional: true\n        doc: Servers.\n";
+    let src = with(REST, "      - name: id\n        type: string\n        doc: Identifier.\n", fields);
+    let spec = railgun_codegen::parse(&src, "spec.yaml").unwrap();
+    let expanded = railgun_codegen::expand(&spec).to_string();
+    assert!(expanded.contains("pub development_mode : i64"), "{expanded}");
+    assert!(
+        expanded.contains(
+            "pub name_servers : :: std :: option :: Option < :: std :: vec :: Vec < :: std :: string :: String > >"
+        ),
+        "{expanded}"
+    );
+    let src = src.replace("list<string>", "list<integer>");
+    assert_eq!(
+        errors(&src),
+        ["types[0].fields[2].type: list<integer>: lists hold strings or a struct type from `types` at spec.yaml:42:15"]
     );
 }

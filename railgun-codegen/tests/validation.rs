@@ -60,8 +60,8 @@ fn unknown_type_reference() {
         with("        type: secret\n        doc: Railgun token.", "        type: strin\n        doc: Railgun token.");
     assert_eq!(
         errors(&src),
-        ["endpoints[0].params[0].type: unknown type 'strin': expected one of string, secret, id, integer, flag, \
-          timestamp, ip_ranges, a type name from `types`, or list<Name> at spec.yaml:31:15"]
+        ["endpoints[0].params[0].type: unknown type 'strin': expected one of string, secret, id, integer, signed, \
+          flag, timestamp, ip_ranges, a type name from `types`, or list<Name> at spec.yaml:31:15"]
     );
     let src = with("    response: IdResponse", "    response: IdRespons");
     assert_eq!(errors(&src), ["endpoints[0].response: unknown type 'IdRespons' at spec.yaml:33:15"]);
@@ -132,7 +132,7 @@ fn every_semantic_error_is_reported_at_once() {
         errors(&src),
         [
             "families[0].client: 'clientApi' is not an UpperCamelCase Rust identifier at spec.yaml:6:13",
-            "types[0].fields[0].type: list<id>: lists hold a struct type from `types` at spec.yaml:20:15",
+            "types[0].fields[0].type: list<id>: lists hold strings or a struct type from `types` at spec.yaml:20:15",
             "endpoints[0].family: unknown family 'clients'; known: client at spec.yaml:24:13",
         ]
     );

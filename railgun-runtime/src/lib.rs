@@ -48,6 +48,7 @@ mod error;
 pub mod fleet;
 mod gate;
 mod ip_range;
+mod page;
 mod protocol;
 mod redact;
 mod retry;
@@ -59,7 +60,11 @@ mod wire;
 
 pub use builder::{ApiBuilder, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, HttpMethod};
 pub use error::{ApiMessage, ErrCode, Error, MalformedKind};
+/// The trait of what the `<action>_stream` methods of paginated
+/// operations return (`futures_util::StreamExt` has its methods).
+pub use futures_util::stream::Stream;
 pub use ip_range::{IpRange, ParseIpRangeError, normalize_ip_range};
+pub use page::{Page, ResultInfo};
 /// Expands a spec into client types and models; see the crate docs and
 /// `spec/README.md` in `railgun-api` for the format.
 #[cfg(feature = "macros")]
@@ -78,6 +83,7 @@ pub mod __private {
     pub use serde;
 
     pub use crate::builder::new_builder as builder;
+    pub use crate::page::pages;
     pub use crate::protocol::action_form::{ActionEndpoint, ActionRequest};
     pub use crate::protocol::rest_json::{PathSegment, RestEndpoint, RestMethod, RestRequest};
     /// `Answer` too, so a benchmark can decode a body as a call would.

@@ -45,6 +45,14 @@ impl FromWire for u64 {
     }
 }
 
+impl FromWire for i64 {
+    const EXPECTED: &'static str = "an integer, as a number or a string of digits";
+
+    fn from_wire(text: &str) -> Option<Self> {
+        text.trim().parse().ok()
+    }
+}
+
 impl FromWire for bool {
     const EXPECTED: &'static str = "a flag: \"t\"/\"f\", \"1\"/\"0\" or a boolean";
 
@@ -312,6 +320,21 @@ mod tests {
         assert!(err.starts_with("invalid value: floating point `1.5`, expected a non-negative integer"), "{err}");
         // Integers without a fraction are exact at any size.
         assert_eq!(sample(r#"{"id": 9007199254740993, "enabled": "t"}"#).unwrap().id, 9_007_199_254_740_993);
+    }
+
+    #[test]
+    fn signed_integers_take_a_sign_and_whole_floats() {
+        #[derive(Debug, Deserialize)]
+        struct Interval {
+            #[serde(deserialize_with = "required")]
+            seconds: i64,
+        }
+        let read = |json: &str| serde_json::from_str::<Interval>(json).map(|i| i.seconds).map_err(|e| e.to_string());
+        assert_eq!(read(r#"{"seconds": -7200}"#), Ok(-7200));
+        assert_eq!(read(r#"{"seconds": "-3"}"#), Ok(-3));
+        assert_eq!(read(r#"{"seconds": 7200.0}"#), Ok(7200));
+        let err = read(r#"{"seconds": -1.5}"#).unwrap_err();
+        assert!(err.starts_with("invalid value: floating point `-1.5`, expected an integer"), "{err}");
     }
 
     #[test]

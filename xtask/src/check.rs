@@ -407,12 +407,12 @@ fn compare_value(api: &Api, field: &Field, value: &Value, path: &str, found: &mu
 /// The JSON types a spec type describes.
 fn json_types(ty: &FieldType) -> Vec<&'static str> {
     match ty {
-        FieldType::Scalar(Scalar::Id | Scalar::Integer) => vec!["string", "number"],
+        FieldType::Scalar(Scalar::Id | Scalar::Integer | Scalar::Signed) => vec!["string", "number"],
         FieldType::Scalar(Scalar::Flag) => vec!["string", "boolean"],
         FieldType::Scalar(Scalar::String | Scalar::Secret | Scalar::Timestamp) => vec!["string"],
         FieldType::Struct(_) => vec!["object"],
         FieldType::Enum(_) => vec!["string", "number"],
-        FieldType::List(_) => vec!["array"],
+        FieldType::List(_) | FieldType::Strings => vec!["array"],
     }
 }
 

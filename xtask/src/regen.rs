@@ -209,7 +209,7 @@ impl Editor<'_> {
             let field = fields.iter().find(|f| f.wire == field_name).ok_or("unknown field on the path")?;
             holder = match &field.ty {
                 ir::FieldType::Struct(named) | ir::FieldType::List(named) => named.id,
-                ir::FieldType::Scalar(_) | ir::FieldType::Enum(_) => {
+                ir::FieldType::Scalar(_) | ir::FieldType::Enum(_) | ir::FieldType::Strings => {
                     return Err(format!("{path}: the path goes through a field that holds no object"));
                 }
             };

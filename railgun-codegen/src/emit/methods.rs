@@ -18,30 +18,87 @@ pub fn method(api: &Api, family: &Family, ep: &Endpoint) -> TokenStream {
     let request = local("request");
     let args = ep.params.iter().map(|p| {
         let arg = ident(&p.rust);
-        let ty = param_type(p);
+        let ty = param_type(p, None);
         quote! { #arg: #ty }
     });
     let pushes = ep.params.iter().map(|p| push(p, &request));
-    let response = match &ep.response {
-        Response::Struct(named) => {
+    let item = match &ep.response {
+        Response::Struct(named) | Response::List(named) => {
             let n = ident(&named.name);
             quote! { super::types::#n }
         }
-        Response::List(named) => {
-            let n = ident(&named.name);
-            quote! { ::std::vec::Vec<super::types::#n> }
+    };
+    let response = match (&ep.response, ep.paginated) {
+        (Response::Struct(_), _) => item.clone(),
+        (Response::List(_), false) => quote! { ::std::vec::Vec<#item> },
+        (Response::List(_), true) => {
+            let page = rt("Page");
+            quote! { #page<#item> }
         }
     };
     let endpoint = endpoint_const(ep);
     let doc = attrs(&method_doc(api, family, ep));
+    let deprecated = deprecated(ep);
+    let stream = ep.paginated.then(|| stream_method(ep, &item));
 
     quote! {
         #doc
+        #deprecated
         pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#response, #error> {
             #endpoint
             let mut #request = self.session.request(&ENDPOINT);
             #(#pushes)*
             self.session.call(#request).await
+        }
+
+        #stream
+    }
+}
+
+/// `#[deprecated]` with the upstream note, for a deprecated endpoint.
+fn deprecated(ep: &Endpoint) -> Option<TokenStream> {
+    ep.deprecated.as_ref().map(|note| quote! { #[deprecated(note = #note)] })
+}
+
+/// `<action>_stream`: every item of a paginated list, page after page.
+fn stream_method(ep: &Endpoint, item: &TokenStream) -> TokenStream {
+    let name = quote::format_ident!("{}_stream", ep.action);
+    let method = ident(&ep.action);
+    let lifetime = syn::Lifetime::new("'a", proc_macro2::Span::call_site());
+    let error = rt("Error");
+    let stream = rt("Stream");
+    let pages = rt("__private::pages");
+    let page = local("page");
+    let taken: Vec<&Param> = ep.params.iter().filter(|p| p.wire != "page").collect();
+    let args = taken.iter().map(|p| {
+        let arg = ident(&p.rust);
+        let ty = param_type(p, Some(&lifetime));
+        quote! { #arg: #ty }
+    });
+    let per_page = ep.params.iter().find(|p| p.wire == "per_page").map(|p| ident(&p.rust));
+    let passed = ep.params.iter().map(|p| {
+        if p.wire == "page" {
+            quote! { ::std::option::Option::Some(#page) }
+        } else {
+            let arg = ident(&p.rust);
+            quote! { #arg }
+        }
+    });
+    let doc = attrs(&paragraphs([
+        &format!("Every item of [`Self::{}`]'s list, page after page from the first.", ep.action),
+        "Each page is asked for once the items before it are taken; the stream ends after the last page \
+         (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own \
+         would have returned.",
+    ]));
+    // A deprecated method's stream is deprecated too, and calls it.
+    let deprecated = deprecated(ep).map(|attr| quote! { #attr #[allow(deprecated)] });
+    quote! {
+        #doc
+        #deprecated
+        pub fn #name<#lifetime>(&#lifetime self, #(#args),*)
+            -> impl #stream<Item = ::std::result::Result<#item, #error>> + #lifetime
+        {
+            #pages(#per_page, move |#page| self.#method(#(#passed),*))
         }
     }
 }
@@ -79,6 +136,7 @@ fn endpoint_const(ep: &Endpoint) -> TokenStream {
                 Method::Delete => "Delete",
             });
             let segment = rt("__private::PathSegment");
+            let paginated = ep.paginated;
             let path = rest.path.iter().map(|s| match s {
                 PathSegment::Literal(text) => quote! { #segment::Literal(#text) },
                 PathSegment::Param(name) => quote! { #segment::Param(#name) },
@@ -89,6 +147,7 @@ fn endpoint_const(ep: &Endpoint) -> TokenStream {
                     method: #method_ty::#method,
                     path: &[#(#path),*],
                     idempotent: #idempotent,
+                    paginated: #paginated,
                     secret_keys: &[#(#secret_keys),*],
                 };
             }
@@ -165,21 +224,22 @@ fn scalar_type(scalar: &ParamScalar) -> TokenStream {
     }
 }
 
-/// The argument type of a parameter.
-fn param_type(p: &Param) -> TokenStream {
+/// The argument type of a parameter, its references with `lifetime` when
+/// one is given.
+fn param_type(p: &Param, lifetime: Option<&syn::Lifetime>) -> TokenStream {
     let base = match &p.ty {
         ParamType::One(scalar) => {
             let ty = scalar_type(scalar);
             if by_value(&p.ty) {
                 ty
             } else {
-                quote! { &#ty }
+                quote! { &#lifetime #ty }
             }
         }
-        ParamType::List(ParamScalar::Text, _) => quote! { &[&str] },
+        ParamType::List(ParamScalar::Text, _) => quote! { &#lifetime [&#lifetime str] },
         ParamType::List(scalar, _) => {
             let ty = scalar_type(scalar);
-            quote! { &[#ty] }
+            quote! { &#lifetime [#ty] }
         }
     };
     if p.optional {
@@ -239,10 +299,21 @@ fn method_doc(api: &Api, family: &Family, ep: &Endpoint) -> String {
         let items: Vec<_> = ep.deviations.iter().map(|d| format!("- {}: {}", d.item, d.reason.trim())).collect();
         format!("This client differs from the upstream page on purpose:\n{}", items.join("\n"))
     };
+    let pages = if ep.paginated {
+        format!(
+            "Answers one page of the list, with the answer's `result_info` \
+             ([`railgun_runtime::Page`]): `page` picks it (from 1), `per_page` its size. \
+             [`Self::{}_stream`] walks every page.",
+            ep.action
+        )
+    } else {
+        String::new()
+    };
     paragraphs([
         ep.summary.trim(),
         ep.doc.as_deref().unwrap_or_default(),
         &transport,
+        &pages,
         &format!("# Arguments\n\n{}", args.join("\n")),
         if ep.idempotent {
             "# Retries\n\nSafe to repeat: sending it twice does what sending it once does, so the client \

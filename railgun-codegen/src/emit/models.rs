@@ -61,7 +61,7 @@ fn field(f: &Field) -> TokenStream {
     // structs and lists use their own Deserialize.
     let lenient = match &f.ty {
         FieldType::Scalar(_) | FieldType::Enum(_) => true,
-        FieldType::Struct(_) | FieldType::List(_) => false,
+        FieldType::Struct(_) | FieldType::List(_) | FieldType::Strings => false,
     };
     let serde_attr = match (lenient, f.optional) {
         (true, false) => {
@@ -88,6 +88,7 @@ fn rust_type(ty: &FieldType) -> TokenStream {
         FieldType::Scalar(Scalar::String) => quote! { ::std::string::String },
         FieldType::Scalar(Scalar::Secret) => rt("Secret"),
         FieldType::Scalar(Scalar::Id | Scalar::Integer) => quote! { u64 },
+        FieldType::Scalar(Scalar::Signed) => quote! { i64 },
         FieldType::Scalar(Scalar::Flag) => quote! { bool },
         FieldType::Scalar(Scalar::Timestamp) => rt("Timestamp"),
         FieldType::Enum(e) => {
@@ -102,6 +103,7 @@ fn rust_type(ty: &FieldType) -> TokenStream {
             let n = ident(&named.name);
             quote! { ::std::vec::Vec<#n> }
         }
+        FieldType::Strings => quote! { ::std::vec::Vec<::std::string::String> },
     }
 }
 

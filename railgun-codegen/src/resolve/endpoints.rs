@@ -31,6 +31,19 @@ impl Resolver<'_> {
             }
             endpoints.extend(resolved);
         }
+        // A paginated endpoint's second method, `<action>_stream`, is a name too.
+        for ep in &endpoints {
+            if !ep.paginated {
+                continue;
+            }
+            let stream = format!("{}_stream", ep.action);
+            if let Some(other) = endpoints.iter().find(|o| o.family == ep.family && o.action == stream) {
+                self.report(
+                    format!("endpoints[{}].action", other.index),
+                    format!("'{stream}' is the name of the stream method of paginated '{}'", ep.action),
+                );
+            }
+        }
         endpoints
     }
 
@@ -91,7 +104,15 @@ impl Resolver<'_> {
         if let Some(ir::Binding::RestJson(rest)) = &binding {
             self.path_params(path, rest, &params);
         }
+        self.nested_body(path, &params);
         let response = self.response(&format!("{path}.response"), &ep.response);
+        let paginated = self.paginated(path, ep, &params, response.as_ref());
+        if let Some(note) = &ep.deprecated {
+            self.needs_v2(format!("{path}.deprecated"), "`deprecated`");
+            if note.trim().is_empty() {
+                self.report(format!("{path}.deprecated"), "`deprecated` needs the upstream note");
+            }
+        }
         let idempotent = match ep.idempotent {
             Some(idempotent) => {
                 self.needs_v2(format!("{path}.idempotent"), "`idempotent`");
@@ -113,8 +134,12 @@ impl Resolver<'_> {
 
         let mut secret_keys: BTreeSet<String> =
             credentials.iter().filter(|c| c.secret).map(|c| c.wire.clone()).collect();
+        // A nested body member's key is the last part of its name.
         secret_keys.extend(
-            params.iter().filter(|p| p.ty == ir::ParamType::One(ir::ParamScalar::Secret)).map(|p| p.wire.clone()),
+            params
+                .iter()
+                .filter(|p| p.ty == ir::ParamType::One(ir::ParamScalar::Secret))
+                .map(|p| p.wire.rsplit('.').next().unwrap_or(&p.wire).to_owned()),
         );
         if let Some(ir::Response::Struct(named) | ir::Response::List(named)) = &response {
             secret_fields(types, named.id, &mut secret_keys);
@@ -137,6 +162,8 @@ impl Resolver<'_> {
                 .map(|d| ir::Deviation { item: d.item.clone(), reason: d.reason.clone() })
                 .collect(),
             undocumented: ep.undocumented.as_ref().map(|reason| reason.trim().to_owned()),
+            deprecated: ep.deprecated.as_ref().map(|note| note.trim().to_owned()),
+            paginated,
             secret_keys: secret_keys.into_iter().collect(),
         })
     }
@@ -347,6 +374,63 @@ impl Resolver<'_> {
         }
     }
 
+    /// A body member cannot be both a value and an object holding others
+    /// (`zone` and `zone.id`).
+    fn nested_body(&mut self, path: &str, params: &[ir::Param]) {
+        let body: Vec<(usize, &str)> = params
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.location == ir::ParamLocation::Body)
+            .map(|(j, p)| (j, p.wire.as_str()))
+            .collect();
+        for &(j, name) in &body {
+            let inside = body.iter().find(|(_, other)| other.strip_prefix(name).is_some_and(|r| r.starts_with('.')));
+            if let Some((_, other)) = inside {
+                self.report(
+                    format!("{path}.params[{j}].name"),
+                    format!("body member '{name}' is a value, so '{other}' cannot be inside it"),
+                );
+            }
+        }
+    }
+
+    /// `paginated: true`: a rest_json list, with optional integer `page` and
+    /// `per_page` query parameters.
+    fn paginated(
+        &mut self,
+        path: &str,
+        ep: &model::Endpoint,
+        params: &[ir::Param],
+        response: Option<&ir::Response>,
+    ) -> bool {
+        if ep.paginated != Some(true) {
+            return false;
+        }
+        let key = format!("{path}.paginated");
+        if self.protocol != Protocol::RestJson {
+            self.report(key, "`paginated` is for rest_json endpoints, whose answers carry `result_info`");
+            return false;
+        }
+        if let Some(ir::Response::Struct(named)) = response {
+            self.report(&key, format!("a paginated endpoint answers list<…>, not '{}'", named.name));
+        }
+        for name in ["page", "per_page"] {
+            let ok = params.iter().any(|p| {
+                p.wire == name
+                    && p.location == ir::ParamLocation::Query
+                    && p.optional
+                    && p.ty == ir::ParamType::One(ir::ParamScalar::Integer)
+            });
+            if !ok {
+                self.report(
+                    &key,
+                    format!("a paginated endpoint takes `{name}` as an optional integer parameter `in: query`"),
+                );
+            }
+        }
+        true
+    }
+
     /// Every `{name}` of the template is a path parameter, and the other way round.
     fn path_params(&mut self, path: &str, rest: &ir::RestJson, params: &[ir::Param]) {
         let in_template: Vec<&str> = rest
@@ -453,7 +537,7 @@ fn secret_fields(types: &[ir::TypeDef], id: ir::TypeId, keys: &mut BTreeSet<Stri
                             keys.insert(field.wire.clone());
                         }
                         ir::FieldType::Struct(named) | ir::FieldType::List(named) => pending.push(named.id),
-                        ir::FieldType::Scalar(_) | ir::FieldType::Enum(_) => {}
+                        ir::FieldType::Scalar(_) | ir::FieldType::Enum(_) | ir::FieldType::Strings => {}
                     }
                 }
             }

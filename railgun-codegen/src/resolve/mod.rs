@@ -243,7 +243,14 @@ impl<'a> Resolver<'a> {
         let mut rust: HashSet<&str> = taken.iter().map(|(_, r)| *r).collect();
         for (j, p) in members.iter().enumerate() {
             let ppath = format!("{path}[{j}]");
-            if p.name.is_empty() || !p.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            // A body member may sit in nested objects: `zone.id`.
+            let segments: Vec<&str> = match p.location {
+                Some(model::Location::Body) => p.name.split('.').collect(),
+                _ => vec![p.name.as_str()],
+            };
+            let valid =
+                |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            if !segments.into_iter().all(valid) {
                 self.report(format!("{ppath}.name"), format!("'{}' is not a valid wire name", p.name));
             }
             if !wire.insert(p.name.as_str()) {

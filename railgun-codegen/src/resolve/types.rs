@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use super::{Kind, Resolver};
 use crate::ir;
 use crate::model::{self, TypeDef};
-use crate::ty::TypeExpr;
+use crate::ty::{Scalar, TypeExpr};
 
 /// The resolved bounds of a netmask declaration.
 pub(super) fn netmask(n: model::Netmask) -> ir::Netmask {
@@ -101,8 +101,9 @@ impl Resolver<'_> {
                         None
                     }
                 },
+                TypeExpr::Scalar(Scalar::String) => Some(ir::FieldType::Strings),
                 other => {
-                    self.report(path, format!("list<{other}>: lists hold a struct type from `types`"));
+                    self.report(path, format!("list<{other}>: lists hold strings or a struct type from `types`"));
                     None
                 }
             },
@@ -171,7 +172,10 @@ impl Resolver<'_> {
                     .iter()
                     .filter_map(|f| match &f.ty {
                         ir::FieldType::Struct(named) => Some(named.id),
-                        ir::FieldType::Scalar(_) | ir::FieldType::Enum(_) | ir::FieldType::List(_) => None,
+                        ir::FieldType::Scalar(_)
+                        | ir::FieldType::Enum(_)
+                        | ir::FieldType::List(_)
+                        | ir::FieldType::Strings => None,
                     })
                     .collect(),
                 ir::TypeKind::Enum(_) | ir::TypeKind::IpRange(_) => Vec::new(),

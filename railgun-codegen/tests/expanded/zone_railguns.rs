@@ -149,6 +149,7 @@ pub mod zone {
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
                 idempotent: true,
+                paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
             let mut request = self.session.request(&ENDPOINT);

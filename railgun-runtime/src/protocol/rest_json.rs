@@ -30,6 +30,10 @@ pub struct RestEndpoint {
     pub path: &'static [PathSegment],
     /// Safe to repeat: sending it twice does what sending it once does.
     pub idempotent: bool,
+    /// A list answered a page at a time: the answer decodes into a
+    /// [`Page`](crate::Page), whose `result_info.page` must be the `page`
+    /// asked for.
+    pub paginated: bool,
     /// Wire names whose values are secret, in the request or the answer.
     pub secret_keys: &'static [&'static str],
 }
@@ -128,7 +132,8 @@ impl<'a> RestRequest<'a> {
         Ok(())
     }
 
-    /// Adds a member of the JSON body.
+    /// Adds a member of the JSON body; a dotted name (`zone.id`) puts it in
+    /// nested objects (`{"zone": {"id": …}}`).
     pub fn body<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &'a T) -> Result<(), Error> {
         let json = self.args.json(name, value)?;
         self.body.push((name, json));
@@ -183,7 +188,8 @@ impl Call for RestRequest<'_> {
             builder = builder.header(name, value);
         }
         if let Some((first, _)) = self.body.first() {
-            let body = serde_json::to_vec(&OrderedObject(&self.body))
+            let members: Vec<(&str, &Value)> = self.body.iter().map(|(name, value)| (*name, value)).collect();
+            let body = serde_json::to_vec(&OrderedObject(members))
                 .map_err(|_| self.args.invalid(first, "cannot be encoded as JSON"))?;
             builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body);
         }
@@ -199,19 +205,40 @@ impl Call for RestRequest<'_> {
     }
 
     fn decode<R: DeserializeOwned>(&self, scrubber: &Scrubber<'_>, answer: &Answer<'_>) -> Result<R, Error> {
-        decode(self.endpoint.action, scrubber, answer)
+        if !self.endpoint.paginated {
+            return decode(self.endpoint.action, scrubber, answer);
+        }
+        let asked = self.query.iter().find(|(name, _)| *name == "page").and_then(|(_, text)| text.parse().ok());
+        decode_page(self.endpoint.action, scrubber, answer, asked.unwrap_or(1))
     }
 }
 
-/// The body's members in the order the spec lists them.
-struct OrderedObject<'b>(&'b [(&'static str, Value)]);
+/// The body's members in the order the spec lists them; the members of a
+/// dotted name (`zone.id`) are gathered into one nested object where the
+/// first of them stands.
+struct OrderedObject<'b>(Vec<(&'b str, &'b Value)>);
 
 impl serde::Serialize for OrderedObject<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, value) in self.0 {
-            map.serialize_entry(name, value)?;
+        let mut map = serializer.serialize_map(None)?;
+        let mut nested: Vec<&str> = Vec::new();
+        for (i, (name, value)) in self.0.iter().enumerate() {
+            match name.split_once('.') {
+                None => map.serialize_entry(name, value)?,
+                Some((outer, _)) if nested.contains(&outer) => {}
+                Some((outer, _)) => {
+                    nested.push(outer);
+                    let inner = self.0[i..]
+                        .iter()
+                        .filter_map(|(name, value)| match name.split_once('.') {
+                            Some((o, rest)) if o == outer => Some((rest, *value)),
+                            _ => None,
+                        })
+                        .collect();
+                    map.serialize_entry(outer, &OrderedObject(inner))?;
+                }
+            }
         }
         map.end()
     }
@@ -226,6 +253,15 @@ struct Envelope<'b> {
     errors: Vec<Message>,
     #[serde(default, borrow)]
     result: Option<&'b RawValue>,
+    #[serde(default, borrow)]
+    result_info: Option<&'b RawValue>,
+}
+
+/// What [`decode_page`] checks of `result_info`: the page's number.
+#[derive(Deserialize)]
+struct PageNumber {
+    #[serde(default, deserialize_with = "crate::wire::optional")]
+    page: Option<u64>,
 }
 
 /// One of `errors`; PHP fixtures show `{}` on success, so both keys may be missing.
@@ -288,6 +324,44 @@ fn careful<R: DeserializeOwned>(
     scrubber: &Scrubber<'_>,
     answer: &Answer<'_>,
 ) -> Result<R, Error> {
+    let envelope = envelope(action, scrubber, answer)?;
+    let result = envelope.result.map(RawValue::get).unwrap_or("null");
+    let mut json = serde_json::Deserializer::from_str(result);
+    serde_path_to_error::deserialize(&mut json).map_err(|e| {
+        let path = super::member_path("result", e.path());
+        super::decode_error(action, scrubber, answer, &path, &super::member_message(e.inner()))
+    })
+}
+
+/// Decodes a page of a list: the envelope as [`careful`] does, then `R`
+/// (a [`Page`](crate::Page)) from the whole answer, whose `result_info`
+/// must not name another page than `asked` (a service that ignored `page`
+/// would otherwise hand out its first page again and again).
+fn decode_page<R: DeserializeOwned>(
+    action: &'static str,
+    scrubber: &Scrubber<'_>,
+    answer: &Answer<'_>,
+    asked: u64,
+) -> Result<R, Error> {
+    let envelope = envelope(action, scrubber, answer)?;
+    let number = envelope.result_info.and_then(|info| serde_json::from_str::<PageNumber>(info.get()).ok());
+    // A `result_info` that cannot be read is reported, with its path, as
+    // the page is decoded below.
+    if let Some(PageNumber { page: Some(page) }) = number
+        && page != asked
+    {
+        let message = format!("page {page} answered where page {asked} was asked for");
+        return Err(super::decode_error(action, scrubber, answer, "result_info.page", &message));
+    }
+    let mut json = serde_json::Deserializer::from_slice(answer.body);
+    serde_path_to_error::deserialize(&mut json).map_err(|e| {
+        super::decode_error(action, scrubber, answer, &e.path().to_string(), &super::member_message(e.inner()))
+    })
+}
+
+/// Reads the envelope of an answer: `Ok` for a 2xx status with
+/// `success: true`, the matching error otherwise.
+fn envelope<'b>(action: &'static str, scrubber: &Scrubber<'_>, answer: &Answer<'b>) -> Result<Envelope<'b>, Error> {
     let status = answer.status;
     let http_error =
         || Error::Http { action, status, excerpt: scrubber.excerpt(answer.body), retry_after: answer.retry_after };
@@ -325,12 +399,7 @@ fn careful<R: DeserializeOwned>(
     if !status.is_success() {
         return Err(http_error());
     }
-    let result = envelope.result.map(RawValue::get).unwrap_or("null");
-    let mut json = serde_json::Deserializer::from_str(result);
-    serde_path_to_error::deserialize(&mut json).map_err(|e| {
-        let path = super::member_path("result", e.path());
-        super::decode_error(action, scrubber, answer, &path, &super::member_message(e.inner()))
-    })
+    Ok(envelope)
 }
 
 #[cfg(test)]
@@ -439,6 +508,56 @@ mod tests {
         assert!(matches!(&err, Error::Malformed { kind: MalformedKind::NotJson, .. }), "{err:?}");
         let err = run(200, r#"{"success": true, "result": {"id": "e", "enab"#).unwrap_err();
         assert!(matches!(&err, Error::Malformed { kind: MalformedKind::Truncated, .. }), "{err:?}");
+    }
+
+    #[test]
+    fn dotted_body_names_nest_where_their_first_member_stands() {
+        let values = [Value::from("z1"), Value::from(true), Value::from("example.com"), Value::from(2)];
+        let members =
+            vec![("zone.id", &values[0]), ("enabled", &values[1]), ("zone.name", &values[2]), ("a.b.c", &values[3])];
+        assert_eq!(
+            serde_json::to_string(&OrderedObject(members)).unwrap(),
+            r#"{"zone":{"id":"z1","name":"example.com"},"enabled":true,"a":{"b":{"c":2}}}"#
+        );
+    }
+
+    fn run_page(asked: u64, status: u16, body: &str) -> Result<crate::Page<Railgun>, Error> {
+        let scrubber = Scrubber { values: vec!["s3cr3t-token"], keys: &[] };
+        let answer = Answer { status: StatusCode::from_u16(status).unwrap(), retry_after: None, body: body.as_bytes() };
+        decode_page("list", &scrubber, &answer, asked)
+    }
+
+    #[test]
+    fn a_page_keeps_its_result_info_and_must_be_the_page_asked_for() {
+        let body = r#"{"success": true, "errors": [], "result": [{"id": "a", "enabled": "t"}],
+            "result_info": {"page": 2, "per_page": 1, "count": 1, "total_count": 3}}"#;
+        let page = run_page(2, 200, body).unwrap();
+        assert_eq!(page.items, [Railgun { id: "a".into(), enabled: true }]);
+        assert_eq!(page.info.and_then(|i| i.total_count), Some(3));
+
+        let err = run_page(3, 200, body).unwrap_err();
+        let Error::Decode { path, message, status, .. } = &err else { panic!("{err:?}") };
+        assert_eq!(
+            (path.as_str(), message.as_str()),
+            ("result_info.page", "page 2 answered where page 3 was asked for")
+        );
+        assert_eq!(*status, StatusCode::OK);
+
+        let body = r#"{"success": true, "result": [{"id": "a", "enabled": true}, {"id": "b", "enabled": "maybe"}]}"#;
+        let err = run_page(1, 200, body).unwrap_err();
+        assert!(matches!(&err, Error::Decode { path, .. } if path == "result[1].enabled"), "{err:?}");
+        let body = r#"{"success": true, "result": [], "result_info": {"per_page": "many"}}"#;
+        let err = run_page(1, 200, body).unwrap_err();
+        assert!(matches!(&err, Error::Decode { path, .. } if path == "result_info.per_page"), "{err:?}");
+
+        let err = run_page(1, 403, r#"{"success": false, "errors": [{"code": 10000, "message": "no"}]}"#).unwrap_err();
+        assert!(
+            matches!(&err, Error::ApiErrors { status, errors, .. }
+            if *status == StatusCode::FORBIDDEN && errors[0].code == Some(10000)),
+            "{err:?}"
+        );
+        let err = run_page(1, 200, "<html>").unwrap_err();
+        assert!(matches!(&err, Error::Malformed { kind: MalformedKind::Html, .. }), "{err:?}");
     }
 
     #[test]

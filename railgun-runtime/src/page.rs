@@ -1,0 +1,174 @@
+//! Paginated lists (`rest_json`): one page of an answer, with the
+//! envelope's `result_info`, and every page of a list as one stream.
+//!
+//! A spec marks an endpoint `paginated: true`; its method then returns a
+//! [`Page`], and a second method, `<action>_stream`, walks the pages from
+//! the first through [`pages`].
+
+use std::future::Future;
+
+use futures_util::stream::{self, Stream, TryStreamExt};
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, Deserializer};
+
+use crate::Error;
+use crate::wire::optional;
+
+/// One page of a list, as a paginated operation answers it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(bound = "T: DeserializeOwned")]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The page's items (`result`; `null` reads as none).
+    #[serde(rename = "result", default = "Vec::new", deserialize_with = "items")]
+    pub items: Vec<T>,
+    /// Where the page sits in the whole list (`result_info`), when the
+    /// service said.
+    #[serde(rename = "result_info", default)]
+    pub info: Option<ResultInfo>,
+}
+
+/// The `result_info` of a paginated answer. Every member is optional, as
+/// Cloudflare's description has it; each is read from a number (`20`, or
+/// `20.0`: the description types them `number`) or a string of digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[non_exhaustive]
+pub struct ResultInfo {
+    /// This page's number, from 1.
+    #[serde(default, deserialize_with = "optional")]
+    pub page: Option<u64>,
+    /// How many items a page holds.
+    #[serde(default, deserialize_with = "optional")]
+    pub per_page: Option<u64>,
+    /// How many items this page holds.
+    #[serde(default, deserialize_with = "optional")]
+    pub count: Option<u64>,
+    /// How many items the whole list holds.
+    #[serde(default, deserialize_with = "optional")]
+    pub total_count: Option<u64>,
+}
+
+impl<T> Page<T> {
+    /// Whether a page follows this one, which was asked for as page
+    /// `number` with `per_page` items (`None`: the service's default).
+    ///
+    /// Not after an empty page. Otherwise, when the answer gives the list's
+    /// size and the page size, while the pages so far hold fewer items than
+    /// the list; when it gives only the page size, while pages are full;
+    /// when it gives neither, never (a list without `result_info` is one
+    /// page).
+    pub fn has_next(&self, number: u64, per_page: Option<u64>) -> bool {
+        if self.items.is_empty() {
+            return false;
+        }
+        let info = self.info.unwrap_or_default();
+        match (info.total_count, info.per_page.or(per_page)) {
+            (Some(total), Some(size)) => number.saturating_mul(size) < total,
+            (None, Some(size)) => self.items.len() as u64 >= size,
+            (_, None) => false,
+        }
+    }
+}
+
+/// `result` of a list: an array, or `null` for none.
+fn items<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// Every item of a paginated list, page after page from page 1: `fetch`
+/// gets each page by its number, asking for `per_page` items. The stream
+/// ends after the last page ([`Page::has_next`]) or with the first error;
+/// a page is asked for only once the items before it have been taken.
+pub fn pages<'a, T, F, Fut>(per_page: Option<u64>, fetch: F) -> impl Stream<Item = Result<T, Error>> + 'a
+where
+    T: 'a,
+    F: FnMut(u64) -> Fut + 'a,
+    Fut: Future<Output = Result<Page<T>, Error>> + 'a,
+{
+    stream::try_unfold((Some(1), fetch), move |(next, mut fetch)| async move {
+        let Some(number) = next else { return Ok(None) };
+        let page = fetch(number).await?;
+        let next = page.has_next(number, per_page).then_some(number + 1);
+        Ok(Some((stream::iter(page.items.into_iter().map(Ok)), (next, fetch))))
+    })
+    .try_flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use futures_util::StreamExt;
+
+    use super::*;
+
+    fn page(items: &[u32], info: Option<ResultInfo>) -> Page<u32> {
+        Page { items: items.to_vec(), info }
+    }
+
+    fn info(page: u64, per_page: Option<u64>, total_count: Option<u64>) -> Option<ResultInfo> {
+        Some(ResultInfo { page: Some(page), per_page, count: None, total_count })
+    }
+
+    #[test]
+    fn a_page_reads_result_and_result_info_from_the_envelope() {
+        let body = r#"{"success": true, "errors": [], "result": [1, 2],
+            "result_info": {"page": 2, "per_page": 20.0, "count": "2", "total_count": 22}}"#;
+        let read: Page<u32> = serde_json::from_str(body).unwrap();
+        assert_eq!(read.items, [1, 2]);
+        assert_eq!(
+            read.info,
+            Some(ResultInfo { page: Some(2), per_page: Some(20), count: Some(2), total_count: Some(22) })
+        );
+        let read: Page<u32> = serde_json::from_str(r#"{"success": true, "result": null}"#).unwrap();
+        assert_eq!((read.items.len(), read.info), (0, None));
+        let err = serde_json::from_str::<Page<u32>>(r#"{"result": [1], "result_info": {"page": -1}}"#).unwrap_err();
+        assert!(err.to_string().contains("expected a non-negative integer"), "{err}");
+    }
+
+    #[test]
+    fn the_last_page_is_told_by_the_total_or_by_a_short_page() {
+        assert!(page(&[1, 2], info(1, Some(2), Some(5))).has_next(1, None));
+        assert!(page(&[1, 2], info(2, Some(2), Some(5))).has_next(2, None));
+        assert!(!page(&[1], info(3, Some(2), Some(5))).has_next(3, None));
+        assert!(!page(&[1, 2], info(2, Some(2), Some(4))).has_next(2, None));
+        // Without the total: while pages are full, with the size from the
+        // answer or else the one asked for.
+        assert!(page(&[1, 2], info(1, Some(2), None)).has_next(1, None));
+        assert!(!page(&[1], info(1, Some(2), None)).has_next(1, None));
+        assert!(page(&[1, 2], None).has_next(1, Some(2)));
+        assert!(!page(&[1, 2], None).has_next(1, None));
+        // An empty page ends the list, whatever the total says.
+        assert!(!page(&[], info(1, Some(2), Some(5))).has_next(1, None));
+    }
+
+    #[tokio::test]
+    async fn the_stream_walks_every_page_once_in_order() {
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let list: Vec<u32> = (1..=7).collect();
+        let seen = asked.clone();
+        let stream = pages(Some(3), move |number| {
+            seen.lock().unwrap().push(number);
+            let start = ((number - 1) * 3) as usize;
+            let items = list[start.min(7)..(start + 3).min(7)].to_vec();
+            async move { Ok(Page { items, info: info(number, Some(3), Some(7)) }) }
+        });
+        let items: Vec<u32> = stream.map(Result::unwrap).collect().await;
+        assert_eq!(items, (1..=7).collect::<Vec<_>>());
+        assert_eq!(*asked.lock().unwrap(), [1, 2, 3]);
+    }
+
+    #[tokio::test]
+    async fn the_stream_stops_at_the_first_error() {
+        let stream = pages(None, |number| async move {
+            match number {
+                1 => Ok(Page { items: vec![1, 2], info: info(1, Some(2), Some(6)) }),
+                _ => Err(Error::InvalidInput { action: Some("list"), param: "page", reason: "no".into() }),
+            }
+        });
+        let got: Vec<Result<u32, Error>> = stream.collect().await;
+        assert_eq!(got.len(), 3);
+        assert!(matches!(got[..2], [Ok(1), Ok(2)]));
+        assert!(matches!(&got[2], Err(Error::InvalidInput { param: "page", .. })), "{got:?}");
+    }
+}
