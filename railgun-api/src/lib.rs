@@ -57,8 +57,8 @@
 
 pub use railgun_runtime::{
     ApiBuilder, ApiMessage, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ErrCode, Error, HttpMethod,
-    MalformedKind, ParseIpRangeError, ParseTimestampError, RetryDecision, RetryPolicy, Secret, StopReason, Timestamp,
-    http_client_builder, reqwest,
+    MalformedKind, Page, ParseIpRangeError, ParseTimestampError, ResultInfo, RetryDecision, RetryPolicy, Secret,
+    StopReason, Stream, Timestamp, http_client_builder, reqwest,
 };
 
 railgun_runtime::generate_api!("spec/railgun.yaml");
@@ -69,6 +69,44 @@ railgun_runtime::generate_api!("spec/railgun.yaml");
 pub use railgun_runtime::fleet;
 
 pub use types::IpRange;
+
+/// Cloudflare's v4 REST API for Railgun (`https://api.cloudflare.com/client/v4`):
+/// [`V4Api`](v4::V4Api), with one method per operation of the user,
+/// zone, account and (deprecated) organization endpoints, and its models in
+/// [`v4::types`].
+///
+/// A client is built with the account's email and Global API key
+/// ([`V4Api::with_api_key`](v4::V4Api::with_api_key)) or with an API token
+/// ([`V4Api::with_api_token`](v4::V4Api::with_api_token)). A refusal
+/// (`success: false`) is [`Error::ApiErrors`], keeping the HTTP status and
+/// every `{code, message}`. A paginated list returns a [`Page`] (its items
+/// and `result_info`), and has a `…_stream` method that walks every page.
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// use railgun_api::v4::{V4Api, types::Direction};
+///
+/// # async fn run() -> Result<(), railgun_api::Error> {
+/// let api = V4Api::with_api_token("my-api-token")?;
+/// let railgun = api.create_account_railgun("023e105f4ecef8ad9ca31a8372d0c353", "My Railgun").await?;
+/// let mut all = std::pin::pin!(api.list_account_railguns_stream(
+///     "023e105f4ecef8ad9ca31a8372d0c353",
+///     Some(50),
+///     Some(Direction::Desc),
+/// ));
+/// while let Some(each) = all.try_next().await? {
+///     println!("{} {} ({:?})", each.id, each.name, each.status);
+/// }
+/// # let _ = railgun; Ok(()) }
+/// ```
+///
+/// Generated at build time from `spec/railgun-v4.yaml`.
+pub mod v4 {
+    railgun_runtime::generate_api!("spec/railgun-v4.yaml");
+}
+
+/// The v4 spec the [`v4`] client was generated from.
+pub const SPEC_V4: &str = include_str!("../spec/railgun-v4.yaml");
 
 /// The spec this crate's clients were generated from (format:
 /// `spec/README.md`), for tools that serve or check the same API, such as

@@ -1,7 +1,7 @@
 //! Maintainer tasks for the Railgun SDK, run as `cargo xtask <task>`.
 //!
 //! - `expand [--stdout]`: writes the macro's expansions of
-//!   `railgun-api/spec/railgun.yaml` and of the v4 seam test's spec,
+//!   `railgun-api/spec/railgun.yaml` and `railgun-api/spec/railgun-v4.yaml`,
 //!   formatted, to the snapshots the codegen test compares against.
 //! - `check [--docs DIR] [--spec FILE] [--verbose]`: compares the spec with
 //!   what the upstream pages say, printing the findings first and a summary

@@ -7,7 +7,8 @@
 //!    points at the unpacked sources and nowhere else:
 //!    - `sdk-user`: the README's `Cargo.toml` lines and its usage example,
 //!      pasted as they are (the Railgun SDK against the emulator);
-//!    - `runtime-user`: a spec of its own (the v4 seam spec) expanded with
+//!    - `runtime-user`: a spec of its own (one v4 operation,
+//!      `xtask/packaged/runtime-user/spec.yaml`) expanded with
 //!      `railgun_runtime::generate_api!`, without the Railgun SDK, called
 //!      against a one-request server of its own;
 //!    - the unpacked `railgun-cli` itself, as `cargo install railgun-cli`
@@ -70,8 +71,7 @@ pub fn run(root: &Path, work: &Path) -> Result<(), String> {
 
     let runtime_user = work.join("runtime-user");
     let template = root.join("xtask/packaged/runtime-user");
-    let spec =
-        std::fs::read_to_string(root.join("railgun-api/tests/v4/zone_railguns.yaml")).map_err(|e| e.to_string())?;
+    let spec = std::fs::read_to_string(template.join("spec.yaml")).map_err(|e| e.to_string())?;
     write(&runtime_user.join("spec.yaml"), &spec)?;
     let main = std::fs::read_to_string(template.join("main.rs")).map_err(|e| e.to_string())?;
     write(&runtime_user.join("src/main.rs"), &main)?;
