@@ -44,6 +44,12 @@ pub enum Kind {
     FieldType(String),
     /// The spec marks the endpoint `undocumented`, but the docs have it now.
     MarkedUndocumented,
+    /// The path template differs from the description's (`rest_json`).
+    Path,
+    /// A parameter goes elsewhere than the description says (`rest_json`).
+    ParamLocation(String),
+    /// The description leaves the answer's `result` untyped (`rest_json`).
+    Response,
     /// A page the reader could not make sense of (file, line): every fact
     /// it holds is unknown, so nothing it should say can be compared.
     Unreadable(String, usize),
@@ -138,7 +144,11 @@ impl Kind {
             Kind::ActionMissing | Kind::ActionUndocumented => "action".to_owned(),
             Kind::MethodMissing(m) | Kind::MethodUndocumented(m) => format!("method {m}"),
             Kind::Auth => "auth".to_owned(),
-            Kind::ParamMissing(p) | Kind::ParamUndocumented(p) | Kind::ParamOptional(p, _) => format!("param {p}"),
+            Kind::ParamMissing(p) | Kind::ParamUndocumented(p) | Kind::ParamOptional(p, _) | Kind::ParamLocation(p) => {
+                format!("param {p}")
+            }
+            Kind::Path => "path".to_owned(),
+            Kind::Response => "response".to_owned(),
             Kind::Act(_) => "act".to_owned(),
             Kind::FieldMissing(f) | Kind::FieldUndocumented(f) | Kind::FieldType(f) => format!("field {f}"),
             Kind::MarkedUndocumented => "undocumented".to_owned(),

@@ -7,6 +7,10 @@
 //!   what the upstream pages say, printing the findings first and a summary
 //!   line. Exit 0 when they agree, 1 when they drift (or a page could not be
 //!   read), 2 when the docs or the spec cannot be opened.
+//! - `check-v4 [--description FILE] [--spec FILE] [--verbose]`: compares
+//!   the v4 spec with the vendored OpenAPI description the same way
+//!   (operations, methods, paths, parameters and their locations, answer
+//!   fields and their JSON types).
 //! - `packaged`: packages the crates users depend on, then builds and runs
 //!   two crates of someone else's against the packaged sources alone.
 //! - `regen [--docs DIR] [--spec FILE] [--dry-run]`: rewrites the spec from
@@ -18,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use railgun_codegen::snapshot;
-use xtask::{check, docs, packaged, regen, workspace_root};
+use xtask::{check, docs, openapi, packaged, regen, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -33,6 +37,11 @@ tasks:
                                    then a summary; --verbose adds the accepted
                                    deviations, notes and doc warnings;
                                    exit 0 when they agree, 1 on drift, 2 on error
+  check-v4 [--description FILE] [--spec FILE] [--verbose]
+                                   compare the v4 spec with the OpenAPI description
+                                   (default: railgun-api/spec/docs-v4/railgun-v4.openapi.json
+                                   and railgun-api/spec/railgun-v4.yaml); same output
+                                   and exit codes as check
   regen [--docs DIR] [--spec FILE] [--dry-run]
                                    rewrite the spec from the docs, keeping what
                                    they cannot say and the endpoints marked
@@ -54,6 +63,18 @@ fn main() -> ExitCode {
             Ok(o) => run_check(&o.docs, &o.spec, o.flag),
             Err(message) => usage_error(&message),
         },
+        ["check-v4", options @ ..] => {
+            let root = workspace_root();
+            let defaults = Options {
+                docs: root.join("railgun-api/spec/docs-v4/railgun-v4.openapi.json"),
+                spec: root.join("railgun-api/spec/railgun-v4.yaml"),
+                flag: false,
+            };
+            match parse_options(options, "--description", "--verbose", defaults) {
+                Ok(o) => run_check_v4(&o.docs, &o.spec, o.flag),
+                Err(message) => usage_error(&message),
+            }
+        }
         ["regen", options @ ..] => match options_of(options, "--dry-run") {
             Ok(o) => run_regen(&o.docs, &o.spec, o.flag),
             Err(message) => usage_error(&message),
@@ -94,11 +115,16 @@ struct Options {
 /// the task's `flag`, which takes no value.
 fn options_of(options: &[&str], flag: &str) -> Result<Options, String> {
     let root = workspace_root();
-    let mut parsed = Options {
+    let defaults = Options {
         docs: root.join("railgun-api/spec/docs"),
         spec: root.join("railgun-api/spec/railgun.yaml"),
         flag: false,
     };
+    parse_options(options, "--docs", flag, defaults)
+}
+
+/// `docs_option` (the docs' path), `--spec FILE` and `flag` over `parsed`.
+fn parse_options(options: &[&str], docs_option: &str, flag: &str, mut parsed: Options) -> Result<Options, String> {
     let mut rest = options.iter();
     while let Some(option) = rest.next() {
         if *option == flag {
@@ -106,7 +132,7 @@ fn options_of(options: &[&str], flag: &str) -> Result<Options, String> {
             continue;
         }
         let target = match *option {
-            "--docs" => &mut parsed.docs,
+            o if o == docs_option => &mut parsed.docs,
             "--spec" => &mut parsed.spec,
             other => return Err(format!("unknown option {other}")),
         };
@@ -136,6 +162,26 @@ fn run_check(docs_dir: &Path, spec_path: &Path, verbose: bool) -> ExitCode {
     let report = check::check(&spec, &facts);
     print!("{}", report.render(verbose));
     if report.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn run_check_v4(description: &Path, spec_path: &Path, verbose: bool) -> ExitCode {
+    let inputs = openapi::read(description).and_then(|description| {
+        let source =
+            std::fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
+        let spec = railgun_codegen::parse(&source, &spec_path.display().to_string()).map_err(|e| e.to_string())?;
+        Ok((description, spec))
+    });
+    match inputs {
+        Ok((description, spec)) => {
+            let report = openapi::check(&spec, &description);
+            print!("{}", report.render(verbose));
+            if report.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn run_regen(docs_dir: &Path, spec_path: &Path, dry_run: bool) -> ExitCode {

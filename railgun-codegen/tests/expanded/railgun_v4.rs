@@ -864,9 +864,6 @@ pub mod cloudflare {
         /// # Upstream
         ///
         /// [Cloudflare v4 Railgun API › delete_railgun](https://developers.cloudflare.com/api/operations/railgun-delete-a-railgun)
-        ///
-        /// This client differs from the upstream page on purpose:
-        /// - response: The description leaves `result` untyped; typed as the Go SDK's fixtures.
         pub async fn delete_railgun(
             &self,
             railgun: &str,
@@ -1317,7 +1314,8 @@ pub mod cloudflare {
         ///
         /// This client differs from the upstream page on purpose:
         /// - response: The description leaves `result` untyped; typed as the Go SDK's fixtures.
-        /// - body: Only `name` and `enabled` are sent; the description's other members are read-only.
+        /// - param upgrade_info.download_link: Upgrade information is the service's to report; a client does not send it.
+        /// - param upgrade_info.latest_version: Upgrade information is the service's to report; a client does not send it.
         pub async fn update_account_railgun(
             &self,
             account: &str,
@@ -1369,9 +1367,6 @@ pub mod cloudflare {
         /// # Upstream
         ///
         /// [Cloudflare v4 Railgun API › delete_account_railgun](https://developers.cloudflare.com/api/operations/account-railguns-delete-a-railgun)
-        ///
-        /// This client differs from the upstream page on purpose:
-        /// - response: The description leaves `result` untyped; typed as the Go SDK's fixtures.
         pub async fn delete_account_railgun(
             &self,
             account: &str,
@@ -1519,6 +1514,7 @@ pub mod cloudflare {
         ///
         /// This client differs from the upstream page on purpose:
         /// - response: The description leaves `result` untyped; typed as its `connection` schema.
+        /// - param zone.id: The description marks the shared identifier schema read-only, but the zone to connect must be named.
         pub async fn create_connection(
             &self,
             account: &str,
@@ -1633,7 +1629,6 @@ pub mod cloudflare {
         ///
         /// This client differs from the upstream page on purpose:
         /// - response: The description leaves `result` untyped; typed as its `connection` schema.
-        /// - body: Only `enabled` is sent; the description's other members are read-only.
         pub async fn update_connection(
             &self,
             account: &str,
@@ -1988,9 +1983,6 @@ pub mod cloudflare {
         /// # Upstream
         ///
         /// [Cloudflare v4 Railgun API › delete_organization_railgun](https://developers.cloudflare.com/api/operations/organization-railgun-delete-railgun)
-        ///
-        /// This client differs from the upstream page on purpose:
-        /// - response: The description leaves `result` untyped; typed as the Go SDK's fixtures.
         #[deprecated(
             note = "Deprecated by Cloudflare (end of life 2020-02-04) in favor of the `/accounts` equivalent APIs, which have a broader range of features and are backwards compatible with these API."
         )]
