@@ -1,4 +1,5 @@
-//! A typed async client for Cloudflare Railgun's v2 HTTP API.
+//! A typed async client for Cloudflare Railgun's v2 HTTP API, and (in
+//! [`v4`]) for Cloudflare's later v4 REST API for Railgun.
 //!
 //! Railgun's API comes in two families, each with its own client type:
 //!
