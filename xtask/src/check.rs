@@ -229,6 +229,14 @@ pub fn check(spec: &ValidSpec, docs: &DocFacts) -> Report {
         .filter_map(|e| Some((api.family(e.family).name.clone(), e.action.clone(), e.undocumented.clone()?)))
         .collect();
     let mut report = Report { warnings: docs.warnings.clone(), undocumented, ..Report::default() };
+    settle(api, findings, &mut report);
+    report
+}
+
+/// Sorts `findings` into `report`: accepted where the endpoint records a
+/// deviation naming the finding's item, failing otherwise; a recorded
+/// deviation that no finding matches becomes a note.
+pub(crate) fn settle(api: &Api, findings: Vec<Finding>, report: &mut Report) {
     let mut used: BTreeSet<(String, String, String)> = BTreeSet::new();
     let family_of = |e: &Endpoint| api.family(e.family).name.as_str();
     for finding in findings {
@@ -254,7 +262,6 @@ pub fn check(spec: &ValidSpec, docs: &DocFacts) -> Report {
             }
         }
     }
-    report
 }
 
 fn compare_endpoint(

@@ -48,12 +48,15 @@ pub fn check(spec: &ValidSpec, description: &Value) -> Report {
         let mut found = |kind: Kind, message: String| {
             raw.push(Finding { family: family.clone(), action: ep.action.clone(), item: kind.item(), message, kind });
         };
-        match operations.get(&id) {
-            Some(operation) => {
+        match (operations.get(&id), &ep.undocumented) {
+            (Some(operation), _) => {
                 seen.insert(id);
                 compare(api, &docs, ep, operation, &mut found);
             }
-            None => found(Kind::ActionUndocumented, format!("operation {id} in spec but not in the description")),
+            (None, Some(reason)) => report.undocumented.push((family.clone(), ep.action.clone(), reason.clone())),
+            (None, None) => {
+                found(Kind::ActionUndocumented, format!("operation {id} in spec but not in the description"))
+            }
         }
     }
     let family = api.families.first().map(|f| f.name.clone()).unwrap_or_default();
@@ -72,27 +75,7 @@ pub fn check(spec: &ValidSpec, description: &Value) -> Report {
         }
     }
 
-    let mut used = BTreeSet::new();
-    for finding in raw {
-        let ep = api.endpoints.iter().find(|e| e.action == finding.action);
-        let deviation = ep.and_then(|e| e.deviations.iter().find(|d| d.item == finding.item));
-        match deviation {
-            Some(d) => {
-                used.insert((finding.action.clone(), d.item.clone()));
-                let reason = d.reason.trim().to_owned();
-                report.accepted.push((finding, reason));
-            }
-            None => report.findings.push(finding),
-        }
-    }
-    for ep in &api.endpoints {
-        for d in &ep.deviations {
-            if !used.contains(&(ep.action.clone(), d.item.clone())) {
-                let family = api.family(ep.family).name.clone();
-                report.unmatched.push((family, ep.action.clone(), d.item.clone(), d.reason.trim().to_owned()));
-            }
-        }
-    }
+    crate::check::settle(api, raw, &mut report);
     report
 }
 

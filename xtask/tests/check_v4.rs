@@ -161,3 +161,44 @@ fn a_description_that_is_not_json_is_refused() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.starts_with("error: ") && run.stderr.contains("not JSON"), "{}", run.stderr);
 }
+
+#[test]
+fn an_endpoint_marked_undocumented_is_a_note_and_unmarked_a_finding() {
+    let local = "
+  - action: railgun_by_name
+    family: cloudflare
+    methods: [GET]
+    path: railguns/by-name/{name}
+    summary: A Railgun by its name.
+    docs: railgun-by-name
+    undocumented: A local addition.
+    params:
+      - name: name
+        in: path
+        type: string
+        doc: The name.
+    response: Railgun
+    idempotent: true  # a read
+";
+    let source = std::fs::read_to_string(root().join("railgun-api/spec/railgun-v4.yaml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("railgun-v4.yaml");
+    std::fs::write(&spec, format!("{source}{local}")).unwrap();
+    let run = xtask(&[&"check-v4", &"--spec", &spec, &"--verbose"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(
+            "note: cloudflare railgun_by_name: not in the docs on purpose (undocumented): A local addition.\n"
+        ),
+        "{}",
+        run.stdout
+    );
+
+    let unmarked = local.replace("    undocumented: A local addition.\n", "");
+    std::fs::write(&spec, format!("{source}{unmarked}")).unwrap();
+    let run = xtask(&[&"check-v4", &"--spec", &spec]);
+    assert_eq!(
+        findings(&run),
+        ["cloudflare railgun_by_name: operation railgun-by-name in spec but not in the description"]
+    );
+}
