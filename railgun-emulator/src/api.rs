@@ -11,8 +11,10 @@ use crate::state::{ApiError, Listing, Owner, State};
 pub struct User {
     /// Account email.
     pub email: String,
-    /// API token.
+    /// API token (v2 `tkn`; v4 `X-Auth-Key`).
     pub tkn: String,
+    /// v4 API token (`Authorization: Bearer`), if the user has one.
+    pub api_token: Option<String>,
 }
 
 /// The accounts the emulator accepts.
@@ -26,7 +28,11 @@ pub struct Accounts {
 
 impl std::fmt::Debug for User {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("User").field("email", &self.email).field("tkn", &format_args!("** redacted **")).finish()
+        f.debug_struct("User")
+            .field("email", &self.email)
+            .field("tkn", &format_args!("** redacted **"))
+            .field("api_token", &self.api_token.as_ref().map(|_| format_args!("** redacted **")))
+            .finish()
     }
 }
 

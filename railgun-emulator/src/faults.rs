@@ -193,20 +193,55 @@ fn cut_connection() -> Response {
     (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Body::from_stream(cut)).into_response()
 }
 
+/// Which API a faulty answer imitates.
+#[derive(Debug, Clone, Copy)]
+pub enum Dialect<'a> {
+    /// v2: `{result, msg, response}`, with the action's `act`.
+    V2 {
+        /// The `act` of the action's answer.
+        act: &'a str,
+    },
+    /// v4: `{success, errors, messages, result}`.
+    V4,
+}
+
+impl Dialect<'_> {
+    /// A refusal's body.
+    fn refusal(self, code: u32, message: &str) -> String {
+        match self {
+            Dialect::V2 { .. } => serde_json::json!({"msg": message, "response": null, "result": "error"}),
+            Dialect::V4 => serde_json::json!({
+                "success": false, "errors": [{"code": code, "message": message}], "messages": [], "result": null
+            }),
+        }
+        .to_string()
+    }
+
+    /// A success's body.
+    fn success(self) -> String {
+        match self {
+            Dialect::V2 { act } => {
+                serde_json::json!({"msg": null, "response": {"act": act, "railgun_id": "0"}, "result": "success"})
+            }
+            Dialect::V4 => serde_json::json!({"success": true, "errors": [], "messages": [], "result": {"id": "0"}}),
+        }
+        .to_string()
+    }
+}
+
 /// The answer a fault before processing gives in place of the real one.
-pub fn render(fault: Fault, act: &str, retry_after_s: u64) -> Response {
+pub fn render(fault: Fault, dialect: Dialect<'_>, retry_after_s: u64) -> Response {
+    let json = (header::CONTENT_TYPE, "application/json".to_owned());
     match fault {
         Fault::Dropped | Fault::AppliedDropped => cut_connection(),
-        Fault::ServerError => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::CONTENT_TYPE, "application/json")],
-            r#"{"msg": "Service temporarily unavailable", "response": null, "result": "error"}"#,
-        )
-            .into_response(),
+        Fault::ServerError => {
+            (StatusCode::SERVICE_UNAVAILABLE, [json], dialect.refusal(1503, "Service temporarily unavailable"))
+                .into_response()
+        }
         Fault::RateLimited => (
             StatusCode::TOO_MANY_REQUESTS,
-            [(header::CONTENT_TYPE, "application/json".to_owned()), (header::RETRY_AFTER, retry_after_s.to_string())],
-            r#"{"msg": "Too many requests", "response": null, "result": "error"}"#,
+            [json, (header::RETRY_AFTER, retry_after_s.to_string())],
+            dialect.refusal(10429, "Too many requests"),
         )
             .into_response(),
         Fault::HtmlPage => (
@@ -216,11 +251,7 @@ pub fn render(fault: Fault, act: &str, retry_after_s: u64) -> Response {
              <body><h1>Error 520</h1><p>Web server is returning an unknown error</p></body></html>\n",
         )
             .into_response(),
-        Fault::Truncated | Fault::AppliedTruncated => {
-            let whole =
-                serde_json::json!({"msg": null, "response": {"act": act, "railgun_id": "0"}, "result": "success"});
-            truncated(&whole.to_string())
-        }
+        Fault::Truncated | Fault::AppliedTruncated => truncated(&dialect.success()),
     }
 }
 

@@ -1,4 +1,4 @@
-//! A local emulator of Cloudflare Railgun's v2 HTTP API.
+//! A local emulator of Cloudflare Railgun's v2 and v4 HTTP APIs.
 //!
 //! The service is retired; this serves `/api/v2/railgun/<action>` for the
 //! Client API and the Optimized Partner API, over GET (query string) and
@@ -8,6 +8,35 @@
 //! a connection. Which actions exist, their methods, their required
 //! parameters and the bounds of their IP ranges come from the spec the
 //! client is generated from (`railgun_api::SPEC`).
+//!
+//! It also serves the v4 REST API under `/client/v4/` (routes, methods and
+//! parameters from `railgun_api::SPEC_V4`) over the same Railguns: a
+//! Railgun made by v2 `init` is listed by v4, and one made by v4 takes v2
+//! calls. Where the two models differ:
+//!
+//! - a Railgun's v4 `id` is its v2 `railgun_tag`; its `activation_key` is
+//!   its `rtkn`; `enabled` is `railgun_mode`; `status` is `initializing`
+//!   for `INI` and `active` for `V`;
+//! - v4 callers are Client API users: `X-Auth-Email` with the user's `tkn`
+//!   as `X-Auth-Key`, or a bearer token ([`UserConfig::api_token`]); the
+//!   user's account and organization id is [`account_id`] of its email.
+//!   Host keys have no v4 counterpart, and partners' Railguns are not seen
+//!   by v4 callers;
+//! - v4 names zones by id: [`zone_id`] of the name. The v4 API knows a zone
+//!   once it is configured ([`Config::zones`]) or linked to a Railgun by a
+//!   v2 call;
+//! - a connection's v4 id is [`connection_id`] of its v2 `railgun_conn_id`.
+//!
+//! A v4 refusal is the description's failure envelope with one error. The
+//! description fixes only its shape (codes from 1000), so the codes are the
+//! emulator's: 9106 (400) missing credentials, 6111 (400) an
+//! `Authorization` header that is not a bearer token, 9103 (403) unknown
+//! email or key, 10000 (403) unknown token, 9109 (403) another account's or
+//! organization's id, 7000 (404) no such route, 7001 (405) a method the
+//! route lacks, 6007 (400) a body that is not a JSON object, 1002 (400) a
+//! missing or invalid parameter, 1001 (404) an unknown Railgun, zone or
+//! connection (another user's is unknown too), 1003 (409) a zone connected
+//! elsewhere, 1004 (400) a Railgun not yet activated.
 //!
 //! State lives in memory. The daemon's activation, which the real service
 //! received from the Railgun daemon, is the emulator-only action `activate`
@@ -28,6 +57,7 @@ mod api;
 mod faults;
 mod spec;
 mod state;
+mod v4;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -35,13 +65,13 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State as AxumState};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 pub use api::{Accounts, User};
 pub use faults::{Fault, Faults};
-pub use state::{ApiError, Owner, Snapshot};
+pub use state::{ApiError, Owner, Snapshot, account_id, connection_id, zone_id};
 
 /// The emulator's accounts, faults and seed.
 #[derive(Clone, Default, Deserialize)]
@@ -51,6 +81,8 @@ pub struct Config {
     pub users: Vec<UserConfig>,
     /// Optimized Partner API host keys.
     pub host_keys: Vec<String>,
+    /// Zones the v4 API knows from the start (see [`Config::zones`]).
+    pub zones: Vec<String>,
     /// Injected faults; none by default.
     pub faults: Faults,
     /// Seed of generated tokens and names, and of fault draws.
@@ -81,14 +113,17 @@ impl Default for Limits {
     }
 }
 
-/// A Client API account in a [`Config`].
+/// A Client API account in a [`Config`]; also a v4 user.
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserConfig {
     /// Account email.
     pub email: String,
-    /// API token.
+    /// API token: v2 `tkn`, and the v4 `X-Auth-Key`.
     pub tkn: String,
+    /// A v4 API token (`Authorization: Bearer`), if any.
+    #[serde(default)]
+    pub api_token: Option<String>,
 }
 
 /// Tokens and host keys are secrets: `Debug` counts them, never shows them.
@@ -97,6 +132,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("users", &self.users)
             .field("host_keys", &format_args!("[{} redacted]", self.host_keys.len()))
+            .field("zones", &self.zones)
             .field("faults", &self.faults)
             .field("seed", &self.seed)
             .field("listen", &self.listen)
@@ -107,7 +143,11 @@ impl std::fmt::Debug for Config {
 
 impl std::fmt::Debug for UserConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserConfig").field("email", &self.email).field("tkn", &format_args!("** redacted **")).finish()
+        f.debug_struct("UserConfig")
+            .field("email", &self.email)
+            .field("tkn", &format_args!("** redacted **"))
+            .field("api_token", &self.api_token.as_ref().map(|_| format_args!("** redacted **")))
+            .finish()
     }
 }
 
@@ -126,7 +166,8 @@ impl Config {
             .host_key("e111dff66d1fddfda6a888c9992d4366")
     }
 
-    /// Reads a YAML config: `users: [{email, tkn}]`, `host_keys: [...]`,
+    /// Reads a YAML config: `users: [{email, tkn, api_token}]` (`api_token`
+    /// optional), `host_keys: [...]`, `zones: [...]`,
     /// `faults: {latency_ms, dropped, server_error, html_page, truncated,
     /// rate_limited, applied_dropped, applied_truncated, retry_after_s}`,
     /// `seed`, `listen`, `limits: {header_timeout_ms, max_connections}`.
@@ -138,7 +179,25 @@ impl Config {
 
     /// Adds a Client API account.
     pub fn user(mut self, email: impl Into<String>, tkn: impl Into<String>) -> Config {
-        self.users.push(UserConfig { email: email.into(), tkn: tkn.into() });
+        self.users.push(UserConfig { email: email.into(), tkn: tkn.into(), api_token: None });
+        self
+    }
+
+    /// Adds a Client API account that also has a v4 API token.
+    pub fn user_with_api_token(
+        mut self,
+        email: impl Into<String>,
+        tkn: impl Into<String>,
+        api_token: impl Into<String>,
+    ) -> Config {
+        self.users.push(UserConfig { email: email.into(), tkn: tkn.into(), api_token: Some(api_token.into()) });
+        self
+    }
+
+    /// Makes zones known to the v4 API, which names zones by id: a zone is
+    /// otherwise known once a v2 call links a Railgun to it.
+    pub fn zones<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Config {
+        self.zones.extend(names.into_iter().map(Into::into));
         self
     }
 
@@ -169,6 +228,7 @@ impl Config {
 
 struct App {
     spec: spec::SpecTable,
+    rest: spec::RestTable,
     accounts: Accounts,
     state: state::State,
     faults: Faults,
@@ -197,8 +257,13 @@ impl Emulator {
         config.faults.validate().map_err(std::io::Error::other)?;
         let app = Arc::new(App {
             spec: spec::SpecTable::load().map_err(std::io::Error::other)?,
+            rest: spec::RestTable::load().map_err(std::io::Error::other)?,
             accounts: Accounts {
-                users: config.users.into_iter().map(|u| User { email: u.email, tkn: u.tkn }).collect(),
+                users: config
+                    .users
+                    .into_iter()
+                    .map(|u| User { email: u.email, tkn: u.tkn, api_token: u.api_token })
+                    .collect(),
                 host_keys: config.host_keys,
             },
             state: state::State::new(config.seed),
@@ -207,6 +272,7 @@ impl Emulator {
             hits: Default::default(),
             refusals: Default::default(),
         });
+        app.state.register_zones(config.zones.iter().map(String::as_str));
         if config.limits.max_connections == 0 {
             return Err(std::io::Error::other("limits.max_connections must be at least 1"));
         }
@@ -222,9 +288,14 @@ impl Emulator {
         self.addr
     }
 
-    /// The base URL clients use: `http://ADDR/api/v2/railgun/`.
+    /// The base URL v2 clients use: `http://ADDR/api/v2/railgun/`.
     pub fn base_url(&self) -> String {
         format!("http://{}/api/v2/railgun/", self.addr)
+    }
+
+    /// The base URL v4 clients use: `http://ADDR/client/v4/`.
+    pub fn base_url_v4(&self) -> String {
+        format!("http://{}/client/v4/", self.addr)
     }
 
     /// Activates the Railgun with token `rtkn`, as its daemon would.
@@ -332,8 +403,11 @@ async fn refuse(mut stream: tokio::net::TcpStream, max: usize) {
 fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/api/v2/railgun/{action}", axum::routing::any(railgun))
+        .route("/client/v4/{*path}", axum::routing::any(rest))
         .route("/host-gw.html", axum::routing::any(host_gateway))
-        .fallback(|| async { (StatusCode::NOT_FOUND, "not found: the API lives under /api/v2/railgun/<action>\n") })
+        .fallback(|| async {
+            (StatusCode::NOT_FOUND, "not found: the API lives under /api/v2/railgun/<action> and /client/v4/\n")
+        })
         .with_state(app)
 }
 
@@ -350,7 +424,8 @@ async fn railgun(
     let fault = app.faults.draw(&app.dice);
     *app.hits.lock().unwrap_or_else(|e| e.into_inner()).entry((action.clone(), fault)).or_default() += 1;
     if let Some(fault) = fault.filter(|f| !f.applies()) {
-        return faults::render(fault, &format!("railgun_{action}"), app.faults.retry_after_s);
+        let act = format!("railgun_{action}");
+        return faults::render(fault, faults::Dialect::V2 { act: &act }, app.faults.retry_after_s);
     }
     let get = match method {
         Method::GET => true,
@@ -379,6 +454,43 @@ async fn railgun(
             });
             (json, axum::body::Body::from_stream(futures_util::stream::iter(pieces))).into_response()
         }
+    }
+}
+
+/// The v4 API: `{success, errors, messages, result}` envelopes.
+async fn rest(
+    AxumState(app): AxumState<Arc<App>>,
+    method: Method,
+    Path(path): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let json = |status: StatusCode, text: String| (status, [(header::CONTENT_TYPE, "application/json")], text);
+    if app.faults.latency_ms > 0 {
+        tokio::time::sleep(app.faults.latency()).await;
+    }
+    let route = match v4::route(&app.rest, &method, &path) {
+        Ok(route) => route,
+        Err(refusal) => return json(refusal.status, refusal.envelope()).into_response(),
+    };
+    let action = route.op.action.clone();
+    let fault = app.faults.draw(&app.dice);
+    *app.hits.lock().unwrap_or_else(|e| e.into_inner()).entry((action.clone(), fault)).or_default() += 1;
+    if let Some(fault) = fault.filter(|f| !f.applies()) {
+        return faults::render(fault, faults::Dialect::V4, app.faults.retry_after_s);
+    }
+    let (status, text) = match v4::handle(&app.accounts, &app.state, &route, query.as_deref(), &headers, &body) {
+        Ok(text) => (StatusCode::OK, text),
+        Err(refusal) => {
+            let mut refusals = app.refusals.lock().unwrap_or_else(|e| e.into_inner());
+            *refusals.entry((action, refusal.code.to_string())).or_default() += 1;
+            (refusal.status, refusal.envelope())
+        }
+    };
+    match fault {
+        Some(fault) => faults::lose(fault, &text),
+        None => json(status, text).into_response(),
     }
 }
 
@@ -430,14 +542,28 @@ mod tests {
 
     #[test]
     fn debug_output_shows_no_secret() {
-        let config = Config::docs_examples().host_key("second-host-key-0123");
+        let config = Config::docs_examples().host_key("second-host-key-0123").user_with_api_token(
+            "v4@example.com",
+            "v4-key-0123",
+            "v4-token-0123",
+        );
         let shown = format!("{config:?} {config:#?}");
-        for secret in ["a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp", "e111dff66d1fddfda6a888c9992d4366", "second-host-key-0123"] {
+        for secret in [
+            "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp",
+            "e111dff66d1fddfda6a888c9992d4366",
+            "second-host-key-0123",
+            "v4-key-0123",
+            "v4-token-0123",
+        ] {
             assert!(!shown.contains(secret), "{shown}");
         }
         assert!(shown.contains("user@cloudflare.com") && shown.contains("[2 redacted]"), "{shown}");
         let accounts = Accounts {
-            users: vec![User { email: "me@x.com".into(), tkn: "t0k3n-secret".into() }],
+            users: vec![User {
+                email: "me@x.com".into(),
+                tkn: "t0k3n-secret".into(),
+                api_token: Some("api-token-secret".into()),
+            }],
             host_keys: vec!["hk-secret".into()],
         };
         assert!(!format!("{accounts:?}").contains("secret"), "{accounts:?}");

@@ -7,16 +7,20 @@ use railgun_emulator::{Config, Emulator, Faults};
 const USAGE: &str = "\
 usage: railgun-emulator [options]
 
-Serves Cloudflare Railgun's v2 API at http://ADDR/api/v2/railgun/<action>.
+Serves Cloudflare Railgun's v2 API at http://ADDR/api/v2/railgun/<action>,
+and its v4 API over the same Railguns at http://ADDR/client/v4/.
 
 accounts (repeatable; with none, the upstream docs' example credentials:
 user user@cloudflare.com / a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp and host key
 e111dff66d1fddfda6a888c9992d4366):
-  --user EMAIL:TKN       a Client API account
-  --host-key KEY         an Optimized Partner API host key
+  --user EMAIL:TKN       a Client API account; in v4, X-Auth-Email and X-Auth-Key
+  --host-key KEY         an Optimized Partner API host key (v2 only)
+  --zone NAME            a zone the v4 API knows by its id from the start
+                         (a zone linked to a Railgun by v2 is known too)
 
   --listen ADDR          address to listen on (default 127.0.0.1:0: a free port)
-  --config FILE          YAML with users, host_keys, faults, seed, listen, limits
+  --config FILE          YAML with users (email, tkn, api_token: a v4 bearer
+                         token), host_keys, zones, faults, seed, listen, limits
   --seed N               seed of generated tokens and of fault draws
   --header-timeout-ms N  close a connection whose request head takes longer (default 30000)
   --max-connections N    connections served at once; more are answered 503 (default 512)
@@ -72,6 +76,7 @@ fn parse(args: Vec<String>) -> Result<Option<Config>, String> {
                 config = config.user(email, tkn);
             }
             "--host-key" => config = config.host_key(value()?),
+            "--zone" => config.zones.push(value()?),
             "--listen" => config.listen = Some(value()?),
             "--config" => {
                 let path = value()?;
@@ -79,6 +84,7 @@ fn parse(args: Vec<String>) -> Result<Option<Config>, String> {
                 let file = Config::from_yaml(&text).map_err(|e| format!("{path}: {e}"))?;
                 config.users.extend(file.users);
                 config.host_keys.extend(file.host_keys);
+                config.zones.extend(file.zones);
                 config.listen = config.listen.or(file.listen);
                 if file.seed != 0 {
                     config.seed = file.seed;
@@ -149,6 +155,7 @@ fn serve(config: Config) -> ExitCode {
         };
         // Accounts are counted, never printed: tokens are secrets.
         println!("railgun-emulator listening on {}", emulator.base_url());
+        println!("v4 API at {}", emulator.base_url_v4());
         println!("{users} Client API account(s), {hosts} host key(s), faults {}", if faults { "on" } else { "off" });
         tokio::select! {
             () = emulator.run() => ExitCode::FAILURE,

@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 
-use railgun_codegen::ir::{self, Binding, ListEncoding, Method, Netmask, ParamScalar, ParamType};
+use railgun_codegen::ir::{
+    self, Binding, ListEncoding, Method, Netmask, ParamLocation, ParamScalar, ParamType, TypeKind,
+};
 
 /// One endpoint, as the emulator needs it.
 #[derive(Debug, Clone)]
@@ -71,5 +73,121 @@ fn json_ip_ranges(p: &ir::Param) -> Option<(String, Netmask)> {
     match &p.ty {
         ParamType::List(ParamScalar::IpRange(range), ListEncoding::Json) => Some((p.wire.clone(), range.netmask)),
         ParamType::List(..) | ParamType::One(_) => None,
+    }
+}
+
+/// What a v4 parameter's value must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A string.
+    Text,
+    /// `true` or `false`.
+    Flag,
+    /// A whole number.
+    Integer,
+    /// One of these strings.
+    OneOf(Vec<String>),
+}
+
+/// A v4 parameter, as the emulator checks it.
+#[derive(Debug, Clone)]
+pub struct RestParam {
+    /// Wire name; a body member's may be dotted (`zone.id`).
+    pub wire: String,
+    /// What its value must be.
+    pub kind: Kind,
+    /// Whether it may be left out.
+    pub optional: bool,
+}
+
+/// One v4 operation.
+#[derive(Debug, Clone)]
+pub struct RestSpec {
+    /// The operation's name in the spec (its method's name).
+    pub action: String,
+    /// Its HTTP method.
+    pub method: axum::http::Method,
+    /// Its path template's segments: `Ok` a literal, `Err` a parameter's name.
+    pub segments: Vec<Result<String, String>>,
+    /// Query parameters.
+    pub query: Vec<RestParam>,
+    /// Members of the JSON body.
+    pub body: Vec<RestParam>,
+}
+
+/// The v4 operations, from `railgun_api::SPEC_V4`.
+#[derive(Debug, Clone)]
+pub struct RestTable {
+    /// In spec order.
+    pub operations: Vec<RestSpec>,
+}
+
+impl RestTable {
+    /// Reads the v4 spec railgun-api was generated from.
+    ///
+    /// # Errors
+    ///
+    /// The spec's problems, should this crate's railgun-codegen not read it.
+    pub fn load() -> Result<RestTable, String> {
+        let spec = railgun_codegen::parse(railgun_api::SPEC_V4, "railgun-api/spec/railgun-v4.yaml")
+            .map_err(|e| format!("the v4 Railgun spec does not load: {e}"))?;
+        let api = spec.api();
+        let kind = |ty: &ParamType| match ty {
+            ParamType::One(ParamScalar::Flag) => Kind::Flag,
+            ParamType::One(ParamScalar::Integer) => Kind::Integer,
+            ParamType::One(ParamScalar::Enum(e)) => match &api.type_def(e.named.id).kind {
+                TypeKind::Enum(def) if !def.open => Kind::OneOf(def.variants.iter().map(|v| v.wire.clone()).collect()),
+                _ => Kind::Text,
+            },
+            _ => Kind::Text,
+        };
+        let params = |e: &ir::Endpoint, at: ParamLocation| {
+            let of = e.params.iter().filter(|p| p.location == at);
+            of.map(|p| RestParam { wire: p.wire.clone(), kind: kind(&p.ty), optional: p.optional }).collect()
+        };
+        let operations = api.endpoints.iter().filter_map(|e| {
+            let Binding::RestJson(rest) = &e.binding else { return None };
+            let method = match rest.method {
+                Method::Get => axum::http::Method::GET,
+                Method::Post => axum::http::Method::POST,
+                Method::Put => axum::http::Method::PUT,
+                Method::Patch => axum::http::Method::PATCH,
+                Method::Delete => axum::http::Method::DELETE,
+            };
+            let segments = rest.template.split('/').map(|segment| {
+                match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(name) => Err(name.to_owned()),
+                    None => Ok(segment.to_owned()),
+                }
+            });
+            Some(RestSpec {
+                action: e.action.clone(),
+                method,
+                segments: segments.collect(),
+                query: params(e, ParamLocation::Query),
+                body: params(e, ParamLocation::Body),
+            })
+        });
+        Ok(RestTable { operations: operations.collect() })
+    }
+
+    /// The operations whose path template matches `path` (the part after
+    /// the base URL), with the values of their path parameters.
+    pub fn routes<'t, 'p>(&'t self, path: &'p str) -> impl Iterator<Item = (&'t RestSpec, Vec<(&'t str, &'p str)>)> {
+        let parts: Vec<&str> = path.split('/').collect();
+        self.operations.iter().filter_map(move |op| {
+            if op.segments.len() != parts.len() {
+                return None;
+            }
+            let mut values = Vec::new();
+            for (segment, part) in op.segments.iter().zip(&parts) {
+                match segment {
+                    Ok(literal) if literal == part => {}
+                    Err(name) if !part.is_empty() => values.push((name.as_str(), *part)),
+                    _ => return None,
+                }
+            }
+            Some((op, values))
+        })
     }
 }

@@ -19,6 +19,10 @@ use railgun_codegen::ir::Netmask;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
+mod v4;
+
+pub use v4::{PageOf, PageRequest, connection_id};
+
 /// An error the service answers with `result: error`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -80,8 +84,14 @@ pub struct Railgun {
     pub name: String,
     pub pubname: Option<String>,
     pub api_key: String,
+    /// The v2 `railgun_tag`, which is also the Railgun's v4 `id`.
     pub tag: String,
+    /// The token the daemon activates with: v2 `rtkn`, v4 `activation_key`.
+    pub rtkn: String,
     pub status: Status,
+    /// Whether it accepts connections: v2 `railgun_mode`, v4 `enabled`.
+    /// Off until the daemon activates it, as in the v2 docs' listings.
+    pub enabled: bool,
     pub created: OffsetDateTime,
     pub edited: OffsetDateTime,
     pub activated: Option<OffsetDateTime>,
@@ -97,6 +107,8 @@ pub struct Connection {
     pub id: u64,
     pub railgun_id: u64,
     pub enabled: bool,
+    pub created: OffsetDateTime,
+    pub modified: OffsetDateTime,
 }
 
 /// A copy of the whole state, for checks.
@@ -110,6 +122,11 @@ pub struct Snapshot {
     pub suggestions: BTreeMap<String, u64>,
     /// IP ranges by Railgun id.
     pub ranges: BTreeMap<u64, Vec<String>>,
+    /// Names of live Railguns, by id.
+    pub names: BTreeMap<u64, String>,
+    /// Live Railguns that accept connections (v2 `railgun_mode: 1`, v4
+    /// `enabled: true`).
+    pub enabled: BTreeSet<u64>,
 }
 
 /// Deleted Railguns whose tokens are remembered.
@@ -135,6 +152,15 @@ struct Inner {
     suggestions: HashMap<String, u64>,
     /// Zones connected to or suggested to each Railgun.
     zones: HashMap<u64, HashSet<String>>,
+    /// Live Railgun ids by tag (their v4 `id`).
+    by_tag: HashMap<String, u64>,
+    /// The zone of each connection, by connection id.
+    by_connection: HashMap<u64, String>,
+    /// Zones known to the emulator (configured, or linked to a Railgun
+    /// once), by name.
+    directory: HashMap<String, KnownZone>,
+    /// Names of known zones, by their v4 id.
+    zone_names: HashMap<String, String>,
     next_railgun: u64,
     next_connection: u64,
     next_record: u64,
@@ -145,6 +171,13 @@ struct Inner {
 #[derive(Debug)]
 pub struct State {
     inner: Mutex<Inner>,
+}
+
+/// A zone the emulator knows: v4 names zones by id, v2 by name.
+#[derive(Debug, Clone)]
+struct KnownZone {
+    id: String,
+    created: OffsetDateTime,
 }
 
 /// The daemon's version reported by an activated Railgun.
@@ -174,39 +207,22 @@ impl State {
     /// unique: the docs set no such rule.
     pub fn init(&self, owner: Owner, name: Option<&str>, pubname: Option<&str>) -> Result<Value, ApiError> {
         let mut s = self.lock();
-        let id = s.next_railgun;
-        s.next_railgun += 1;
-        let rtkn = s.token(30);
-        let name = match name {
-            Some(name) => name.to_owned(),
-            None => format!("RG_{}", s.token(24)),
-        };
-        let now = now();
-        let railgun = Railgun {
-            id,
-            owner,
-            name: name.clone(),
-            pubname: pubname.map(str::to_owned),
-            api_key: s.token(32),
-            tag: s.token(28),
-            status: Status::Initializing,
-            created: now,
-            edited: now,
-            activated: None,
-            deleted: None,
-            rec_id: None,
-            rec_name: None,
-            ranges: Vec::new(),
-        };
-        s.by_rtkn.insert(rtkn.clone(), Handle::Live(id));
-        s.railguns.insert(id, Arc::new(railgun));
-        s.by_owner.entry(owner).or_default().insert(id);
+        let railgun = s.create(owner, name, pubname);
         Ok(json!({
-            "railgun_id": id.to_string(),
-            "railgun_name": name,
+            "railgun_id": railgun.id.to_string(),
+            "railgun_name": railgun.name,
             "railgun_status": Status::Initializing.wire(),
-            "rtkn": rtkn,
+            "rtkn": railgun.rtkn,
         }))
+    }
+
+    /// Makes every zone of `names` known, as if a Railgun had been linked to
+    /// it: v4 calls name zones by id, and find only known ones.
+    pub fn register_zones<'n>(&self, names: impl IntoIterator<Item = &'n str>) {
+        let mut s = self.lock();
+        for name in names {
+            s.register(name);
+        }
     }
 
     /// The daemon's activation: `INI` → `V`. Not part of the documented API.
@@ -219,6 +235,7 @@ impl State {
         if railgun.status == Status::Initializing {
             let now = now();
             railgun.status = Status::Verified;
+            railgun.enabled = true;
             railgun.activated = Some(now);
             railgun.edited = now;
             railgun.rec_id = Some(record);
@@ -233,24 +250,7 @@ impl State {
     pub fn delete(&self, owner: Owner, rtkn: &str) -> Result<Value, ApiError> {
         let mut s = self.lock();
         let id = s.find(rtkn, Some(owner))?;
-        for zone in s.zones.remove(&id).unwrap_or_default() {
-            if s.connections.get(&zone).is_some_and(|c| c.railgun_id == id) {
-                s.connections.remove(&zone);
-            }
-            if s.suggestions.get(&zone) == Some(&id) {
-                s.suggestions.remove(&zone);
-            }
-        }
-        s.railguns.remove(&id);
-        if let Some(ids) = s.by_owner.get_mut(&owner) {
-            ids.remove(&id);
-        }
-        s.by_rtkn.insert(rtkn.to_owned(), Handle::Deleted { id, owner });
-        s.tombstones.push_back(rtkn.to_owned());
-        if s.tombstones.len() > TOMBSTONES {
-            let oldest = s.tombstones.pop_front().expect("not empty");
-            s.by_rtkn.remove(&oldest);
-        }
+        s.remove(id);
         Ok(json!({"railgun_id": id.to_string()}))
     }
 
@@ -300,6 +300,7 @@ impl State {
             s.unlink(zone, previous);
         }
         s.zones.entry(id).or_default().insert(zone.to_owned());
+        s.register(zone);
         Ok(json!({"railgun_id": id.to_string()}))
     }
 
@@ -324,6 +325,7 @@ impl State {
         let id = s.find(rtkn, Some(owner))?;
         let conn = s.connection_of(zone, id, owner)?;
         conn.enabled = enabled;
+        conn.modified = now();
         Ok(json!({"railgun_id": id.to_string()}))
     }
 
@@ -332,8 +334,7 @@ impl State {
         let mut s = self.lock();
         let id = s.find(rtkn, Some(owner))?;
         s.connection_of(zone, id, owner)?;
-        s.connections.remove(zone);
-        s.unlink(zone, id);
+        s.disconnect(zone);
         Ok(json!({"railgun_id": id.to_string()}))
     }
 
@@ -372,11 +373,48 @@ impl State {
             connections: s.connections.iter().map(|(z, c)| (z.clone(), (c.railgun_id, c.enabled))).collect(),
             suggestions: s.suggestions.iter().map(|(z, id)| (z.clone(), *id)).collect(),
             ranges: s.railguns.values().filter(|r| !r.ranges.is_empty()).map(|r| (r.id, r.ranges.clone())).collect(),
+            names: s.railguns.values().map(|r| (r.id, r.name.clone())).collect(),
+            enabled: s.railguns.values().filter(|r| r.enabled).map(|r| r.id).collect(),
         }
     }
 }
 
 impl Inner {
+    /// A new Railgun in `INI`, owned by `owner`.
+    fn create(&mut self, owner: Owner, name: Option<&str>, pubname: Option<&str>) -> Arc<Railgun> {
+        let id = self.next_railgun;
+        self.next_railgun += 1;
+        let rtkn = self.token(30);
+        let name = match name {
+            Some(name) => name.to_owned(),
+            None => format!("RG_{}", self.token(24)),
+        };
+        let now = now();
+        let railgun = Arc::new(Railgun {
+            id,
+            owner,
+            name,
+            pubname: pubname.map(str::to_owned),
+            api_key: self.token(32),
+            tag: self.token(28),
+            rtkn: rtkn.clone(),
+            status: Status::Initializing,
+            enabled: false,
+            created: now,
+            edited: now,
+            activated: None,
+            deleted: None,
+            rec_id: None,
+            rec_name: None,
+            ranges: Vec::new(),
+        });
+        self.by_rtkn.insert(rtkn, Handle::Live(id));
+        self.by_tag.insert(railgun.tag.clone(), id);
+        self.railguns.insert(id, railgun.clone());
+        self.by_owner.entry(owner).or_default().insert(id);
+        railgun
+    }
+
     /// The Railgun with token `rtkn`, checked to be alive and, when `owner`
     /// is given, to belong to it.
     fn find(&self, rtkn: &str, owner: Option<Owner>) -> Result<u64, ApiError> {
@@ -424,11 +462,55 @@ impl Inner {
             existing.enabled = enabled;
             return Ok(existing.clone());
         }
-        let conn = Connection { id: self.next_connection, railgun_id: id, enabled };
+        let now = now();
+        let conn = Connection { id: self.next_connection, railgun_id: id, enabled, created: now, modified: now };
         self.next_connection += 1;
         self.connections.insert(zone.to_owned(), conn.clone());
+        self.by_connection.insert(conn.id, zone.to_owned());
         self.zones.entry(id).or_default().insert(zone.to_owned());
+        self.register(zone);
         Ok(conn)
+    }
+
+    /// Drops `zone`'s connection.
+    fn disconnect(&mut self, zone: &str) {
+        if let Some(conn) = self.connections.remove(zone) {
+            self.by_connection.remove(&conn.id);
+            self.unlink(zone, conn.railgun_id);
+        }
+    }
+
+    /// Drops Railgun `id`: its connections and suggestions, its record, and
+    /// its indexes; its token is kept as a tombstone.
+    fn remove(&mut self, id: u64) {
+        let Some(railgun) = self.railguns.remove(&id) else { return };
+        for zone in self.zones.remove(&id).unwrap_or_default() {
+            if self.connections.get(&zone).is_some_and(|c| c.railgun_id == id) {
+                self.disconnect(&zone);
+            }
+            if self.suggestions.get(&zone) == Some(&id) {
+                self.suggestions.remove(&zone);
+            }
+        }
+        if let Some(ids) = self.by_owner.get_mut(&railgun.owner) {
+            ids.remove(&id);
+        }
+        self.by_tag.remove(&railgun.tag);
+        self.by_rtkn.insert(railgun.rtkn.clone(), Handle::Deleted { id, owner: railgun.owner });
+        self.tombstones.push_back(railgun.rtkn.clone());
+        if self.tombstones.len() > TOMBSTONES {
+            let oldest = self.tombstones.pop_front().expect("not empty");
+            self.by_rtkn.remove(&oldest);
+        }
+    }
+
+    /// Remembers `zone` (its v4 id, and when it was first seen).
+    fn register(&mut self, zone: &str) {
+        if !self.directory.contains_key(zone) {
+            let id = zone_id(zone);
+            self.zone_names.insert(id.clone(), zone.to_owned());
+            self.directory.insert(zone.to_owned(), KnownZone { id, created: now() });
+        }
     }
 
     fn connection_of(&mut self, zone: &str, id: u64, caller: Owner) -> Result<&mut Connection, ApiError> {
@@ -549,7 +631,7 @@ impl serde::Serialize for RailgunView<'_> {
         map.serialize_entry("railgun_host_id", &host_id)?;
         map.serialize_entry("railgun_id", &r.id.to_string())?;
         map.serialize_entry("railgun_ip", &None::<&str>)?;
-        map.serialize_entry("railgun_mode", flag01(activated))?;
+        map.serialize_entry("railgun_mode", flag01(r.enabled))?;
         map.serialize_entry("railgun_name", &r.name)?;
         map.serialize_entry("railgun_port", "2408")?;
         map.serialize_entry("railgun_pubname", &r.pubname)?;
@@ -561,6 +643,25 @@ impl serde::Serialize for RailgunView<'_> {
         map.serialize_entry("railgun_user_id", &user_id)?;
         map.end()
     }
+}
+
+/// The v4 id the emulator gives zone `name`: 32 hexadecimal characters,
+/// the same on every run. The real service gave zones ids of this shape,
+/// unrelated to their names.
+pub fn zone_id(name: &str) -> String {
+    hex_id(name)
+}
+
+/// The v4 account id the emulator gives the Client API user `email`: 32
+/// hexadecimal characters, the same on every run.
+pub fn account_id(email: &str) -> String {
+    hex_id(&format!("account:{email}"))
+}
+
+/// Two FNV-1a hashes of `text`, as 32 hexadecimal characters.
+fn hex_id(text: &str) -> String {
+    let fnv = |basis: u64| text.bytes().fold(basis, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3));
+    format!("{:016x}{:016x}", fnv(0xCBF2_9CE4_8422_2325), fnv(0x6C62_272E_07BB_0142))
 }
 
 fn flag01(on: bool) -> &'static str {
