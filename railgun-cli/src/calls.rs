@@ -1,17 +1,21 @@
-//! One command per family and action, made from the spec `railgun-api` was
-//! generated from: its parameters become typed options, its secrets come
-//! from the environment or the config file, and its answer is printed with
-//! the spec's types (ids as numbers, flags as booleans, enums by name).
+//! One command per family and action, made from the specs `railgun-api` was
+//! generated from (v2's actions and v4's operations): their parameters
+//! become typed options, their secrets come from the environment or the
+//! config file, and their answers are printed with the spec's types (ids as
+//! numbers, flags as booleans, enums by name).
 
 use std::path::PathBuf;
 
 use clap::builder::PossibleValue;
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use futures_util::TryStreamExt;
 use railgun_api::Secret;
 use railgun_codegen::ir::{
-    self, Api, Binding, EnumRef, FieldType, ListEncoding, ParamScalar, ParamType, Response, Scalar, TypeKind,
+    self, Api, Binding, CredentialLocation, EnumRef, FieldType, ListEncoding, ParamLocation, ParamScalar, ParamType,
+    PathSegment, Response, Scalar, TypeKind,
 };
-use railgun_runtime::__private::{ActionEndpoint, Credential, FromSession, Session};
+use railgun_runtime::__private::{ActionEndpoint, Credential, FromSession, RestEndpoint, RestMethod, Session};
+use railgun_runtime::Page;
 use serde_json::Value;
 
 use crate::config::{Config, env_name};
@@ -72,6 +76,14 @@ fn endpoint_command(api: &Api, ep: &ir::Endpoint) -> Command {
             }
         };
         command = command.arg(arg);
+    }
+    if ep.paginated {
+        let all = Arg::new("all")
+            .long("all")
+            .action(ArgAction::SetTrue)
+            .conflicts_with("page")
+            .help("Every page, one after the other, as one list (--per-page sets their length)");
+        command = command.arg(all);
     }
     if !secrets.is_empty() {
         command = command.after_help(format!(
@@ -146,35 +158,86 @@ fn snake(name: &str) -> String {
     out
 }
 
+/// The name a credential has in the environment (`RAILGUN_<NAME>`) and the
+/// config file: a form field's wire name (`host_key`, `email`, `tkn`); for
+/// a header or a bearer token, `api_` and its argument name (`api_email`,
+/// `api_key`, `api_token`, the v4 description's names for them).
+pub fn credential_name(c: &ir::Credential) -> String {
+    match c.location {
+        CredentialLocation::Form => c.wire.clone(),
+        CredentialLocation::Header | CredentialLocation::Bearer => format!("api_{}", c.rust),
+    }
+}
+
 /// A client session for `family`, its credentials from the environment or
-/// the config file.
+/// the config file: the first of the family's ways to authenticate whose
+/// credentials are all set.
 pub fn session(api: &Api, family: &ir::Family, globals: &Globals, config: &Config) -> Result<Session, Failure> {
-    let scheme = family.auth.first().ok_or_else(|| Failure::Usage(format!("{} has no credentials", family.name)))?;
+    let complete =
+        |scheme: &&ir::AuthScheme| scheme.credentials.iter().all(|c| config.value(&credential_name(c)).is_some());
+    // With one way, a missing credential is named by itself below.
+    let scheme = if family.auth.len() == 1 { family.auth.first() } else { family.auth.iter().find(complete) };
+    let Some(scheme) = scheme else {
+        let ways: Vec<String> = family
+            .auth
+            .iter()
+            .map(|scheme| {
+                let names: Vec<String> = scheme.credentials.iter().map(|c| env_name(&credential_name(c))).collect();
+                names.join(" and ")
+            })
+            .collect();
+        let names: Vec<String> =
+            family.auth.iter().flat_map(|s| &s.credentials).map(|c| format!("`{}`", credential_name(c))).collect();
+        return Err(Failure::Usage(format!(
+            "{} needs credentials: set {}, or the config file's {} (never on the command line, where every user of \
+             this machine can read them)",
+            family.name,
+            ways.join(", or "),
+            names.join(", ")
+        )));
+    };
     let mut credentials = Vec::new();
     for c in &scheme.credentials {
         let name = leak(&c.wire);
-        let credential = if c.secret {
-            Credential::secret(name, config.secret(&c.wire, None)?)
-        } else {
-            let value = config.value(&c.wire).ok_or_else(|| {
-                Failure::Usage(format!(
-                    "{} is needed: set {} or the config file's `{}`",
-                    c.wire,
-                    env_name(&c.wire),
-                    c.wire
-                ))
-            })?;
-            Credential::plain(name, value)
+        let config_name = credential_name(c);
+        let credential = match (c.location, c.secret) {
+            (CredentialLocation::Bearer, _) => Credential::bearer(config.secret(&config_name, None)?),
+            (CredentialLocation::Header, true) => Credential::secret_header(name, config.secret(&config_name, None)?),
+            (CredentialLocation::Form, true) => Credential::secret(name, config.secret(&config_name, None)?),
+            (location, false) => {
+                let value = config.value(&config_name).ok_or_else(|| {
+                    Failure::Usage(format!(
+                        "{config_name} is needed: set {} or the config file's `{config_name}`",
+                        env_name(&config_name)
+                    ))
+                })?;
+                if location == CredentialLocation::Header {
+                    Credential::header(name, value)
+                } else {
+                    Credential::plain(name, value)
+                }
+            }
         };
         credentials.push(credential);
     }
-    let raw: Raw = globals.apply(railgun_runtime::__private::builder(&api.base_url, credentials), config)?.build()?;
+    let builder = railgun_runtime::__private::builder(&api.base_url, credentials);
+    let raw: Raw = globals.apply(builder, config, base_url_name(api))?.build()?;
     Ok(raw.0)
+}
+
+/// The setting that overrides `api`'s base URL: `base_url` for v2's
+/// actions, `v4_base_url` for v4's operations.
+pub fn base_url_name(api: &Api) -> &'static str {
+    match api.protocol {
+        ir::Protocol::ActionForm => "base_url",
+        ir::Protocol::RestJson => "v4_base_url",
+    }
 }
 
 /// A session without credentials, for the emulator's `activate`.
 pub fn anonymous(api: &Api, globals: &Globals, config: &Config) -> Result<Session, Failure> {
-    let raw: Raw = globals.apply(railgun_runtime::__private::builder(&api.base_url, Vec::new()), config)?.build()?;
+    let builder = railgun_runtime::__private::builder(&api.base_url, Vec::new());
+    let raw: Raw = globals.apply(builder, config, base_url_name(api))?.build()?;
     Ok(raw.0)
 }
 
@@ -182,6 +245,8 @@ pub fn anonymous(api: &Api, globals: &Globals, config: &Config) -> Result<Sessio
 enum Sent {
     Text(String),
     Secret(Secret),
+    Flag(bool),
+    Number(u64),
 }
 
 /// Sends `ep` with the arguments of `matches` and returns its answer,
@@ -193,8 +258,9 @@ pub async fn call(
     matches: &ArgMatches,
     config: &Config,
 ) -> Result<Value, Failure> {
-    let Binding::ActionForm(form) = &ep.binding else {
-        return Err(Failure::Usage(format!("{}: only action_form endpoints have commands yet", ep.action)));
+    let form = match &ep.binding {
+        Binding::ActionForm(form) => form,
+        Binding::RestJson(rest) => return call_rest(api, ep, rest, session, matches, config).await,
     };
     let mut values = Vec::new();
     for p in &ep.params {
@@ -225,13 +291,151 @@ pub async fn call(
         match value {
             Sent::Text(text) => request.param(name, text.as_str())?,
             Sent::Secret(secret) => request.param(name, secret)?,
+            Sent::Flag(flag) => request.param(name, flag)?,
+            Sent::Number(number) => request.param(name, number)?,
         }
     }
     let answer: Value = session.call(request).await?;
-    Ok(match &ep.response {
-        Response::Struct(named) => typed(api, &answer, &FieldType::Struct(named.clone())),
-        Response::List(named) => typed(api, &answer, &FieldType::List(named.clone())),
-    })
+    Ok(typed_answer(api, ep, &answer))
+}
+
+fn typed_answer(api: &Api, ep: &ir::Endpoint, answer: &Value) -> Value {
+    match &ep.response {
+        Response::Struct(named) => typed(api, answer, &FieldType::Struct(named.clone())),
+        Response::List(named) => typed(api, answer, &FieldType::List(named.clone())),
+    }
+}
+
+type RestValues = [(&'static str, ParamLocation, Sent)];
+
+/// Puts every value where its parameter goes.
+fn fill<'a>(
+    request: &mut railgun_runtime::__private::RestRequest<'a>,
+    values: &'a RestValues,
+) -> Result<(), railgun_api::Error> {
+    values.iter().try_for_each(|(name, location, value)| put(request, name, *location, value))
+}
+
+fn put<'a>(
+    request: &mut railgun_runtime::__private::RestRequest<'a>,
+    name: &'static str,
+    location: ParamLocation,
+    value: &'a Sent,
+) -> Result<(), railgun_api::Error> {
+    match (location, value) {
+        (ParamLocation::Path, Sent::Text(t)) => request.path(name, t.as_str()),
+        (ParamLocation::Path, Sent::Secret(s)) => request.path(name, s),
+        (ParamLocation::Header, Sent::Text(t)) => request.header(name, t.as_str()),
+        (ParamLocation::Header, Sent::Secret(s)) => request.header(name, s),
+        (ParamLocation::Body, Sent::Text(t)) => request.body(name, t.as_str()),
+        (ParamLocation::Body, Sent::Secret(s)) => request.body(name, s),
+        (ParamLocation::Body, Sent::Flag(f)) => request.body(name, f),
+        (ParamLocation::Body, Sent::Number(n)) => request.body(name, n),
+        (_, Sent::Text(t)) => request.query(name, t.as_str()),
+        (_, Sent::Secret(s)) => request.query(name, s),
+        (_, Sent::Flag(f)) => request.query(name, f),
+        (_, Sent::Number(n)) => request.query(name, n),
+    }
+}
+
+/// Sends a `rest_json` operation. A paginated one prints its page
+/// (`{"items": […], "info": {…}}`), or with `--all` every page's items.
+async fn call_rest(
+    api: &Api,
+    ep: &ir::Endpoint,
+    rest: &ir::RestJson,
+    session: &Session,
+    matches: &ArgMatches,
+    config: &Config,
+) -> Result<Value, Failure> {
+    let mut values = Vec::new();
+    for p in &ep.params {
+        let text = matches.get_one::<String>(&p.wire);
+        let value = match &p.ty {
+            ParamType::One(ParamScalar::Secret) => {
+                let file = matches.get_one::<PathBuf>(&format!("{}-file", p.wire));
+                Some(Sent::Secret(config.secret(&p.wire, file.map(PathBuf::as_path))?))
+            }
+            // A JSON body types its members; the path and query are text.
+            ParamType::One(ParamScalar::Flag) if p.location == ParamLocation::Body => {
+                text.map(|t| Sent::Flag(t == "true"))
+            }
+            ParamType::One(ParamScalar::Integer) if p.location == ParamLocation::Body => {
+                text.and_then(|t| t.parse().ok()).map(Sent::Number)
+            }
+            ParamType::One(_) => text.cloned().map(Sent::Text),
+            ParamType::List(_, ListEncoding::Json) => matches
+                .get_many::<String>(&p.wire)
+                .map(|items| Sent::Text(serde_json::to_string(&items.collect::<Vec<_>>()).unwrap_or_default())),
+        };
+        if let Some(value) = value {
+            values.push((leak(&p.wire), p.location, value));
+        }
+    }
+    let path: Vec<railgun_runtime::__private::PathSegment> = rest
+        .path
+        .iter()
+        .map(|segment| match segment {
+            PathSegment::Literal(text) => railgun_runtime::__private::PathSegment::Literal(leak(text)),
+            PathSegment::Param(name) => railgun_runtime::__private::PathSegment::Param(leak(name)),
+        })
+        .collect();
+    let endpoint: &'static RestEndpoint = Box::leak(Box::new(RestEndpoint {
+        action: leak(&ep.action),
+        method: match rest.method {
+            ir::Method::Get => RestMethod::Get,
+            ir::Method::Post => RestMethod::Post,
+            ir::Method::Put => RestMethod::Put,
+            ir::Method::Patch => RestMethod::Patch,
+            ir::Method::Delete => RestMethod::Delete,
+        },
+        path: Box::leak(path.into_boxed_slice()),
+        idempotent: ep.idempotent,
+        paginated: ep.paginated,
+        secret_keys: Box::leak(ep.secret_keys.iter().map(|k| leak(k)).collect::<Vec<_>>().into_boxed_slice()),
+    }));
+    if !ep.paginated {
+        let mut request = session.request(endpoint);
+        fill(&mut request, &values)?;
+        let answer: Value = session.call(request).await?;
+        return Ok(typed_answer(api, ep, &answer));
+    }
+    // `page` is the stream's to set when it walks every page.
+    let send = |page: Option<u64>| {
+        let values = &values;
+        async move {
+            let mut request = session.request(endpoint);
+            let page_text = page.map(|n| n.to_string());
+            match &page_text {
+                Some(text) => {
+                    let others: Vec<&(&'static str, ParamLocation, Sent)> =
+                        values.iter().filter(|(name, ..)| *name != "page").collect();
+                    for (name, location, value) in others {
+                        put(&mut request, name, *location, value)?;
+                    }
+                    request.query("page", text.as_str())?;
+                }
+                None => fill(&mut request, values)?,
+            }
+            session.call::<Page<Value>, _>(request).await
+        }
+    };
+    let Response::List(item) = &ep.response else {
+        return Err(Failure::Usage(format!("{}: a paginated operation must answer a list", ep.action)));
+    };
+    let item = FieldType::Struct(item.clone());
+    if matches.get_flag("all") {
+        let per_page = matches.get_one::<String>("per_page").and_then(|t| t.parse().ok());
+        let items: Vec<Value> =
+            railgun_runtime::__private::pages(per_page, |page| send(Some(page))).try_collect().await?;
+        return Ok(Value::Array(items.iter().map(|v| typed(api, v, &item)).collect()));
+    }
+    let page = send(None).await?;
+    let items: Vec<Value> = page.items.iter().map(|v| typed(api, v, &item)).collect();
+    let info = page.info.map(
+        |i| serde_json::json!({"page": i.page, "per_page": i.per_page, "count": i.count, "total_count": i.total_count}),
+    );
+    Ok(serde_json::json!({"items": items, "info": info}))
 }
 
 /// The emulator's `activate`: the daemon's activation of the Railgun

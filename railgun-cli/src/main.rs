@@ -1,7 +1,8 @@
-//! `railgun`: the command line for Cloudflare Railgun's v2 API.
+//! `railgun`: the command line for Cloudflare Railgun's v2 and v4 APIs.
 //!
-//! One command per family and action of the spec `railgun-api` is generated
-//! from (`railgun partner conn-set --zone example.com --mode active`), and
+//! One command per family and action of the specs `railgun-api` is
+//! generated from (`railgun partner conn-set --zone example.com --mode
+//! active`, `railgun cloudflare list-railguns --all`), and
 //! fleet operations over thousands of zones (`railgun partner fleet connect
 //! --railgun 42 --zones zones.txt`). Credentials and tokens come from the
 //! environment or a config file, never from the command line. Exit status:
@@ -83,12 +84,18 @@ impl Globals {
     }
 
     /// The builder with these settings; the base URL from the option, else
-    /// `$RAILGUN_BASE_URL` or the config file, else the spec's.
-    pub fn apply<T>(&self, mut builder: ApiBuilder<T>, config: &Config) -> Result<ApiBuilder<T>, Failure>
+    /// the setting `base_url_name` (`$RAILGUN_BASE_URL` or the config file's
+    /// `base_url`, say), else the spec's.
+    pub fn apply<T>(
+        &self,
+        mut builder: ApiBuilder<T>,
+        config: &Config,
+        base_url_name: &str,
+    ) -> Result<ApiBuilder<T>, Failure>
     where
         T: railgun_runtime::__private::FromSession,
     {
-        if let Some(url) = self.base_url.clone().or_else(|| config.value("base_url")) {
+        if let Some(url) = self.base_url.clone().or_else(|| config.value(base_url_name)) {
             builder = builder.base_url(url);
         }
         builder = builder.method(self.method).retry(RetryPolicy::default().max_attempts(self.attempts));
@@ -103,28 +110,26 @@ impl Globals {
     }
 }
 
-fn command(api: &Api) -> Command {
+fn command(apis: &[&Api]) -> Command {
     let mut root = Command::new("railgun")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("The command line for Cloudflare Railgun's v2 API (Client API and Optimized Partner API)")
+        .about("The command line for Cloudflare Railgun's v2 API (Client API and Optimized Partner API) and v4 API")
         .long_about(
-            "The command line for Cloudflare Railgun's v2 API: one command per family and action of the spec \
-             railgun-api is generated from, and fleet operations over many zones.\n\n\
-             Credentials come from the environment (RAILGUN_HOST_KEY; RAILGUN_EMAIL and RAILGUN_TKN; RAILGUN_RTKN \
-             for a Railgun's token) or a YAML config file (--config, $RAILGUN_CONFIG or \
-             ~/.config/railgun/config.yaml) with the same names in lowercase (host_key, email, tkn, rtkn, \
-             base_url); never from the command line, where every user of the machine can read them.\n\n\
+            "The command line for Cloudflare Railgun's APIs: one command per family and action of the specs \
+             railgun-api is generated from (v2: client and partner; v4: cloudflare), and fleet operations over \
+             many zones.\n\n\
+             Credentials come from the environment (v2: RAILGUN_HOST_KEY, or RAILGUN_EMAIL and RAILGUN_TKN; \
+             RAILGUN_RTKN for a Railgun's token; v4: RAILGUN_API_EMAIL and RAILGUN_API_KEY, or RAILGUN_API_TOKEN) \
+             or a YAML config file (--config, $RAILGUN_CONFIG or ~/.config/railgun/config.yaml) with the same \
+             names in lowercase (host_key, email, tkn, rtkn, api_email, api_key, api_token, base_url, \
+             v4_base_url); never from the command line, where every user of the machine can read them.\n\n\
              Exit status: 0 done, 1 a call failed (or some zones did), 2 usage error.",
         )
         .subcommand_required(true)
-        .arg(
-            Arg::new("base-url")
-                .help_heading("Global options")
-                .long("base-url")
-                .global(true)
-                .value_name("URL")
-                .help("Where calls go (default: $RAILGUN_BASE_URL, the config file's base_url, or the service's)"),
-        )
+        .arg(Arg::new("base-url").help_heading("Global options").long("base-url").global(true).value_name("URL").help(
+            "Where calls go (default: $RAILGUN_BASE_URL or the config file's base_url for v2, \
+                     $RAILGUN_V4_BASE_URL or v4_base_url for v4, else the service's)",
+        ))
         .arg(
             Arg::new("method")
                 .help_heading("Global options")
@@ -132,7 +137,7 @@ fn command(api: &Api) -> Command {
                 .global(true)
                 .value_parser(["post", "get"])
                 .default_value("post")
-                .help("POST keeps credentials out of URLs"),
+                .help("How v2 actions are sent; POST keeps credentials out of URLs"),
         )
         .arg(
             Arg::new("output")
@@ -181,16 +186,18 @@ fn command(api: &Api) -> Command {
                 .value_parser(clap::value_parser!(u32).range(1..))
                 .help("Most calls per second (default: no limit)"),
         );
-    for (id, family) in api.families() {
-        let mut sub = Command::new(family.name.clone())
-            .about(format!("The {}", family.title))
-            .long_about(format!("{}\nUpstream: {}", family.doc.trim(), family.docs_url))
-            .subcommand_required(true)
-            .subcommands(calls::endpoint_commands(api, id));
-        if family.fleet.is_some() {
-            sub = sub.subcommand(fleet::command());
+    for api in apis {
+        for (id, family) in api.families() {
+            let mut sub = Command::new(family.name.clone())
+                .about(format!("The {}", family.title))
+                .long_about(format!("{}\nUpstream: {}", family.doc.trim(), family.docs_url))
+                .subcommand_required(true)
+                .subcommands(calls::endpoint_commands(api, id));
+            if family.fleet.is_some() {
+                sub = sub.subcommand(fleet::command());
+            }
+            root = root.subcommand(sub);
         }
-        root = root.subcommand(sub);
     }
     root.subcommand(
         Command::new("activate")
@@ -209,32 +216,37 @@ fn command(api: &Api) -> Command {
     )
 }
 
-async fn run(api: &Api, matches: &ArgMatches) -> Result<ExitCode, Failure> {
+async fn run(apis: &[&Api], matches: &ArgMatches) -> Result<ExitCode, Failure> {
     let globals = Globals::from(matches);
     let config = Config::load(matches.get_one::<PathBuf>("config").map(PathBuf::as_path))?;
     let (family_name, sub) = matches.subcommand().expect("a subcommand is required");
     if family_name == "activate" {
-        let session = calls::anonymous(api, &globals, &config)?;
+        // The emulator's `activate` is a v2 action.
+        let session = calls::anonymous(apis[0], &globals, &config)?;
         let rtkn = config.secret("rtkn", sub.get_one::<PathBuf>("rtkn-file").map(PathBuf::as_path))?;
         let answer = calls::activate(&session, &rtkn).await?;
         output::print(&answer, globals.output)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let (id, family) = api.families().find(|(_, f)| f.name == family_name).expect("clap knows the families");
+    let (api, id, family) = apis
+        .iter()
+        .find_map(|api| api.families().find(|(_, f)| f.name == family_name).map(|(id, f)| (*api, id, f)))
+        .expect("clap knows the families");
     let (action, args) = sub.subcommand().expect("a subcommand is required");
     if action == "fleet" {
         let (op, args) = args.subcommand().expect("a subcommand is required");
         let summary = match family.name.as_str() {
             "partner" => {
                 let host_key = config.secret("host_key", None)?;
-                let client = globals.apply(PartnerApi::builder(host_key), &config)?.build()?;
+                let client = globals.apply(PartnerApi::builder(host_key), &config, "base_url")?.build()?;
                 fleet::run(client, op, args, &config).await?
             }
             "client" => {
                 let email = config.value("email").ok_or_else(|| {
                     Failure::Usage("email is needed: set RAILGUN_EMAIL or the config file's `email`".into())
                 })?;
-                let client = globals.apply(ClientApi::builder(email, config.secret("tkn", None)?), &config)?.build()?;
+                let builder = ClientApi::builder(email, config.secret("tkn", None)?);
+                let client = globals.apply(builder, &config, "base_url")?.build()?;
                 fleet::run(client, op, args, &config).await?
             }
             other => return Err(Failure::Usage(format!("no fleet client for family '{other}'"))),
@@ -248,16 +260,27 @@ async fn run(api: &Api, matches: &ArgMatches) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The specs `railgun-api` was built from: v2's, then v4's.
+fn specs() -> Result<Vec<railgun_codegen::ValidSpec>, String> {
+    [(railgun_api::SPEC, "railgun-api/spec/railgun.yaml"), (railgun_api::SPEC_V4, "railgun-api/spec/railgun-v4.yaml")]
+        .into_iter()
+        .map(|(text, file)| {
+            railgun_codegen::parse(text, file)
+                .map_err(|errors| format!("the spec railgun-api was built from does not read:\n{errors}"))
+        })
+        .collect()
+}
+
 fn main() -> ExitCode {
-    let spec = match railgun_codegen::parse(railgun_api::SPEC, "railgun-api/spec/railgun.yaml") {
-        Ok(spec) => spec,
-        Err(errors) => {
-            eprintln!("error: the spec railgun-api was built from does not read:\n{errors}");
+    let specs = match specs() {
+        Ok(specs) => specs,
+        Err(message) => {
+            eprintln!("error: {message}");
             return ExitCode::FAILURE;
         }
     };
-    let api = spec.api();
-    let matches = match command(api).try_get_matches() {
+    let apis: Vec<&Api> = specs.iter().map(|spec| spec.api()).collect();
+    let matches = match command(&apis).try_get_matches() {
         Ok(matches) => matches,
         Err(e) => {
             let _ = e.print();
@@ -271,7 +294,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(api, &matches)) {
+    match runtime.block_on(run(&apis, &matches)) {
         Ok(code) => code,
         Err(failure) => {
             eprintln!("error: {failure}");
@@ -289,7 +312,11 @@ mod tests {
 
     #[test]
     fn the_command_tree_is_valid() {
-        let spec = railgun_codegen::parse(railgun_api::SPEC, "railgun.yaml").unwrap();
-        command(spec.api()).debug_assert();
+        let specs = specs().unwrap();
+        let apis: Vec<&Api> = specs.iter().map(|spec| spec.api()).collect();
+        let command = command(&apis);
+        command.clone().debug_assert();
+        let families: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+        assert_eq!(families, ["client", "partner", "cloudflare", "activate"]);
     }
 }

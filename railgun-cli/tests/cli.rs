@@ -169,6 +169,117 @@ async fn exit_statuses_and_messages() {
     );
 }
 
+/// `railgun` with v4 credentials only (`email` and `key`, or a token when
+/// `token` is given), its v4 base URL pointed at `emu`.
+fn railgun_v4(emu: &Emulator, token: Option<&str>, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_railgun"));
+    command.args(args).env_clear().env("RAILGUN_V4_BASE_URL", emu.base_url_v4()).stdin(Stdio::null());
+    match token {
+        Some(token) => command.env("RAILGUN_API_TOKEN", token),
+        None => command.env("RAILGUN_API_EMAIL", EMAIL).env("RAILGUN_API_KEY", V4_KEY),
+    };
+    command.kill_on_drop(true);
+    command
+}
+
+/// The v4 key of the docs' user: its v2 `tkn`, with characters a careless
+/// header writer mangles.
+const V4_KEY: &str = "k3y/with+plus=and%25~";
+const V4_TOKEN: &str = "t0ken.with-dots_and~tilde/slash+plus";
+
+#[tokio::test]
+async fn v4_operations_are_commands_too_on_the_same_railguns() {
+    let config = Config::new().user_with_api_token(EMAIL, V4_KEY, V4_TOKEN).zones(["example.com", "example.org"]);
+    let emu = Emulator::start(config, "127.0.0.1:0").await.unwrap();
+    let account = railgun_emulator::account_id(EMAIL);
+    let (com, org) = (railgun_emulator::zone_id("example.com"), railgun_emulator::zone_id("example.org"));
+
+    let made = stdout_json(&run(railgun_v4(&emu, None, &["cloudflare", "create-railgun", "--name", "edge"])).await);
+    assert_eq!(
+        (made["name"].as_str(), made["status"].as_str(), &made["enabled"]),
+        (Some("edge"), Some("initializing"), &Value::Bool(false))
+    );
+    let id = made["id"].as_str().unwrap().to_owned();
+    // The emulator's activation is a v2 action; the activation key is the rtkn.
+    let mut activate = Command::new(env!("CARGO_BIN_EXE_railgun"));
+    activate
+        .args(["activate"])
+        .env_clear()
+        .env("RAILGUN_BASE_URL", emu.base_url())
+        .env("RAILGUN_RTKN", made["activation_key"].as_str().unwrap());
+    stdout_json(&run(activate).await);
+
+    // Body flags go as JSON booleans, nested members as objects.
+    let connected = stdout_json(
+        &run(railgun_v4(
+            &emu,
+            None,
+            &[
+                "cloudflare",
+                "connect-or-disconnect-zone-railgun",
+                "--zone",
+                &com,
+                "--railgun",
+                &id,
+                "--connected",
+                "true",
+            ],
+        ))
+        .await,
+    );
+    assert_eq!(connected, serde_json::json!({"id": id, "name": "edge", "enabled": true, "connected": true}));
+    let args = [
+        "cloudflare",
+        "create-connection",
+        "--account",
+        &account,
+        "--railgun",
+        &id,
+        "--zone",
+        &org,
+        "--enabled",
+        "false",
+    ];
+    let made_conn = stdout_json(&run(railgun_v4(&emu, Some(V4_TOKEN), &args)).await);
+    assert_eq!((made_conn["zone"]["name"].as_str(), &made_conn["enabled"]), (Some("example.org"), &Value::Bool(false)));
+    let snapshot = emu.snapshot();
+    assert_eq!((snapshot.connections["example.com"], snapshot.connections["example.org"]), ((1, true), (1, false)));
+
+    // One page, with its result_info; or every page as one list.
+    let args =
+        ["cloudflare", "list-connections", "--account", &account, "--railgun", &id, "--per-page", "1", "--page", "2"];
+    let page = stdout_json(&run(railgun_v4(&emu, None, &args)).await);
+    assert_eq!(page["info"], serde_json::json!({"page": 2, "per_page": 1, "count": 1, "total_count": 2}));
+    assert_eq!(page["items"][0]["zone"]["name"], "example.org");
+    let args = ["cloudflare", "list-connections", "--account", &account, "--railgun", &id, "--per-page", "1", "--all"];
+    let all = stdout_json(&run(railgun_v4(&emu, Some(V4_TOKEN), &args)).await);
+    let zones: Vec<&str> = all.as_array().unwrap().iter().map(|c| c["zone"]["name"].as_str().unwrap()).collect();
+    assert_eq!(zones, ["example.com", "example.org"]);
+    assert_eq!(emu.hits("list_connections"), 1 + 2);
+
+    // Refusals: 1 with the typed error; no credentials: 2, nothing sent.
+    let mut wrong = railgun_v4(&emu, None, &["cloudflare", "railgun-details", "--railgun", &id]);
+    wrong.env("RAILGUN_API_KEY", "wrong-key-sentinel");
+    let wrong = run(wrong).await;
+    assert_eq!(wrong.status.code(), Some(1));
+    assert_eq!(
+        stderr(&wrong),
+        "error: railgun_details: the service refused the call (HTTP 403 Forbidden): 9103: Unknown X-Auth-Key or X-Auth-Email\n"
+    );
+    let mut none = railgun_v4(&emu, None, &["cloudflare", "railgun-details", "--railgun", &id]);
+    none.env_remove("RAILGUN_API_KEY");
+    let none = run(none).await;
+    assert_eq!(none.status.code(), Some(2));
+    assert!(
+        stderr(&none).starts_with(
+            "error: cloudflare needs credentials: set RAILGUN_API_EMAIL and RAILGUN_API_KEY, or RAILGUN_API_TOKEN"
+        ),
+        "{}",
+        stderr(&none)
+    );
+    assert_eq!(emu.hits("railgun_details"), 1);
+}
+
 #[tokio::test]
 async fn tokens_from_files_and_never_in_errors() {
     let emu = emulator(Faults { html_page: 1.0, ..Faults::default() }).await;
