@@ -239,6 +239,19 @@ struct App {
     refusals: std::sync::Mutex<std::collections::HashMap<(String, String), u64>>,
 }
 
+impl App {
+    /// Waits the configured latency, draws the request's fault and counts
+    /// the request for `action`.
+    async fn fault_for(&self, action: &str) -> Option<Fault> {
+        if self.faults.latency_ms > 0 {
+            tokio::time::sleep(self.faults.latency()).await;
+        }
+        let fault = self.faults.draw(&self.dice);
+        *self.hits.lock().unwrap_or_else(|e| e.into_inner()).entry((action.to_owned(), fault)).or_default() += 1;
+        fault
+    }
+}
+
 /// A running emulator. Dropping it stops the server.
 pub struct Emulator {
     addr: SocketAddr,
@@ -418,11 +431,7 @@ async fn railgun(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    if app.faults.latency_ms > 0 {
-        tokio::time::sleep(app.faults.latency()).await;
-    }
-    let fault = app.faults.draw(&app.dice);
-    *app.hits.lock().unwrap_or_else(|e| e.into_inner()).entry((action.clone(), fault)).or_default() += 1;
+    let fault = app.fault_for(&action).await;
     if let Some(fault) = fault.filter(|f| !f.applies()) {
         let act = format!("railgun_{action}");
         return faults::render(fault, faults::Dialect::V2 { act: &act }, app.faults.retry_after_s);
@@ -467,16 +476,12 @@ async fn rest(
     body: Bytes,
 ) -> Response {
     let json = |status: StatusCode, text: String| (status, [(header::CONTENT_TYPE, "application/json")], text);
-    if app.faults.latency_ms > 0 {
-        tokio::time::sleep(app.faults.latency()).await;
-    }
     let route = match v4::route(&app.rest, &method, &path) {
         Ok(route) => route,
         Err(refusal) => return json(refusal.status, refusal.envelope()).into_response(),
     };
     let action = route.op.action.clone();
-    let fault = app.faults.draw(&app.dice);
-    *app.hits.lock().unwrap_or_else(|e| e.into_inner()).entry((action.clone(), fault)).or_default() += 1;
+    let fault = app.fault_for(&action).await;
     if let Some(fault) = fault.filter(|f| !f.applies()) {
         return faults::render(fault, faults::Dialect::V4, app.faults.retry_after_s);
     }

@@ -678,8 +678,18 @@ fn now() -> OffsetDateTime {
 
 /// `2012-10-27 16:34:37.718746+00`, as Postgres prints a `timestamptz`.
 pub fn pg_timestamp(t: OffsetDateTime) -> String {
+    utc(t, ' ', "+00")
+}
+
+/// `2014-01-01T05:20:00.123456Z`, as the v4 API writes times.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    utc(t, 'T', "Z")
+}
+
+/// A UTC time to the microsecond: date, `separator`, time, `zone`.
+fn utc(t: OffsetDateTime, separator: char, zone: &str) -> String {
     format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}+00",
+        "{:04}-{:02}-{:02}{separator}{:02}:{:02}:{:02}.{:06}{zone}",
         t.year(),
         u8::from(t.month()),
         t.day(),

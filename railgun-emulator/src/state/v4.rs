@@ -13,9 +13,8 @@
 //! another owner's Railgun is "not found", never named.
 
 use serde_json::{Value, json};
-use time::OffsetDateTime;
 
-use super::{ApiError, DAEMON_BUILD, Inner, Owner, Railgun, State, Status, now};
+use super::{ApiError, DAEMON_BUILD, Inner, Owner, Railgun, State, Status, now, rfc3339};
 
 /// Which page of a list, and how long pages are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -353,18 +352,4 @@ impl Inner {
 /// A connection's v4 id: its v2 id as 32 hexadecimal digits.
 pub fn connection_id(id: u64) -> String {
     format!("{id:032x}")
-}
-
-/// `2014-01-01T05:20:00.123456Z`.
-fn rfc3339(t: OffsetDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.microsecond()
-    )
 }
