@@ -17,6 +17,8 @@
 //!   the docs, keeping comments, Rust names, types, deviations and the
 //!   endpoints marked `undocumented`, until `check` passes; `--dry-run`
 //!   prints the change as a diff and writes nothing.
+//! - `regen-v4 [--description FILE] [--spec FILE] [--dry-run]`: the same
+//!   for the v4 spec, from the vendored OpenAPI description.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -49,6 +51,10 @@ tasks:
                                    as a diff and writes nothing; exit 0 when
                                    check then passes, 1 when findings remain,
                                    2 on error
+  regen-v4 [--description FILE] [--spec FILE] [--dry-run]
+                                   rewrite the v4 spec from the OpenAPI description
+                                   (defaults as check-v4) until check-v4 passes;
+                                   same output and exit codes as regen
   packaged                         package the crates users depend on, then build and
                                    run two outside crates against the packages alone
 ";
@@ -72,6 +78,18 @@ fn main() -> ExitCode {
             };
             match parse_options(options, "--description", "--verbose", defaults) {
                 Ok(o) => run_check_v4(&o.docs, &o.spec, o.flag),
+                Err(message) => usage_error(&message),
+            }
+        }
+        ["regen-v4", options @ ..] => {
+            let root = workspace_root();
+            let defaults = Options {
+                docs: root.join("railgun-api/spec/docs-v4/railgun-v4.openapi.json"),
+                spec: root.join("railgun-api/spec/railgun-v4.yaml"),
+                flag: false,
+            };
+            match parse_options(options, "--description", "--dry-run", defaults) {
+                Ok(o) => run_regen_v4(&o.docs, &o.spec, o.flag),
                 Err(message) => usage_error(&message),
             }
         }
@@ -185,8 +203,30 @@ fn run_check_v4(description: &Path, spec_path: &Path, verbose: bool) -> ExitCode
 }
 
 fn run_regen(docs_dir: &Path, spec_path: &Path, dry_run: bool) -> ExitCode {
-    let outcome = read_inputs(docs_dir, spec_path).and_then(|(facts, source)| {
-        let outcome = regen::regen(&source, &spec_path.display().to_string(), &facts)?;
+    let inputs = read_inputs(docs_dir, spec_path);
+    rewrite(
+        spec_path,
+        dry_run,
+        inputs.and_then(|(facts, source)| {
+            regen::regen(&source, &spec_path.display().to_string(), &facts).map(|outcome| (source, outcome))
+        }),
+    )
+}
+
+fn run_regen_v4(description: &Path, spec_path: &Path, dry_run: bool) -> ExitCode {
+    let outcome = openapi::read(description).and_then(|description| {
+        let source =
+            std::fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
+        regen::regen_v4(&source, &spec_path.display().to_string(), &description).map(|outcome| (source, outcome))
+    });
+    rewrite(spec_path, dry_run, outcome)
+}
+
+/// Writes (or with `dry_run` prints as a diff) a regen's new spec, then
+/// its report; exit 0 when the check passes, 1 when findings remain, 2 on
+/// error.
+fn rewrite(spec_path: &Path, dry_run: bool, outcome: Result<(String, regen::Outcome), String>) -> ExitCode {
+    let outcome = outcome.and_then(|(source, outcome)| {
         if dry_run {
             print!("{}", regen::diff(&source, &outcome.text, &spec_path.display().to_string()));
         } else if outcome.text != source {

@@ -302,3 +302,206 @@ pub fn read(path: &std::path::Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
 }
+
+/// What `regen-v4` takes from one operation of the description.
+#[derive(Debug, Clone)]
+pub struct OperationFacts {
+    /// Its operation id.
+    pub id: String,
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// Its path template, without the leading `/`.
+    pub path: String,
+    /// Its summary.
+    pub summary: String,
+    /// Path, query and header parameters, then the body's writable members.
+    pub params: Vec<ParamFacts>,
+    /// The type of `result`'s items (a list) or of `result`; `None` when
+    /// the description leaves it untyped.
+    pub result: Option<ResultFacts>,
+}
+
+/// The documented type of an operation's `result`.
+#[derive(Debug, Clone)]
+pub struct ResultFacts {
+    /// Whether `result` is a list of these objects.
+    pub list: bool,
+    /// The object's members: names, and spec types where there is one.
+    pub members: Vec<(String, Option<String>)>,
+}
+
+/// One parameter of an [`OperationFacts`].
+#[derive(Debug, Clone)]
+pub struct ParamFacts {
+    /// Wire name (a nested body member's dotted).
+    pub name: String,
+    /// `path`, `query`, `header` or `body`.
+    pub location: &'static str,
+    /// Its spec type, when the description's schema has one (`string`,
+    /// `integer`, `flag`, `timestamp`, `list<string>`).
+    pub ty: Option<String>,
+    /// The string values its schema allows, for an enum.
+    pub values: Vec<String>,
+    /// Whether the description lets it be left out.
+    pub optional: bool,
+    /// The description's words for it.
+    pub doc: String,
+}
+
+/// The operation `id` of the description, as `regen-v4` uses it.
+pub fn operation(description: &Value, id: &str) -> Option<OperationFacts> {
+    let docs = Docs { root: description };
+    for (path, item) in description["paths"].as_object()? {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if op["operationId"].as_str() != Some(id) {
+                continue;
+            }
+            let mut params = Vec::new();
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let p = docs.resolve(p);
+                let (Some(name), Some(place)) = (p["name"].as_str(), p["in"].as_str()) else { continue };
+                let location = match place {
+                    "path" => "path",
+                    "query" => "query",
+                    "header" => "header",
+                    _ => continue,
+                };
+                let schema = docs.resolve(&p["schema"]);
+                params.push(ParamFacts {
+                    name: name.to_owned(),
+                    location,
+                    ty: docs.spec_type(schema),
+                    values: docs.string_values(schema),
+                    optional: location != "path" && p["required"] != true,
+                    doc: describe(&docs, p, schema),
+                });
+            }
+            let body = &op["requestBody"]["content"]["application/json"]["schema"];
+            if !body.is_null() {
+                let mut members = Vec::new();
+                body_members(&docs, body, "", &mut members);
+                for (name, _) in members {
+                    let schema = member_schema(&docs, body, &name);
+                    let (outer, last) = name.rsplit_once('.').unwrap_or(("", &name));
+                    let holder = if outer.is_empty() { docs.resolve(body) } else { member_schema(&docs, body, outer) };
+                    let required = all_required(&docs, holder).contains(&last.to_owned());
+                    params.push(ParamFacts {
+                        ty: docs.spec_type(schema),
+                        values: docs.string_values(schema),
+                        optional: !required,
+                        doc: describe(&docs, schema, schema),
+                        name,
+                        location: "body",
+                    });
+                }
+            }
+            let answer = &op["responses"]["200"]["content"]["application/json"]["schema"];
+            let result =
+                docs.properties(answer).into_iter().find(|(n, _)| *n == "result").map(|(_, s)| docs.resolve(s));
+            let result = result.and_then(|r| {
+                let (list, item) = if r["type"] == "array" { (true, docs.resolve(&r["items"])) } else { (false, r) };
+                let members = docs.properties(item);
+                (!members.is_empty()).then(|| ResultFacts {
+                    list,
+                    members: members
+                        .into_iter()
+                        .map(|(n, s)| (n.to_owned(), docs.spec_type(docs.resolve(s))))
+                        .collect(),
+                })
+            });
+            return Some(OperationFacts {
+                id: id.to_owned(),
+                method: method.to_ascii_uppercase(),
+                path: path.trim_start_matches('/').to_owned(),
+                summary: op["summary"].as_str().unwrap_or(id).trim().to_owned(),
+                params,
+                result,
+            });
+        }
+    }
+    None
+}
+
+/// The spec type of the answer member at `path` (`result[].name`,
+/// `result.upgrade_info.latest_version`) of operation `id`.
+pub fn answer_field_type(description: &Value, id: &str, path: &str) -> Option<String> {
+    let docs = Docs { root: description };
+    let op = description["paths"]
+        .as_object()?
+        .values()
+        .flat_map(|item| item.as_object().into_iter().flatten())
+        .map(|(_, op)| op)
+        .find(|op| op["operationId"].as_str() == Some(id))?;
+    let answer = &op["responses"]["200"]["content"]["application/json"]["schema"];
+    let mut schema: &Value = answer;
+    for part in path.split('.') {
+        let (name, items) = match part.strip_suffix("[]") {
+            Some(name) => (name, true),
+            None => (part, false),
+        };
+        let found = docs.properties(schema).into_iter().find(|(n, _)| *n == name)?;
+        schema = docs.resolve(found.1);
+        if items {
+            schema = docs.resolve(&schema["items"]);
+        }
+    }
+    docs.spec_type(schema)
+}
+
+fn member_schema<'d>(docs: &Docs<'d>, body: &'d Value, dotted: &str) -> &'d Value {
+    dotted.split('.').fold(docs.resolve(body), |schema, name| {
+        docs.properties(schema).into_iter().find(|(n, _)| *n == name).map_or(schema, |(_, s)| docs.resolve(s))
+    })
+}
+
+/// The `required` names of an object schema, `allOf` parts included.
+fn all_required(docs: &Docs<'_>, schema: &Value) -> Vec<String> {
+    let schema = docs.resolve(schema);
+    let mut names: Vec<String> =
+        schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect();
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        names.extend(all_required(docs, part));
+    }
+    names
+}
+
+fn describe(docs: &Docs<'_>, outer: &Value, schema: &Value) -> String {
+    let text = outer["description"].as_str().or_else(|| schema["description"].as_str());
+    let text = text.or_else(|| docs.resolve(&schema["allOf"][0])["description"].as_str());
+    text.unwrap_or_default().trim().to_owned()
+}
+
+impl<'d> Docs<'d> {
+    /// The spec type a schema describes, when there is one.
+    fn spec_type(&self, schema: &'d Value) -> Option<String> {
+        let schema = self.resolve(schema);
+        let first = |key: &str| {
+            schema["allOf"].as_array().and_then(|parts| parts.first()).map(|p| self.resolve(p)[key].clone())
+        };
+        let format = schema["format"]
+            .as_str()
+            .map(str::to_owned)
+            .or_else(|| first("format").and_then(|f| f.as_str().map(str::to_owned)));
+        let ty = match self.json_type(schema) {
+            Some(ty) => Some(ty),
+            None => schema["allOf"].as_array().and_then(|parts| parts.first()).and_then(|p| self.json_type(p)),
+        };
+        Some(match ty? {
+            "string" if format.as_deref() == Some("date-time") => "timestamp".to_owned(),
+            "string" => "string".to_owned(),
+            "number" => "integer".to_owned(),
+            "boolean" => "flag".to_owned(),
+            "array" if self.json_type(&schema["items"]) == Some("string") => "list<string>".to_owned(),
+            _ => return None,
+        })
+    }
+
+    /// The values an enum schema allows.
+    fn string_values(&self, schema: &'d Value) -> Vec<String> {
+        let schema = self.resolve(schema);
+        let values = schema["enum"].as_array().or_else(|| {
+            schema["allOf"].as_array().and_then(|parts| parts.first()).and_then(|p| self.resolve(p)["enum"].as_array())
+        });
+        values.into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+    }
+}

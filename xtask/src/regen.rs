@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::check::{self, Finding, Kind};
 use crate::docs::facts::{DocFacts, EndpointFacts};
+use crate::openapi::{self, OperationFacts, ParamFacts};
 
 /// What a regen did.
 #[derive(Debug)]
@@ -83,6 +84,23 @@ pub fn regen(source: &str, file: &str, docs: &DocFacts) -> Result<Outcome, Strin
             docs.unreadable.iter().map(|w| format!("could not read {}:{}: {}", w.file, w.line, w.message)).collect();
         return Err(format!("the docs could not be read in full, so the spec is left as it is:\n{}", lines.join("\n")));
     }
+    settle(source, file, |spec| check::check(spec, docs), |edit, finding| edit.fix(finding, docs))
+}
+
+/// Rewrites the v4 spec `source` until it agrees with the OpenAPI
+/// `description`.
+pub fn regen_v4(source: &str, file: &str, description: &Value) -> Result<Outcome, String> {
+    settle(source, file, |spec| openapi::check(spec, description), |edit, finding| edit.fix_v4(finding, description))
+}
+
+/// Checks, fixes the first finding `fix` can, and repeats until the check
+/// passes or no finding left can be fixed.
+fn settle(
+    source: &str,
+    file: &str,
+    check: impl Fn(&ValidSpec) -> check::Report,
+    fix: impl Fn(&Editor<'_>, &Finding) -> Result<Fix, String>,
+) -> Result<Outcome, String> {
     let mut text = source.to_owned();
     let mut changes = Vec::new();
     let mut seen = HashSet::new();
@@ -90,7 +108,7 @@ pub fn regen(source: &str, file: &str, docs: &DocFacts) -> Result<Outcome, Strin
         // The fleet roles may name an endpoint regen is about to bring back.
         let spec =
             railgun_codegen::parse_endpoints(&text, file).map_err(|e| format!("the spec does not validate:\n{e}"))?;
-        let report = check::check(&spec, docs);
+        let report = check(&spec);
         if report.findings.is_empty() {
             return Ok(Outcome { text, changes, remaining: Vec::new(), kept: report.undocumented });
         }
@@ -100,7 +118,7 @@ pub fn regen(source: &str, file: &str, docs: &DocFacts) -> Result<Outcome, Strin
         let edit = Editor { text: &text, spec: &spec, locs: Locations::index(&text) };
         let mut fixed = None;
         for finding in &report.findings {
-            if let Some((new_text, change)) = edit.fix(finding, docs)? {
+            if let Some((new_text, change)) = fix(&edit, finding)? {
                 fixed = Some((new_text, format!("{} {}: {change}", finding.family, finding.action)));
                 break;
             }
@@ -194,28 +212,9 @@ impl Editor<'_> {
 
     fn fix_field(&self, i: usize, kind: &Kind, path: &str, facts: &EndpointFacts) -> Result<Fix, String> {
         let endpoint = &self.spec.endpoints[i];
-        let api = self.spec.api();
-        let resolved = api.endpoints.iter().find(|e| e.index == i).ok_or("unknown endpoint")?;
-        let mut segments: Vec<&str> = path.split('.').collect();
-        let name = segments.pop().ok_or("a field path has a name")?.trim_end_matches("[]");
-        // The struct that holds the field, followed through the resolved model.
-        let (ir::Response::Struct(answer) | ir::Response::List(answer)) = &resolved.response;
-        let mut holder = answer.id;
-        for segment in &segments {
-            let field_name = segment.trim_end_matches("[]");
-            let ir::TypeKind::Struct(fields) = &api.type_def(holder).kind else {
-                return Err(format!("{path}: the path goes through a type that is not a struct"));
-            };
-            let field = fields.iter().find(|f| f.wire == field_name).ok_or("unknown field on the path")?;
-            holder = match &field.ty {
-                ir::FieldType::Struct(named) | ir::FieldType::List(named) => named.id,
-                ir::FieldType::Scalar(_) | ir::FieldType::Enum(_) | ir::FieldType::Strings => {
-                    return Err(format!("{path}: the path goes through a field that holds no object"));
-                }
-            };
-        }
-        let t = holder.index();
-        let type_name = api.type_def(holder).name.clone();
+        let (t, type_name, name) = self.field_holder(i, path)?;
+        let segments: Vec<&str> = path.split('.').collect();
+        let segments = &segments[..segments.len() - 1];
         // A top-level answer type shared with another endpoint gets a copy
         // of its own first, so a change for one endpoint does not reach another.
         let shared = self.spec.endpoints.iter().filter(|e| e.response == endpoint.response).count() > 1;
@@ -259,6 +258,35 @@ impl Editor<'_> {
                 }
             }
         }))
+    }
+
+    /// The struct type that holds the answer field at `path` of endpoint
+    /// `i` (followed through the resolved model): its index, its name, and
+    /// the field's name.
+    fn field_holder<'p>(&self, i: usize, path: &'p str) -> Result<(usize, String, &'p str), String> {
+        let api = self.spec.api();
+        let resolved = api.endpoints.iter().find(|e| e.index == i).ok_or("unknown endpoint")?;
+        let mut segments: Vec<&str> = path.split('.').collect();
+        let name = segments.pop().ok_or("a field path has a name")?.trim_end_matches("[]");
+        let (ir::Response::Struct(answer) | ir::Response::List(answer)) = &resolved.response;
+        let mut holder = answer.id;
+        // The first segment is the answer itself (`result`, `result[]`) in
+        // v4 paths, a member of `response` in v2 ones.
+        let skip = usize::from(segments.first().is_some_and(|s| s.trim_end_matches("[]") == "result"));
+        for segment in &segments[skip.min(segments.len())..] {
+            let field_name = segment.trim_end_matches("[]");
+            let ir::TypeKind::Struct(fields) = &api.type_def(holder).kind else {
+                return Err(format!("{path}: the path goes through a type that is not a struct"));
+            };
+            let field = fields.iter().find(|f| f.wire == field_name).ok_or("unknown field on the path")?;
+            holder = match &field.ty {
+                ir::FieldType::Struct(named) | ir::FieldType::List(named) => named.id,
+                ir::FieldType::Scalar(_) | ir::FieldType::Enum(_) | ir::FieldType::Strings => {
+                    return Err(format!("{path}: the path goes through a field that holds no object"));
+                }
+            };
+        }
+        Ok((holder.index(), api.type_def(holder).name.clone(), name))
     }
 
     /// `text` with the struct types `new_types` appended to `types`.
@@ -537,6 +565,162 @@ impl Editor<'_> {
         let new = std::iter::once(format!("{pad}deviations:")).chain(block.iter().map(|l| format!("{pad}  {l}")));
         lines.splice(end + 1..end + 1, new);
         Ok(Self::join(lines))
+    }
+}
+
+impl Editor<'_> {
+    /// One fix of a `check-v4` finding, from the OpenAPI description.
+    fn fix_v4(&self, finding: &Finding, description: &Value) -> Result<Fix, String> {
+        let index = self.spec.endpoints.iter().position(|e| e.family == finding.family && e.action == finding.action);
+        let ep = |i: usize| format!("endpoints[{i}]");
+        let facts = index.and_then(|i| openapi::operation(description, &self.spec.endpoints[i].docs));
+        Ok(match (&finding.kind, index, facts) {
+            (Kind::ActionMissing, _, _) => {
+                let Some(facts) = openapi::operation(description, &finding.action) else { return Ok(None) };
+                let Some(block) = self.new_rest_endpoint(&finding.family, &facts) else { return Ok(None) };
+                Some((self.insert_item("endpoints", &block), "added the endpoint".to_owned()))
+            }
+            (Kind::ActionUndocumented, Some(i), _) => {
+                Some((self.remove_item(&ep(i)), "removed the endpoint the description no longer has".to_owned()))
+            }
+            (Kind::MethodMissing(method), Some(i), _) => {
+                let value = format!("[{method}]");
+                Some((self.set_value(&format!("{}.methods", ep(i)), &value)?, format!("methods set to {value}")))
+            }
+            (Kind::Path, Some(i), Some(facts)) => {
+                Some((self.set_value(&format!("{}.path", ep(i)), &facts.path)?, format!("path set to {}", facts.path)))
+            }
+            (Kind::ParamMissing(name), Some(i), Some(facts)) => {
+                let Some(param) = facts.params.iter().find(|p| &p.name == name) else { return Ok(None) };
+                let block = self.new_rest_param(param);
+                Some((self.insert_item(&format!("{}.params", ep(i)), &block), format!("added parameter {name}")))
+            }
+            (Kind::ParamUndocumented(name), Some(i), _) => {
+                let j = self.param_index(i, name)?;
+                Some((self.remove_item(&format!("{}.params[{j}]", ep(i))), format!("removed parameter {name}")))
+            }
+            (Kind::ParamLocation(name), Some(i), Some(facts)) => {
+                let Some(param) = facts.params.iter().find(|p| &p.name == name) else { return Ok(None) };
+                let at = format!("{}.params[{}].in", ep(i), self.param_index(i, name)?);
+                Some((self.set_value(&at, param.location)?, format!("parameter {name} moved to {}", param.location)))
+            }
+            (Kind::FieldMissing(path), Some(i), _) => {
+                let Some(ty) = openapi::answer_field_type(description, &self.spec.endpoints[i].docs, path) else {
+                    return Ok(None);
+                };
+                let (t, type_name, name) = self.field_holder(i, path)?;
+                let block = vec![
+                    format!("- name: {name}"),
+                    format!("  type: {ty}"),
+                    "  optional: true".to_owned(),
+                    format!("  doc: {}", scalar(&format!("`{name}`, as the description has it {REVIEW}."))),
+                ];
+                let text = self.insert_item(&format!("types[{t}].fields"), &block);
+                Some((text, format!("added response field {path} to {type_name}")))
+            }
+            (Kind::FieldUndocumented(path), Some(i), _) => {
+                let (t, type_name, name) = self.field_holder(i, path)?;
+                let fields = self.spec.types[t].fields.as_deref().unwrap_or_default();
+                let j = fields.iter().position(|f| f.name == name).ok_or("unknown field")?;
+                Some((
+                    self.remove_item(&format!("types[{t}].fields[{j}]")),
+                    format!("removed response field {path} from {type_name}"),
+                ))
+            }
+            (Kind::FieldType(path), Some(i), _) if path != "result" => {
+                let Some(ty) = openapi::answer_field_type(description, &self.spec.endpoints[i].docs, path) else {
+                    return Ok(None);
+                };
+                let (t, type_name, name) = self.field_holder(i, path)?;
+                let fields = self.spec.types[t].fields.as_deref().unwrap_or_default();
+                let j = fields.iter().position(|f| f.name == name).ok_or("unknown field")?;
+                let text = self.set_value(&format!("types[{t}].fields[{j}].type"), &ty)?;
+                Some((text, format!("{path} is now {ty} in {type_name}")))
+            }
+            (Kind::Response, Some(i), _) => {
+                let reason = format!("the description leaves `result` untyped; the spec's type is kept {REVIEW}");
+                Some((self.add_deviation(i, "response", &reason)?, "recorded the untyped answer as a deviation".into()))
+            }
+            _ => None,
+        })
+    }
+
+    /// A `rest_json` endpoint for an operation; `None` when its answer is
+    /// untyped and no type of the spec can stand for it.
+    fn new_rest_endpoint(&self, family: &str, facts: &OperationFacts) -> Option<Vec<String>> {
+        let openapi::ResultFacts { list, members } = facts.result.as_ref()?;
+        // A type with exactly the documented members.
+        let ty = self.spec.types.iter().find(|t| {
+            let names: Vec<&str> = t.fields.iter().flatten().map(|f| f.name.as_str()).collect();
+            !names.is_empty()
+                && names.len() == members.len()
+                && members.iter().all(|(n, _)| names.contains(&n.as_str()))
+        })?;
+        let response = if *list { format!("list<{}>", ty.name) } else { ty.name.clone() };
+        let mut lines = vec![
+            format!("- action: {}", facts.id.replace('-', "_")),
+            format!("  family: {family}"),
+            format!("  methods: [{}]", facts.method),
+            format!("  path: {}", scalar(&facts.path)),
+            format!("  summary: {}", scalar(&facts.summary)),
+            format!("  docs: {}", facts.id),
+        ];
+        let names: Vec<&str> = facts.params.iter().map(|p| p.name.as_str()).collect();
+        if *list && names.contains(&"page") && names.contains(&"per_page") {
+            lines.push("  paginated: true".to_owned());
+        }
+        if facts.params.is_empty() {
+            lines.push("  params: []".to_owned());
+        } else {
+            lines.push("  params:".to_owned());
+            for param in &facts.params {
+                lines.extend(self.new_rest_param(param).iter().map(|l| format!("    {l}")));
+            }
+        }
+        lines.push(format!("  response: {response}"));
+        lines.push(if facts.method == "GET" {
+            "  idempotent: true  # a read".to_owned()
+        } else {
+            format!("  idempotent: false  # not known to be safe to repeat {REVIEW}")
+        });
+        Some(lines)
+    }
+
+    /// A `rest_json` parameter, with what the spec says elsewhere of one
+    /// with this wire name (Rust name, type, doc).
+    fn new_rest_param(&self, param: &ParamFacts) -> Vec<String> {
+        let known = self.spec.endpoints.iter().flat_map(|e| &e.params).find(|p| p.name == param.name);
+        // An enum of the spec with exactly the documented values.
+        let enumeration = (!param.values.is_empty())
+            .then(|| {
+                self.spec.types.iter().find(|t| {
+                    let wires: Vec<&str> = t.variants.iter().flatten().map(|v| v.wire.as_str()).collect();
+                    wires.len() == param.values.len() && param.values.iter().all(|v| wires.contains(&v.as_str()))
+                })
+            })
+            .flatten();
+        let ty = match (known, enumeration, &param.ty) {
+            (Some(p), _, _) => p.ty.clone(),
+            (None, Some(t), _) => t.name.clone(),
+            (None, None, Some(ty)) => ty.clone(),
+            (None, None, None) => "string".to_owned(),
+        };
+        let mut lines = vec![format!("- name: {}", param.name)];
+        if let Some(rust) = known.and_then(|p| p.rust.as_deref()) {
+            lines.push(format!("  rust: {rust}"));
+        }
+        lines.push(format!("  in: {}", param.location));
+        lines.push(format!("  type: {ty}"));
+        if param.optional {
+            lines.push("  optional: true".to_owned());
+        }
+        let doc = match known {
+            Some(p) => p.doc.trim().to_owned(),
+            None if !param.doc.is_empty() => sentence(&param.doc),
+            None => format!("`{}`, as the description has it.", param.name),
+        };
+        lines.push(format!("  doc: {}", scalar(&doc)));
+        lines
     }
 }
 

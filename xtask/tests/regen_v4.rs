@@ -1,0 +1,149 @@
+//! `cargo xtask regen-v4` as a maintainer runs it: nothing to do on the
+//! vendored description; after each change of the description (or a spec
+//! that lost an endpoint), the spec rewritten so that `check-v4` passes,
+//! with one line per change.
+
+mod support;
+use serde_json::{Value, json};
+use support::{Run, root, xtask};
+
+fn description() -> Value {
+    let path = root().join("railgun-api/spec/docs-v4/railgun-v4.openapi.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn vendored_spec() -> String {
+    std::fs::read_to_string(root().join("railgun-api/spec/railgun-v4.yaml")).unwrap()
+}
+
+/// Runs `regen-v4` on copies of `description` and `spec`; returns its run,
+/// the rewritten spec, and `check-v4`'s run on the result.
+fn regen(description: &Value, spec: &str) -> (Run, String, Run) {
+    let dir = tempfile::tempdir().unwrap();
+    let (d, s) = (dir.path().join("openapi.json"), dir.path().join("railgun-v4.yaml"));
+    std::fs::write(&d, serde_json::to_string_pretty(description).unwrap()).unwrap();
+    std::fs::write(&s, spec).unwrap();
+    let run = xtask(&[&"regen-v4", &"--description", &d, &"--spec", &s]);
+    let check = xtask(&[&"check-v4", &"--description", &d, &"--spec", &s]);
+    (run, std::fs::read_to_string(&s).unwrap(), check)
+}
+
+/// The `changed:` lines, and asserts regen then check-v4 passed.
+fn changes(run: &Run, check: &Run) -> Vec<String> {
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(check.code, 0, "check-v4 after regen-v4:\n{}{}", check.stdout, check.stderr);
+    run.stdout.lines().filter(|l| l.starts_with("changed: ")).map(str::to_owned).collect()
+}
+
+fn operation<'a>(d: &'a mut Value, path: &str, method: &str) -> &'a mut Value {
+    d["paths"].get_mut(path).and_then(|item| item.get_mut(method)).unwrap_or_else(|| panic!("{method} {path}"))
+}
+
+fn parameter<'a>(op: &'a mut Value, name: &str) -> &'a mut Value {
+    op["parameters"].as_array_mut().unwrap().iter_mut().find(|p| p["name"] == name).unwrap()
+}
+
+fn railgun_schema(d: &mut Value) -> &mut Value {
+    &mut d["components"]["schemas"]["legacy-jhs_railgun"]["properties"]
+}
+
+#[test]
+fn the_vendored_description_needs_no_change() {
+    let (run, spec, check) = regen(&description(), &vendored_spec());
+    assert_eq!(changes(&run, &check), Vec::<String>::new());
+    assert_eq!(spec, vendored_spec(), "nothing rewritten, comments included");
+}
+
+#[test]
+fn an_endpoint_the_spec_lost_comes_back() {
+    let spec = vendored_spec();
+    let start = spec.find("  - action: list_railguns\n").unwrap();
+    let end = start + spec[start..].find("\n  - action: create_railgun\n").unwrap() + 1;
+    let lost = format!("{}{}", &spec[..start], &spec[end..]);
+    let (run, rewritten, check) = regen(&description(), &lost);
+    assert_eq!(changes(&run, &check), ["changed: cloudflare railgun-list-railguns: added the endpoint"]);
+    let block = &rewritten[rewritten.find("- action: railgun_list_railguns").unwrap()..];
+    for line in [
+        "    methods: [GET]\n",
+        "    path: railguns\n",
+        "    docs: railgun-list-railguns\n",
+        "    paginated: true\n",
+        "      - name: direction\n        in: query\n        type: Direction\n        optional: true\n",
+        "    response: list<Railgun>\n",
+        "    idempotent: true  # a read\n",
+    ] {
+        assert!(block.contains(line), "{line:?} not in\n{block}");
+    }
+}
+
+#[test]
+fn a_renamed_parameter_is_renamed() {
+    let mut d = description();
+    parameter(operation(&mut d, "/railguns", "get"), "direction")["name"] = json!("order");
+    let (run, spec, check) = regen(&d, &vendored_spec());
+    let mut lines = changes(&run, &check);
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "changed: cloudflare list_railguns: added parameter order",
+            "changed: cloudflare list_railguns: removed parameter direction"
+        ]
+    );
+    // The enum of the same values is its type.
+    assert!(
+        spec.contains("      - name: order\n        in: query\n        type: Direction\n        optional: true\n"),
+        "{spec}"
+    );
+}
+
+#[test]
+fn a_moved_parameter_and_a_changed_method_and_path_are_followed() {
+    let mut d = description();
+    parameter(operation(&mut d, "/railguns", "get"), "direction")["in"] = json!("header");
+    let patch = d["paths"]["/railguns/{identifier}"].as_object_mut().unwrap().remove("patch").unwrap();
+    d["paths"]["/railguns/{identifier}"]["put"] = patch;
+    let zones = d["paths"].as_object_mut().unwrap().remove("/railguns/{identifier}/zones").unwrap();
+    d["paths"]["/railguns/{identifier}/zone-list"] = zones;
+    let (run, spec, check) = regen(&d, &vendored_spec());
+    let mut lines = changes(&run, &check);
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "changed: cloudflare enable_or_disable_railgun: methods set to [PUT]",
+            "changed: cloudflare list_railgun_zones: path set to railguns/{identifier}/zone-list",
+            "changed: cloudflare list_railguns: parameter direction moved to header",
+        ]
+    );
+    assert!(spec.contains("    path: railguns/{identifier}/zone-list\n"), "{spec}");
+}
+
+#[test]
+fn answer_fields_follow_the_description() {
+    let mut d = description();
+    railgun_schema(&mut d)["region"] = json!({"type": "string", "description": "Where it runs."});
+    railgun_schema(&mut d)["zones_connected"] = json!({"type": "string"});
+    let (run, spec, check) = regen(&d, &vendored_spec());
+    assert_eq!(
+        changes(&run, &check),
+        [
+            "changed: cloudflare list_railguns: added response field result[].region to Railgun",
+            "changed: cloudflare list_railguns: result[].zones_connected is now string in Railgun",
+        ]
+    );
+    assert!(spec.contains("      - name: region\n        type: string\n        optional: true\n"), "{spec}");
+    assert!(spec.contains("      - name: zones_connected\n        type: string\n"), "{spec}");
+}
+
+#[test]
+fn an_operation_the_description_dropped_is_removed() {
+    let mut d = description();
+    d["paths"]["/railguns/{identifier}/zones"].as_object_mut().unwrap().remove("get");
+    let (run, spec, check) = regen(&d, &vendored_spec());
+    assert_eq!(
+        changes(&run, &check),
+        ["changed: cloudflare list_railgun_zones: removed the endpoint the description no longer has"]
+    );
+    assert!(!spec.contains("action: list_railgun_zones"), "{spec}");
+}
