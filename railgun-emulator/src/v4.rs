@@ -159,7 +159,8 @@ impl From<Value> for Answer {
     }
 }
 
-/// Answers one request: the status and the envelope.
+/// Answers one request: the success envelope, or the refusal to answer
+/// with.
 pub fn handle(
     accounts: &Accounts,
     state: &State,
