@@ -10,6 +10,11 @@
 //! A deleted Railgun's record is dropped at once; a tombstone of its token
 //! (id and owner) is kept for the last [`TOMBSTONES`] deletions, so a
 //! second `delete` still says the Railgun was deleted.
+//!
+//! A zone, once linked to a Railgun (or configured), stays known with its
+//! v4 id after its connection goes, as a zone outlives its connections on
+//! the real service: the directory grows with the distinct zone names used,
+//! not with the calls.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::net::IpAddr;
