@@ -262,22 +262,7 @@ pub async fn call(
         Binding::ActionForm(form) => form,
         Binding::RestJson(rest) => return call_rest(api, ep, rest, session, matches, config).await,
     };
-    let mut values = Vec::new();
-    for p in &ep.params {
-        let value = match &p.ty {
-            ParamType::One(ParamScalar::Secret) => {
-                let file = matches.get_one::<PathBuf>(&format!("{}-file", p.wire));
-                Some(Sent::Secret(config.secret(&p.wire, file.map(PathBuf::as_path))?))
-            }
-            ParamType::One(_) => matches.get_one::<String>(&p.wire).cloned().map(Sent::Text),
-            ParamType::List(_, ListEncoding::Json) => matches
-                .get_many::<String>(&p.wire)
-                .map(|items| Sent::Text(serde_json::to_string(&items.collect::<Vec<_>>()).unwrap_or_default())),
-        };
-        if let Some(value) = value {
-            values.push((leak(&p.wire), value));
-        }
-    }
+    let values = values(ep, matches, config)?;
     let endpoint = ActionEndpoint {
         action: leak(&ep.action),
         act: leak(&form.act),
@@ -287,7 +272,7 @@ pub async fn call(
         secret_keys: Box::leak(ep.secret_keys.iter().map(|k| leak(k)).collect::<Vec<_>>().into_boxed_slice()),
     };
     let mut request = session.request(&endpoint);
-    for (name, value) in &values {
+    for (name, _, value) in &values {
         match value {
             Sent::Text(text) => request.param(name, text.as_str())?,
             Sent::Secret(secret) => request.param(name, secret)?,
@@ -306,16 +291,58 @@ fn typed_answer(api: &Api, ep: &ir::Endpoint, answer: &Value) -> Value {
     }
 }
 
-type RestValues = [(&'static str, ParamLocation, Sent)];
-
-/// Puts every value where its parameter goes.
-fn fill<'a>(
-    request: &mut railgun_runtime::__private::RestRequest<'a>,
-    values: &'a RestValues,
-) -> Result<(), railgun_api::Error> {
-    values.iter().try_for_each(|(name, location, value)| put(request, name, *location, value))
+/// The arguments given for `ep`'s parameters, with their wire names and
+/// locations. A JSON body types its members, so a flag or a number going
+/// there is one; everywhere else values are sent as text.
+fn values(
+    ep: &ir::Endpoint,
+    matches: &ArgMatches,
+    config: &Config,
+) -> Result<Vec<(&'static str, ParamLocation, Sent)>, Failure> {
+    let mut values = Vec::new();
+    for p in &ep.params {
+        // A secret has no option of its own (only `--<name>-file`).
+        let text = || matches.get_one::<String>(&p.wire);
+        let body = p.location == ParamLocation::Body;
+        let value = match &p.ty {
+            ParamType::One(ParamScalar::Secret) => {
+                let file = matches.get_one::<PathBuf>(&format!("{}-file", p.wire));
+                Some(Sent::Secret(config.secret(&p.wire, file.map(PathBuf::as_path))?))
+            }
+            // The value parsers wrote flags as `true`/`false` and checked numbers.
+            ParamType::One(ParamScalar::Flag) if body => text().map(|t| Sent::Flag(t == "true")),
+            ParamType::One(ParamScalar::Integer) if body => text().and_then(|t| t.parse().ok()).map(Sent::Number),
+            ParamType::One(_) => text().cloned().map(Sent::Text),
+            ParamType::List(_, ListEncoding::Json) => matches
+                .get_many::<String>(&p.wire)
+                .map(|items| Sent::Text(serde_json::to_string(&items.collect::<Vec<_>>()).unwrap_or_default())),
+        };
+        if let Some(value) = value {
+            values.push((leak(&p.wire), p.location, value));
+        }
+    }
+    Ok(values)
 }
 
+/// One request of `endpoint` with `values`; `page`, when given, replaces
+/// the argument of that name (the page stream numbers the pages).
+fn rest_request<'a>(
+    session: &'a Session,
+    endpoint: &'a RestEndpoint,
+    values: &'a [(&'static str, ParamLocation, Sent)],
+    page: Option<&'a u64>,
+) -> Result<railgun_runtime::__private::RestRequest<'a>, railgun_api::Error> {
+    let mut request = session.request(endpoint);
+    for (name, location, value) in values.iter().filter(|(name, ..)| page.is_none() || *name != "page") {
+        put(&mut request, name, *location, value)?;
+    }
+    if let Some(page) = page {
+        request.query("page", page)?;
+    }
+    Ok(request)
+}
+
+/// Puts a value where its parameter goes.
 fn put<'a>(
     request: &mut railgun_runtime::__private::RestRequest<'a>,
     name: &'static str,
@@ -348,30 +375,7 @@ async fn call_rest(
     matches: &ArgMatches,
     config: &Config,
 ) -> Result<Value, Failure> {
-    let mut values = Vec::new();
-    for p in &ep.params {
-        let text = matches.get_one::<String>(&p.wire);
-        let value = match &p.ty {
-            ParamType::One(ParamScalar::Secret) => {
-                let file = matches.get_one::<PathBuf>(&format!("{}-file", p.wire));
-                Some(Sent::Secret(config.secret(&p.wire, file.map(PathBuf::as_path))?))
-            }
-            // A JSON body types its members; the path and query are text.
-            ParamType::One(ParamScalar::Flag) if p.location == ParamLocation::Body => {
-                text.map(|t| Sent::Flag(t == "true"))
-            }
-            ParamType::One(ParamScalar::Integer) if p.location == ParamLocation::Body => {
-                text.and_then(|t| t.parse().ok()).map(Sent::Number)
-            }
-            ParamType::One(_) => text.cloned().map(Sent::Text),
-            ParamType::List(_, ListEncoding::Json) => matches
-                .get_many::<String>(&p.wire)
-                .map(|items| Sent::Text(serde_json::to_string(&items.collect::<Vec<_>>()).unwrap_or_default())),
-        };
-        if let Some(value) = value {
-            values.push((leak(&p.wire), p.location, value));
-        }
-    }
+    let values = values(ep, matches, config)?;
     let path: Vec<railgun_runtime::__private::PathSegment> = rest
         .path
         .iter()
@@ -395,30 +399,12 @@ async fn call_rest(
         secret_keys: Box::leak(ep.secret_keys.iter().map(|k| leak(k)).collect::<Vec<_>>().into_boxed_slice()),
     }));
     if !ep.paginated {
-        let mut request = session.request(endpoint);
-        fill(&mut request, &values)?;
-        let answer: Value = session.call(request).await?;
+        let answer: Value = session.call(rest_request(session, endpoint, &values, None)?).await?;
         return Ok(typed_answer(api, ep, &answer));
     }
-    // `page` is the stream's to set when it walks every page.
-    let send = |page: Option<u64>| {
-        let values = &values;
-        async move {
-            let mut request = session.request(endpoint);
-            let page_text = page.map(|n| n.to_string());
-            match &page_text {
-                Some(text) => {
-                    let others: Vec<&(&'static str, ParamLocation, Sent)> =
-                        values.iter().filter(|(name, ..)| *name != "page").collect();
-                    for (name, location, value) in others {
-                        put(&mut request, name, *location, value)?;
-                    }
-                    request.query("page", text.as_str())?;
-                }
-                None => fill(&mut request, values)?,
-            }
-            session.call::<Page<Value>, _>(request).await
-        }
+    let values = &values;
+    let send = |page: Option<u64>| async move {
+        session.call::<Page<Value>, _>(rest_request(session, endpoint, values, page.as_ref())?).await
     };
     let Response::List(item) = &ep.response else {
         return Err(Failure::Usage(format!("{}: a paginated operation must answer a list", ep.action)));
