@@ -69,30 +69,14 @@ fn main() -> ExitCode {
             Ok(o) => run_check(&o.docs, &o.spec, o.flag),
             Err(message) => usage_error(&message),
         },
-        ["check-v4", options @ ..] => {
-            let root = workspace_root();
-            let defaults = Options {
-                docs: root.join("railgun-api/spec/docs-v4/railgun-v4.openapi.json"),
-                spec: root.join("railgun-api/spec/railgun-v4.yaml"),
-                flag: false,
-            };
-            match parse_options(options, "--description", "--verbose", defaults) {
-                Ok(o) => run_check_v4(&o.docs, &o.spec, o.flag),
-                Err(message) => usage_error(&message),
-            }
-        }
-        ["regen-v4", options @ ..] => {
-            let root = workspace_root();
-            let defaults = Options {
-                docs: root.join("railgun-api/spec/docs-v4/railgun-v4.openapi.json"),
-                spec: root.join("railgun-api/spec/railgun-v4.yaml"),
-                flag: false,
-            };
-            match parse_options(options, "--description", "--dry-run", defaults) {
-                Ok(o) => run_regen_v4(&o.docs, &o.spec, o.flag),
-                Err(message) => usage_error(&message),
-            }
-        }
+        ["check-v4", options @ ..] => match v4_options_of(options, "--verbose") {
+            Ok(o) => run_check_v4(&o.docs, &o.spec, o.flag),
+            Err(message) => usage_error(&message),
+        },
+        ["regen-v4", options @ ..] => match v4_options_of(options, "--dry-run") {
+            Ok(o) => run_regen_v4(&o.docs, &o.spec, o.flag),
+            Err(message) => usage_error(&message),
+        },
         ["regen", options @ ..] => match options_of(options, "--dry-run") {
             Ok(o) => run_regen(&o.docs, &o.spec, o.flag),
             Err(message) => usage_error(&message),
@@ -121,7 +105,7 @@ fn report(result: Result<(), String>) -> ExitCode {
     }
 }
 
-/// The options of `check` and `regen`.
+/// The options of `check`, `regen` and their v4 twins.
 struct Options {
     docs: PathBuf,
     spec: PathBuf,
@@ -139,6 +123,18 @@ fn options_of(options: &[&str], flag: &str) -> Result<Options, String> {
         flag: false,
     };
     parse_options(options, "--docs", flag, defaults)
+}
+
+/// `--description FILE` and `--spec FILE` of `check-v4` and `regen-v4`,
+/// and the task's `flag`.
+fn v4_options_of(options: &[&str], flag: &str) -> Result<Options, String> {
+    let root = workspace_root();
+    let defaults = Options {
+        docs: root.join("railgun-api/spec/docs-v4/railgun-v4.openapi.json"),
+        spec: root.join("railgun-api/spec/railgun-v4.yaml"),
+        flag: false,
+    };
+    parse_options(options, "--description", flag, defaults)
 }
 
 /// `docs_option` (the docs' path), `--spec FILE` and `flag` over `parsed`.

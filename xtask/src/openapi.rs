@@ -474,20 +474,9 @@ fn describe(docs: &Docs<'_>, outer: &Value, schema: &Value) -> String {
 impl<'d> Docs<'d> {
     /// The spec type a schema describes, when there is one.
     fn spec_type(&self, schema: &'d Value) -> Option<String> {
-        let schema = self.resolve(schema);
-        let first = |key: &str| {
-            schema["allOf"].as_array().and_then(|parts| parts.first()).map(|p| self.resolve(p)[key].clone())
-        };
-        let format = schema["format"]
-            .as_str()
-            .map(str::to_owned)
-            .or_else(|| first("format").and_then(|f| f.as_str().map(str::to_owned)));
-        let ty = match self.json_type(schema) {
-            Some(ty) => Some(ty),
-            None => schema["allOf"].as_array().and_then(|parts| parts.first()).and_then(|p| self.json_type(p)),
-        };
-        Some(match ty? {
-            "string" if format.as_deref() == Some("date-time") => "timestamp".to_owned(),
+        let schema = self.unwrapped(schema);
+        Some(match self.json_type(schema)? {
+            "string" if schema["format"] == "date-time" => "timestamp".to_owned(),
             "string" => "string".to_owned(),
             "number" => "integer".to_owned(),
             "boolean" => "flag".to_owned(),
@@ -498,10 +487,22 @@ impl<'d> Docs<'d> {
 
     /// The values an enum schema allows.
     fn string_values(&self, schema: &'d Value) -> Vec<String> {
-        let schema = self.resolve(schema);
-        let values = schema["enum"].as_array().or_else(|| {
-            schema["allOf"].as_array().and_then(|parts| parts.first()).and_then(|p| self.resolve(p)["enum"].as_array())
-        });
+        let values = self.unwrapped(schema)["enum"].as_array();
         values.into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+    }
+
+    /// `schema` resolved, and when it only wraps one other schema
+    /// (`{"allOf": [{"$ref": …}], "description": …}`), that one.
+    fn unwrapped(&self, schema: &'d Value) -> &'d Value {
+        let mut schema = self.resolve(schema);
+        for _ in 0..16 {
+            match schema["allOf"].as_array().map(Vec::as_slice) {
+                Some([only]) if schema.get("properties").is_none() && schema.get("type").is_none() => {
+                    schema = self.resolve(only);
+                }
+                _ => break,
+            }
+        }
+        schema
     }
 }
