@@ -102,14 +102,14 @@ print(n / (time.perf_counter() - started))
 
 /// Zones per second of a fleet run, and this process's CPU time per zone;
 /// every zone must end as `expected`.
-async fn fleet(api: &PartnerApi, zones: &[String], desired: Desired, expected: Link) -> (f64, Duration) {
+async fn fleet(api: &PartnerApi, zones: &[String], desired: Desired, expected: &Link) -> (f64, Duration) {
     let fleet = Fleet::new(api.clone()).concurrency(IN_FLIGHT);
     let (started, cpu) = (Instant::now(), cpu_time());
     let reports: Vec<_> = fleet.run(zones.to_vec(), desired).collect().await;
     let (elapsed, cpu) = (started.elapsed(), cpu_time() - cpu);
     assert_eq!(reports.len(), zones.len());
     for report in &reports {
-        let state = report.after.or(report.found).flatten();
+        let state = report.after.as_ref().or(report.found.as_ref()).and_then(Option::as_ref);
         assert!(report.is_ok() && state == Some(expected), "{report:?}");
     }
     (zones.len() as f64 / elapsed.as_secs_f64(), cpu / zones.len() as u32)
@@ -117,7 +117,7 @@ async fn fleet(api: &PartnerApi, zones: &[String], desired: Desired, expected: L
 
 /// Requests per second of the audit's requests sent through hyper, 64 in
 /// flight, each answer decoded and checked.
-async fn hyper(hyper: &Hyper, path: &str, zones: &[String], expected: Link) -> f64 {
+async fn hyper(hyper: &Hyper, path: &str, zones: &[String], expected: &Link) -> f64 {
     let started = Instant::now();
     let connected = futures_util::stream::iter(zones)
         .map(|zone| async move {
@@ -128,7 +128,7 @@ async fn hyper(hyper: &Hyper, path: &str, zones: &[String], expected: Link) -> f
             let body = hyper.post(path, form).await.expect("the hyper call");
             let answer: ZoneConnResponse = decode_by_hand(&body).expect("a success");
             let active = answer.connection.active.expect("a connection");
-            Link::new(active.railgun_id, active.enabled) == expected
+            Link::new(active.railgun_id, active.enabled) == *expected
         })
         .buffer_unordered(IN_FLIGHT)
         .fold(0, |n, ok| async move { n + usize::from(ok) })
@@ -154,7 +154,7 @@ fn main() {
     });
     let expected = Link::new(target.railgun_id, Some(true));
     let connect = Desired::Connected { railgun: target, enabled: true };
-    let connect = runtime.block_on(fleet(&api, &zones, connect, expected));
+    let connect = runtime.block_on(fleet(&api, &zones, connect, &expected));
 
     let url = format!("{}zone_conn_get_active", server.base_url);
     let (authority, path) = split_url(&url);
@@ -163,8 +163,8 @@ fn main() {
     let mut lines = Vec::new();
     for round in 1..=rounds {
         let wrk = wrk(&server, &dir);
-        let (audit, cpu) = runtime.block_on(fleet(&api, &zones, Desired::Audit, expected));
-        let hyper = runtime.block_on(hyper(&lean, path, &zones, expected));
+        let (audit, cpu) = runtime.block_on(fleet(&api, &zones, Desired::Audit, &expected));
+        let hyper = runtime.block_on(hyper(&lean, path, &zones, &expected));
         let python = python(&server);
         to_wrk.push(audit / wrk);
         to_python.push(audit / python);

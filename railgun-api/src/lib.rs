@@ -101,6 +101,27 @@ pub use types::IpRange;
 /// # let _ = railgun; Ok(()) }
 /// ```
 ///
+/// Fleet operations ([`fleet`]) work over v4 too: zones are named by their
+/// identifier tags, the Railgun by its account and tag
+/// ([`fleet::AccountRailgun`]), and [`fleet::ByConnection`] reads and
+/// changes each zone's connection through the Railgun's connections.
+///
+/// ```no_run
+/// use futures_util::StreamExt;
+/// use railgun_api::fleet::{AccountRailgun, ByConnection, Desired, Fleet};
+/// use railgun_api::v4::V4Api;
+///
+/// # async fn run(zone_ids: Vec<String>) -> Result<(), railgun_api::Error> {
+/// let api = V4Api::with_api_token("my-api-token")?;
+/// let railgun = AccountRailgun::new("023e105f4ecef8ad9ca31a8372d0c353", "e928d310693a83094309acf9ead50448");
+/// let fleet = Fleet::new(ByConnection::new(api)).concurrency(32);
+/// let mut reports = std::pin::pin!(fleet.run(zone_ids, Desired::Connected { railgun, enabled: true }));
+/// while let Some(report) = reports.next().await {
+///     println!("{} {} ok={}", report.zone, report.change, report.is_ok());
+/// }
+/// # Ok(()) }
+/// ```
+///
 /// Generated at build time from `spec/railgun-v4.yaml`.
 pub mod v4 {
     railgun_runtime::generate_api!("spec/railgun-v4.yaml");

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use railgun_api::fleet::{Change, Desired, Fleet, FleetError, Progress, Target, ZoneReport};
+use railgun_api::fleet::{Change, Desired, Fleet, FleetError, Progress, RailgunId, Target, ZoneReport};
 use railgun_api::types::Mode;
 use railgun_api::{PartnerApi, RetryPolicy};
 use railgun_emulator::{Config, Emulator, Faults};
@@ -89,7 +89,11 @@ async fn connect_then_disconnect_five_hundred_zones_under_faults() {
     for (zone, report) in &reports {
         match &report.after {
             // What the last read showed is what the emulator holds.
-            Some(after) => assert_eq!(left.get(zone).map(|c| c.0), after.map(|l| l.railgun_id), "{zone}: {report:?}"),
+            Some(after) => assert_eq!(
+                left.get(zone).map(|c| RailgunId::Number(c.0)),
+                after.as_ref().map(|l| l.railgun_id.clone()),
+                "{zone}: {report:?}"
+            ),
             None if report.is_ok() => assert!(!left.contains_key(zone), "{zone}: {report:?}"),
             None => assert!(report.error.as_ref().unwrap().is_retryable(), "{report:?}"),
         }

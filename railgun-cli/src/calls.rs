@@ -173,6 +173,17 @@ pub fn credential_name(c: &ir::Credential) -> String {
 /// the config file: the first of the family's ways to authenticate whose
 /// credentials are all set.
 pub fn session(api: &Api, family: &ir::Family, globals: &Globals, config: &Config) -> Result<Session, Failure> {
+    client::<Raw>(api, family, globals, config).map(|raw| raw.0)
+}
+
+/// A client of type `T` for `family`, with the first way to authenticate
+/// whose credentials are all set.
+pub fn client<T: FromSession>(
+    api: &Api,
+    family: &ir::Family,
+    globals: &Globals,
+    config: &Config,
+) -> Result<T, Failure> {
     let complete =
         |scheme: &&ir::AuthScheme| scheme.credentials.iter().all(|c| config.value(&credential_name(c)).is_some());
     // With one way, a missing credential is named by itself below.
@@ -221,8 +232,7 @@ pub fn session(api: &Api, family: &ir::Family, globals: &Globals, config: &Confi
         credentials.push(credential);
     }
     let builder = railgun_runtime::__private::builder(&api.base_url, credentials);
-    let raw: Raw = globals.apply(builder, config, base_url_name(api))?.build()?;
-    Ok(raw.0)
+    Ok(globals.apply(builder, config, base_url_name(api))?.build()?)
 }
 
 /// The setting that overrides `api`'s base URL: `base_url` for v2's

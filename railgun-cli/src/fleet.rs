@@ -1,6 +1,10 @@
 //! `railgun <family> fleet <op>`: a desired-state operation over the zones
 //! of a file or stdin, through `railgun_api::fleet`, with a progress bar, a
 //! JSON line per zone, a summary, dry runs and a journal to resume from.
+//!
+//! v2 families name a Railgun by its id and token and zones by their names;
+//! v4 (`cloudflare`) names a Railgun by its account and tag and zones by
+//! their ids ([`Named`]).
 
 use std::collections::HashSet;
 use std::io::{BufRead, Write};
@@ -8,31 +12,114 @@ use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use futures_util::StreamExt;
-use railgun_api::fleet::{Connections, Desired, Fleet, Target, ZoneReport};
+use railgun_api::fleet::{AccountRailgun, Connections, Desired, Fleet, Railgun, Target, ZoneReport};
 use serde::{Deserialize, Serialize};
 
 use crate::Failure;
 use crate::config::Config;
 
-/// The `fleet` subcommand and its operations.
-pub fn command() -> Command {
+/// How a family's fleet commands name the Railgun and the zones.
+pub trait Named: Railgun {
+    /// What a line of the zones file is, for help and errors.
+    const ZONE: &'static str;
+    /// The options that name the Railgun.
+    fn args() -> Vec<Arg>;
+    /// The Railgun the options name.
+    fn from_args(matches: &ArgMatches, config: &Config) -> Result<Self, Failure>;
+    /// Whether `zone` (trimmed, lowercase) is one.
+    fn is_zone(zone: &str) -> bool;
+}
+
+impl Named for Target {
+    const ZONE: &'static str = "a domain name";
+
+    fn args() -> Vec<Arg> {
+        vec![
+            Arg::new("railgun")
+                .long("railgun")
+                .value_name("ID")
+                .value_parser(clap::value_parser!(u64))
+                .required(true)
+                .help("Id of the Railgun; its token comes from $RAILGUN_RTKN, the config file's `rtkn` or --rtkn-file"),
+            Arg::new("rtkn-file")
+                .long("rtkn-file")
+                .value_name("PATH")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("Read the Railgun's token from this file instead of $RAILGUN_RTKN"),
+        ]
+    }
+
+    fn from_args(matches: &ArgMatches, config: &Config) -> Result<Target, Failure> {
+        let railgun_id = *matches.get_one::<u64>("railgun").expect("required");
+        let rtkn = config.secret("rtkn", matches.get_one::<PathBuf>("rtkn-file").map(PathBuf::as_path))?;
+        Ok(Target::new(railgun_id, rtkn))
+    }
+
+    fn is_zone(zone: &str) -> bool {
+        zone.len() <= 253
+            && zone.contains('.')
+            && zone.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+            })
+    }
+}
+
+impl Named for AccountRailgun {
+    const ZONE: &'static str = "a zone identifier tag (1 to 32 letters and digits)";
+
+    fn args() -> Vec<Arg> {
+        vec![
+            Arg::new("account")
+                .long("account")
+                .value_name("ID")
+                .required(true)
+                .value_parser(|s: &str| tag(s, "an account"))
+                .help("Identifier tag of the account that owns the Railgun"),
+            Arg::new("railgun")
+                .long("railgun")
+                .value_name("ID")
+                .required(true)
+                .value_parser(|s: &str| tag(s, "a Railgun"))
+                .help("Identifier tag of the Railgun"),
+        ]
+    }
+
+    fn from_args(matches: &ArgMatches, _config: &Config) -> Result<AccountRailgun, Failure> {
+        let value = |name: &str| matches.get_one::<String>(name).expect("required").clone();
+        Ok(AccountRailgun::new(value("account"), value("railgun")))
+    }
+
+    fn is_zone(zone: &str) -> bool {
+        is_tag(zone)
+    }
+}
+
+/// Cloudflare's identifier tags: up to 32 characters, letters and digits.
+fn is_tag(text: &str) -> bool {
+    (1..=32).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn tag(text: &str, what: &str) -> Result<String, String> {
+    if is_tag(text) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!("not an identifier tag of {what} (1 to 32 letters and digits)"))
+    }
+}
+
+/// The `fleet` subcommand and its operations, the Railgun named as `T`
+/// names it.
+pub fn command<T: Named>() -> Command {
     let zones = Arg::new("zones")
         .long("zones")
         .value_name("PATH")
         .value_parser(clap::value_parser!(PathBuf))
         .default_value("-")
-        .help("File with one zone per line ('#' starts a comment); '-' reads stdin");
-    let railgun = Arg::new("railgun")
-        .long("railgun")
-        .value_name("ID")
-        .value_parser(clap::value_parser!(u64))
-        .required(true)
-        .help("Id of the Railgun; its token comes from $RAILGUN_RTKN, the config file's `rtkn` or --rtkn-file");
-    let rtkn_file = Arg::new("rtkn-file")
-        .long("rtkn-file")
-        .value_name("PATH")
-        .value_parser(clap::value_parser!(PathBuf))
-        .help("Read the Railgun's token from this file instead of $RAILGUN_RTKN");
+        .help(format!("File with one zone per line, each {} ('#' starts a comment); '-' reads stdin", T::ZONE));
     let common = [
         zones,
         Arg::new("concurrency")
@@ -57,7 +144,7 @@ pub fn command() -> Command {
             .value_parser(clap::value_parser!(PathBuf))
             .help("Append each zone that ends as desired to this file, and skip the zones it already holds"),
     ];
-    let with_target = |c: Command| c.args(common.clone()).arg(railgun.clone()).arg(rtkn_file.clone());
+    let with_target = |c: Command| c.args(common.clone()).args(T::args());
     let mode = Arg::new("mode")
         .long("mode")
         .value_parser(["active", "inactive"])
@@ -94,8 +181,12 @@ pub struct Summary {
 }
 
 /// Runs `op` over the zones of `matches` through `api`.
-pub async fn run<A: Connections>(api: A, op: &str, matches: &ArgMatches, config: &Config) -> Result<Summary, Failure> {
-    let zones = read_zones(matches.get_one::<PathBuf>("zones").expect("has a default"))?;
+pub async fn run<A>(api: A, op: &str, matches: &ArgMatches, config: &Config) -> Result<Summary, Failure>
+where
+    A: Connections,
+    A::Railgun: Named,
+{
+    let zones = read_zones::<A::Railgun>(matches.get_one::<PathBuf>("zones").expect("has a default"))?;
     let desired = desired(op, matches, config)?;
     let dry_run = matches.get_flag("dry-run");
     let job = job_name(&desired);
@@ -180,13 +271,11 @@ pub async fn run<A: Connections>(api: A, op: &str, matches: &ArgMatches, config:
     Ok(Summary { failed, cancelled })
 }
 
-fn desired(op: &str, matches: &ArgMatches, config: &Config) -> Result<Desired, Failure> {
+fn desired<T: Named>(op: &str, matches: &ArgMatches, config: &Config) -> Result<Desired<T>, Failure> {
     if op == "audit" {
         return Ok(Desired::Audit);
     }
-    let railgun_id = *matches.get_one::<u64>("railgun").expect("required");
-    let rtkn = config.secret("rtkn", matches.get_one::<PathBuf>("rtkn-file").map(PathBuf::as_path))?;
-    let railgun = Target::new(railgun_id, rtkn);
+    let railgun = T::from_args(matches, config)?;
     Ok(match op {
         "connect" => {
             let enabled = matches.get_one::<String>("mode").map(String::as_str) != Some("inactive");
@@ -201,22 +290,22 @@ fn desired(op: &str, matches: &ArgMatches, config: &Config) -> Result<Desired, F
 
 /// The journal key of an operation: a zone done for one job is not done for
 /// another (`connect:42:active` is not `connect:42:inactive`).
-fn job_name(desired: &Desired) -> String {
+fn job_name<T: Railgun>(desired: &Desired<T>) -> String {
     match desired {
         Desired::Connected { railgun, enabled } => {
-            format!("connect:{}:{}", railgun.railgun_id, if *enabled { "active" } else { "inactive" })
+            format!("connect:{}:{}", railgun.id(), if *enabled { "active" } else { "inactive" })
         }
-        Desired::Disconnected { railgun } => format!("disconnect:{}", railgun.railgun_id),
-        Desired::Enabled { railgun } => format!("enable:{}", railgun.railgun_id),
-        Desired::Disabled { railgun } => format!("disable:{}", railgun.railgun_id),
+        Desired::Disconnected { railgun } => format!("disconnect:{}", railgun.id()),
+        Desired::Enabled { railgun } => format!("enable:{}", railgun.id()),
+        Desired::Disabled { railgun } => format!("disable:{}", railgun.id()),
         other => other.name().to_owned(),
     }
 }
 
 /// Zones, one per line: trimmed, `#` comments and blank lines skipped,
 /// duplicates dropped (two reconciles of one zone at once would race), each
-/// checked to be a domain name.
-fn read_zones(path: &Path) -> Result<Vec<String>, Failure> {
+/// checked to be what `T`'s API names a zone by.
+fn read_zones<T: Named>(path: &Path) -> Result<Vec<String>, Failure> {
     let source = if path == Path::new("-") { "stdin".to_owned() } else { path.display().to_string() };
     let reader: Box<dyn BufRead> = if path == Path::new("-") {
         Box::new(std::io::stdin().lock())
@@ -233,26 +322,14 @@ fn read_zones(path: &Path) -> Result<Vec<String>, Failure> {
         if zone.is_empty() {
             continue;
         }
-        if !is_domain(&zone) {
-            return Err(Failure::Usage(format!("{source}:{}: '{zone}' is not a domain name", n + 1)));
+        if !T::is_zone(&zone) {
+            return Err(Failure::Usage(format!("{source}:{}: '{zone}' is not {}", n + 1, T::ZONE)));
         }
         if seen.insert(zone.clone()) {
             zones.push(zone);
         }
     }
     Ok(zones)
-}
-
-fn is_domain(zone: &str) -> bool {
-    zone.len() <= 253
-        && zone.contains('.')
-        && zone.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        })
 }
 
 /// The zones of `job` the journal holds. A last line cut short by a kill is
@@ -319,10 +396,16 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("zones");
         std::fs::write(&path, "# mine\nexample.com\n  Example.COM  \n\nb.example.org # second\n").unwrap();
-        assert_eq!(read_zones(&path).unwrap(), ["example.com", "b.example.org"]);
+        assert_eq!(read_zones::<Target>(&path).unwrap(), ["example.com", "b.example.org"]);
         std::fs::write(&path, "example.com\nnot a zone\n").unwrap();
-        let err = read_zones(&path).err().unwrap().to_string();
+        let err = read_zones::<Target>(&path).err().unwrap().to_string();
         assert_eq!(err, format!("{}:2: 'not a zone' is not a domain name", path.display()));
+        std::fs::write(&path, "0123456789ABCDEF0123456789abcdef\nexample.com\n").unwrap();
+        let err = read_zones::<AccountRailgun>(&path).err().unwrap().to_string();
+        let what = "a zone identifier tag (1 to 32 letters and digits)";
+        assert_eq!(err, format!("{}:2: 'example.com' is not {what}", path.display()));
+        std::fs::write(&path, "0123456789ABCDEF0123456789abcdef\n").unwrap();
+        assert_eq!(read_zones::<AccountRailgun>(&path).unwrap(), ["0123456789abcdef0123456789abcdef"]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -20,8 +20,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Arg, ArgMatches, Command};
+use railgun_api::fleet::{AccountRailgun, ByConnection, Target};
+use railgun_api::v4::cloudflare::V4Api;
 use railgun_api::{ApiBuilder, ClientApi, HttpMethod, PartnerApi, RetryPolicy};
-use railgun_codegen::ir::Api;
+use railgun_codegen::ir::{Api, FleetRoles};
 
 use config::Config;
 
@@ -193,8 +195,10 @@ fn command(apis: &[&Api]) -> Command {
                 .long_about(format!("{}\nUpstream: {}", family.doc.trim(), family.docs_url))
                 .subcommand_required(true)
                 .subcommands(calls::endpoint_commands(api, id));
-            if family.fleet.is_some() {
-                sub = sub.subcommand(fleet::command());
+            match family.fleet {
+                Some(FleetRoles::Actions(_)) => sub = sub.subcommand(fleet::command::<Target>()),
+                Some(FleetRoles::Connections(_)) => sub = sub.subcommand(fleet::command::<AccountRailgun>()),
+                None => {}
             }
             root = root.subcommand(sub);
         }
@@ -235,21 +239,21 @@ async fn run(apis: &[&Api], matches: &ArgMatches) -> Result<ExitCode, Failure> {
     let (action, args) = sub.subcommand().expect("a subcommand is required");
     if action == "fleet" {
         let (op, args) = args.subcommand().expect("a subcommand is required");
-        let summary = match family.name.as_str() {
-            "partner" => {
-                let host_key = config.secret("host_key", None)?;
-                let client = globals.apply(PartnerApi::builder(host_key), &config, "base_url")?.build()?;
+        // Credentials are read only now: `--help` and usage errors need none.
+        let summary = match family.client.as_str() {
+            "PartnerApi" => {
+                let client: PartnerApi = calls::client(api, family, &globals, &config)?;
                 fleet::run(client, op, args, &config).await?
             }
-            "client" => {
-                let email = config.value("email").ok_or_else(|| {
-                    Failure::Usage("email is needed: set RAILGUN_EMAIL or the config file's `email`".into())
-                })?;
-                let builder = ClientApi::builder(email, config.secret("tkn", None)?);
-                let client = globals.apply(builder, &config, "base_url")?.build()?;
+            "ClientApi" => {
+                let client: ClientApi = calls::client(api, family, &globals, &config)?;
                 fleet::run(client, op, args, &config).await?
             }
-            other => return Err(Failure::Usage(format!("no fleet client for family '{other}'"))),
+            "V4Api" => {
+                let client: V4Api = calls::client(api, family, &globals, &config)?;
+                fleet::run(ByConnection::new(client), op, args, &config).await?
+            }
+            other => return Err(Failure::Usage(format!("no fleet client for {other}"))),
         };
         return Ok(if summary.failed > 0 || summary.cancelled { ExitCode::FAILURE } else { ExitCode::SUCCESS });
     }

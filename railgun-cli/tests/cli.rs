@@ -526,3 +526,107 @@ async fn a_killed_run_resumes_from_its_journal_without_redoing_a_zone() {
     assert!(zones.iter().all(|z| connections[z] == (id, true)));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Runs `command` until it exits 0 (at most `times`), each failed run
+/// exiting 1 (some zones failed); the first run's output.
+async fn until_done(mut command: impl FnMut() -> Command, times: usize) -> Output {
+    let first = run(command()).await;
+    let mut last = first.status.code();
+    for _ in 1..times {
+        if last == Some(0) {
+            return first;
+        }
+        assert_eq!(last, Some(1), "{}", stderr(&first));
+        last = run(command()).await.status.code();
+    }
+    assert_eq!(last, Some(0), "still failing after {times} runs");
+    first
+}
+
+#[tokio::test]
+async fn v4_fleet_runs_name_the_railgun_by_account_and_tag_and_zones_by_id() {
+    let names: Vec<String> = (0..500).map(|i| format!("zone-{i:04}.example.com")).collect();
+    let faults = Faults { retry_after_s: 0, ..Faults::every_kind(0.2) };
+    let config = Config::new().user_with_api_token(EMAIL, V4_KEY, V4_TOKEN).zones(names.clone()).seed(7).faults(faults);
+    let emu = Emulator::start(config, "127.0.0.1:0").await.unwrap();
+    let account = railgun_emulator::account_id(EMAIL);
+    // Not safe to repeat: a lost answer may leave an extra Railgun, which
+    // does not matter here.
+    let made = loop {
+        let output = run(railgun_v4(&emu, None, &["cloudflare", "create-railgun", "--name", "fleet"])).await;
+        if output.status.success() {
+            break serde_json::from_slice::<Value>(&output.stdout).unwrap();
+        }
+    };
+    let tag = made["id"].as_str().unwrap().to_owned();
+    emu.activate(made["activation_key"].as_str().unwrap()).unwrap();
+    let id = *emu.snapshot().names.iter().find(|(_, name)| *name == "fleet").unwrap().0;
+    let dir = temp_dir("v4-fleet");
+    let ids: Vec<String> = names.iter().map(|n| railgun_emulator::zone_id(n)).collect();
+    let zones_path = dir.join("zones.txt");
+    std::fs::write(&zones_path, ids.join("\n") + "\n").unwrap();
+    let zones_arg = zones_path.to_str().unwrap();
+    let fleet = |op: &str, extra: &[&str]| {
+        let mut args = vec!["cloudflare", "fleet", op, "--account", &account, "--railgun", &tag, "--zones", zones_arg];
+        args.extend_from_slice(extra);
+        args.iter().map(|a| (*a).to_owned()).collect::<Vec<String>>()
+    };
+    let command = |args: &[String], token: Option<&str>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        railgun_v4(&emu, token, &args)
+    };
+
+    let connect = fleet("connect", &["--concurrency", "32"]);
+    let output = until_done(|| command(&connect, None), 4).await;
+    let reports = lines_by_zone(&output.stdout);
+    assert_eq!(reports.len(), 500);
+    let ok: Vec<&Value> = reports.values().filter(|r| r["ok"] == true).collect();
+    assert!(ok.len() >= 490, "{}", stderr(&output));
+    for report in ok {
+        assert_eq!(report["after"], serde_json::json!({"railgun_id": tag, "enabled": true}), "{report}");
+    }
+    let summary = stderr(&output);
+    assert!(summary.starts_with("connect: 500 zones: "), "{summary}");
+    let expected: BTreeMap<String, (u64, bool)> = names.iter().map(|z| (z.clone(), (id, true))).collect();
+    assert_eq!(emu.snapshot().connections, expected);
+
+    // A dry run reads every zone and plans; nothing is sent.
+    let before = (emu.snapshot().connections, emu.hits("update_connection"));
+    let output = until_done(|| command(&fleet("disable", &["--dry-run"]), Some(V4_TOKEN)), 4).await;
+    let plan = lines_by_zone(&output.stdout);
+    let planned = plan.values().filter(|r| r["ok"] == true);
+    for report in planned {
+        assert_eq!(
+            (&report["found"], &report["change"], &report["applied"]),
+            (&serde_json::json!({"railgun_id": tag, "enabled": true}), &Value::from("disable"), &Value::Bool(false))
+        );
+    }
+    assert_eq!((emu.snapshot().connections, emu.hits("update_connection")), before);
+
+    // Under a token, every zone disconnected.
+    until_done(|| command(&fleet("disconnect", &[]), Some(V4_TOKEN)), 4).await;
+    assert_eq!(emu.snapshot().connections, BTreeMap::new());
+    assert_eq!(emu.refused("delete_connection", "1001"), 0);
+
+    // Usage errors, before anything is sent: a zone named by its domain,
+    // an account that is no identifier tag, no credentials.
+    std::fs::write(&zones_path, format!("{}\nexample.com\n", ids[0])).unwrap();
+    let output = run(command(&fleet("connect", &[]), None)).await;
+    assert_eq!(output.status.code(), Some(2));
+    let what = "a zone identifier tag (1 to 32 letters and digits)";
+    assert_eq!(stderr(&output), format!("error: {zones_arg}:2: 'example.com' is not {what}\n"));
+    let bad = ["cloudflare", "fleet", "enable", "--account", "not/a/tag", "--railgun", &tag, "--zones", zones_arg];
+    let output = run(railgun_v4(&emu, None, &bad)).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("not an identifier tag of an account"), "{}", stderr(&output));
+    let mut bare = command(&fleet("enable", &[]), None);
+    bare.env_remove("RAILGUN_API_KEY");
+    let output = run(bare).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("error: cloudflare needs credentials: set RAILGUN_API_EMAIL"),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -53,10 +53,85 @@ pub struct Family {
     pub auth: Vec<AuthScheme>,
     /// The endpoints of desired-state operations over many zones, when the
     /// spec declares them.
-    pub fleet: Option<FleetBinding>,
+    pub fleet: Option<FleetRoles>,
 }
 
-/// A family's endpoints for `railgun_runtime::fleet::Connections`.
+/// A family's fleet roles, in the shape its protocol calls for.
+#[derive(Debug, Clone)]
+pub enum FleetRoles {
+    /// `action_form`: calls that address a zone's connection by the zone,
+    /// for `railgun_runtime::fleet::Connections`.
+    Actions(FleetBinding),
+    /// `rest_json`: calls through the Railgun's connections, for
+    /// `railgun_runtime::fleet::ConnectionCalls`.
+    Connections(ConnectionRoles),
+}
+
+/// A `rest_json` family's endpoints for
+/// `railgun_runtime::fleet::ConnectionCalls`.
+#[derive(Debug, Clone)]
+pub struct ConnectionRoles {
+    /// Lists the Railguns a zone can use.
+    pub zone: ConnectionCall,
+    /// Rust name of the listed Railgun's identifier tag field.
+    pub railgun_id: String,
+    /// Rust name of the listed Railgun's `connected` flag, and whether it is
+    /// optional.
+    pub connected: (String, bool),
+    /// Lists a Railgun's connections: the arguments of its `_stream`
+    /// method (no `page`).
+    pub connections: ConnectionCall,
+    /// Reads one connection.
+    pub connection: ConnectionCall,
+    /// The connection type every connection answer carries.
+    pub connection_type: Named,
+    /// Rust name of the connection's id field.
+    pub id: String,
+    /// Rust field names from the connection to the zone's id, each with
+    /// whether it is optional.
+    pub zone_id: Vec<(String, bool)>,
+    /// Rust name of the connection's enabled flag, and whether it is
+    /// optional.
+    pub enabled: (String, bool),
+    /// Connects a zone.
+    pub create: ConnectionCall,
+    /// Enables or disables a connection.
+    pub update: ConnectionCall,
+    /// Removes a connection.
+    pub delete: ConnectionCall,
+}
+
+/// One call of a connection role: the method and what each argument is.
+#[derive(Debug, Clone)]
+pub struct ConnectionCall {
+    /// Method name (the list role's `_stream` method drops the suffix).
+    pub action: String,
+    /// The arguments, in the method's order.
+    pub args: Vec<ConnectionArg>,
+}
+
+/// An argument of a connection call, found by its Rust name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionArg {
+    /// `account`: the account's identifier tag.
+    Account,
+    /// `railgun`: the Railgun's identifier tag.
+    Railgun,
+    /// `zone`: the zone's identifier tag.
+    Zone,
+    /// `connection`: the connection's identifier tag.
+    Connection,
+    /// `enabled`: whether the connection is enabled, `Some` when optional.
+    Enabled {
+        /// Whether the parameter is optional.
+        optional: bool,
+    },
+    /// An optional parameter the role leaves out (`None`).
+    Absent,
+}
+
+/// An `action_form` family's endpoints for
+/// `railgun_runtime::fleet::Connections`.
 #[derive(Debug, Clone)]
 pub struct FleetBinding {
     /// Reads a zone's active connection.

@@ -46,20 +46,83 @@ pub struct Spec {
 }
 
 /// The endpoints of `railgun_runtime::fleet`'s reconcile, by role (version
-/// 2). Each names an action that every family of the spec has.
+/// 2). Each names an endpoint that every family of the spec has. Which
+/// roles a spec declares depends on its protocol: `action_form` (v2) ones
+/// address a zone's connection by the zone (`read`, `connect`, `enable`,
+/// `disable`, `disconnect`); `rest_json` (v4) ones through the Railgun's
+/// connections (`zone`, `connections`, `connection`, `create`, `update`,
+/// `delete`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fleet {
-    /// Reads a zone's active connection.
-    pub read: FleetRead,
-    /// Connects a zone to a Railgun in a mode.
-    pub connect: FleetConnect,
-    /// Enables Railgun on a zone's connection: takes the zone and the token.
-    pub enable: String,
-    /// Disables Railgun on a zone's connection: takes the zone and the token.
-    pub disable: String,
-    /// Removes a zone's connection: takes the zone and the token.
-    pub disconnect: String,
+    /// Reads a zone's active connection (`action_form`).
+    #[serde(default)]
+    pub read: Option<FleetRead>,
+    /// Connects a zone to a Railgun in a mode (`action_form`).
+    #[serde(default)]
+    pub connect: Option<FleetConnect>,
+    /// Enables Railgun on a zone's connection: takes the zone and the token
+    /// (`action_form`).
+    #[serde(default)]
+    pub enable: Option<String>,
+    /// Disables Railgun on a zone's connection: takes the zone and the token
+    /// (`action_form`).
+    #[serde(default)]
+    pub disable: Option<String>,
+    /// Removes a zone's connection: takes the zone and the token
+    /// (`action_form`).
+    #[serde(default)]
+    pub disconnect: Option<String>,
+    /// Lists the Railguns a zone can use, saying which one it is connected
+    /// to (`rest_json`).
+    #[serde(default)]
+    pub zone: Option<FleetZone>,
+    /// Lists a Railgun's connections, page by page (`rest_json`).
+    #[serde(default)]
+    pub connections: Option<String>,
+    /// Reads one connection of a Railgun by its id, and where its answer
+    /// keeps what a reconcile needs (`rest_json`).
+    #[serde(default)]
+    pub connection: Option<FleetConnection>,
+    /// Connects a zone to a Railgun, enabled or not (`rest_json`).
+    #[serde(default)]
+    pub create: Option<String>,
+    /// Enables or disables a connection by its id (`rest_json`).
+    #[serde(default)]
+    pub update: Option<String>,
+    /// Removes a connection by its id (`rest_json`).
+    #[serde(default)]
+    pub delete: Option<String>,
+}
+
+/// The `fleet.zone` role (`rest_json`): an endpoint taking only the zone and
+/// answering a list of Railguns.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FleetZone {
+    /// The endpoint.
+    pub action: String,
+    /// The item's field holding the Railgun's identifier tag (`string`).
+    pub railgun_id: String,
+    /// The item's field saying whether the zone is connected to it (`flag`).
+    pub connected: String,
+}
+
+/// The `fleet.connection` role (`rest_json`): an endpoint reading one
+/// connection, and the fields of the connection type that every connection
+/// answer (`connections`, `connection`, `create`) carries.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FleetConnection {
+    /// The endpoint.
+    pub action: String,
+    /// The connection's identifier tag (a required `string`).
+    pub id: String,
+    /// Wire path to the connected zone's identifier tag, e.g. `zone.id` (a
+    /// `string`; any step may be optional).
+    pub zone_id: String,
+    /// The connection's field saying whether it is enabled (`flag`).
+    pub enabled: String,
 }
 
 /// The `fleet.read` role: an action taking only the zone, and where its

@@ -22,7 +22,7 @@ pub fn family_module(api: &Api, id: FamilyId, family: &Family) -> TokenStream {
     let session = rt("__private::Session");
     let from_session = rt("__private::FromSession");
     let methods = api.endpoints_of(id).map(|ep| methods::method(api, family, ep));
-    let connections = super::fleet::connections_impl(&client, family.fleet.as_ref());
+    let connections = super::fleet::fleet_impl(&client, family.fleet.as_ref());
 
     quote! {
         #[doc = #module_doc]

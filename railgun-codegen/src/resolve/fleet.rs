@@ -2,8 +2,10 @@
 //! runtime's desired-state reconcile, checked against every family.
 
 use super::Resolver;
-use crate::ir::{self, FieldType, FleetArg, FleetBinding, FleetCall, ParamScalar, ParamType, Response, TypeKind};
-use crate::model;
+use crate::ir::{
+    self, FieldType, FleetArg, FleetBinding, FleetCall, FleetRoles, ParamScalar, ParamType, Response, TypeKind,
+};
+use crate::model::{self, Protocol};
 use crate::ty::Scalar;
 
 /// What a role's action may take besides the zone and the token.
@@ -12,10 +14,73 @@ enum Extra<'s> {
     Mode(&'s model::FleetConnect),
 }
 
+/// The keys of each protocol's `fleet:` section.
+const ACTION_KEYS: [&str; 5] = ["read", "connect", "enable", "disable", "disconnect"];
+const CONNECTION_KEYS: [&str; 6] = ["zone", "connections", "connection", "create", "update", "delete"];
+
+/// The `action_form` roles, when all are there.
+struct ActionRoles<'s> {
+    read: &'s model::FleetRead,
+    connect: &'s model::FleetConnect,
+    enable: &'s str,
+    disable: &'s str,
+    disconnect: &'s str,
+}
+
 impl Resolver<'_> {
     pub(super) fn fleet(&mut self, families: &mut [ir::Family], types: &[ir::TypeDef], endpoints: &[ir::Endpoint]) {
         let Some(fleet) = &self.spec.fleet else { return };
         self.needs_v2("fleet", "`fleet`");
+        let present = |key: &str| match key {
+            "read" => fleet.read.is_some(),
+            "connect" => fleet.connect.is_some(),
+            "enable" => fleet.enable.is_some(),
+            "disable" => fleet.disable.is_some(),
+            "disconnect" => fleet.disconnect.is_some(),
+            "zone" => fleet.zone.is_some(),
+            "connections" => fleet.connections.is_some(),
+            "connection" => fleet.connection.is_some(),
+            "create" => fleet.create.is_some(),
+            "update" => fleet.update.is_some(),
+            _ => fleet.delete.is_some(),
+        };
+        let (protocol, wanted, other) = match self.protocol {
+            Protocol::ActionForm => ("an action_form", &ACTION_KEYS[..], &CONNECTION_KEYS[..]),
+            Protocol::RestJson => ("a rest_json", &CONNECTION_KEYS[..], &ACTION_KEYS[..]),
+        };
+        let mut complete = true;
+        for key in other.iter().filter(|k| present(k)) {
+            complete = false;
+            self.report(format!("fleet.{key}"), format!("`{key}` is not a role of {protocol} spec's fleet"));
+        }
+        for key in wanted.iter().filter(|k| !present(k)) {
+            complete = false;
+            self.report("fleet", format!("{protocol} spec's fleet needs the role `{key}`"));
+        }
+        if !complete {
+            return;
+        }
+        match self.protocol {
+            Protocol::ActionForm => {
+                let (Some(read), Some(connect), Some(enable), Some(disable), Some(disconnect)) =
+                    (&fleet.read, &fleet.connect, &fleet.enable, &fleet.disable, &fleet.disconnect)
+                else {
+                    return;
+                };
+                let roles = ActionRoles { read, connect, enable, disable, disconnect };
+                self.action_roles(&roles, families, types, endpoints);
+            }
+            Protocol::RestJson => self.connection_roles(fleet, families, types, endpoints),
+        }
+    }
+
+    fn action_roles(
+        &mut self,
+        fleet: &ActionRoles,
+        families: &mut [ir::Family],
+        types: &[ir::TypeDef],
+        endpoints: &[ir::Endpoint],
+    ) {
         for (index, family) in families.iter_mut().enumerate() {
             let of_family: Vec<&ir::Endpoint> = endpoints.iter().filter(|e| e.family.0 == index).collect();
             let find = |action: &str| of_family.iter().copied().find(|e| e.action == action);
@@ -27,17 +92,25 @@ impl Resolver<'_> {
                 r.fleet_args(path, endpoint, types, extra).map(|args| FleetCall { action: action.to_owned(), args })
             };
             let read = call(self, "fleet.read.action", &fleet.read.action, Extra::Nothing);
-            let connect = call(self, "fleet.connect.action", &fleet.connect.action, Extra::Mode(&fleet.connect));
-            let enable = call(self, "fleet.enable", &fleet.enable, Extra::Nothing);
-            let disable = call(self, "fleet.disable", &fleet.disable, Extra::Nothing);
-            let disconnect = call(self, "fleet.disconnect", &fleet.disconnect, Extra::Nothing);
-            let answer = find(&fleet.read.action).map(|e| self.fleet_answer(&fleet.read, &e.response, types));
+            let connect = call(self, "fleet.connect.action", &fleet.connect.action, Extra::Mode(fleet.connect));
+            let enable = call(self, "fleet.enable", fleet.enable, Extra::Nothing);
+            let disable = call(self, "fleet.disable", fleet.disable, Extra::Nothing);
+            let disconnect = call(self, "fleet.disconnect", fleet.disconnect, Extra::Nothing);
+            let answer = find(&fleet.read.action).map(|e| self.fleet_answer(fleet.read, &e.response, types));
             if let (Some(read), Some(connect), Some(enable), Some(disable), Some(disconnect), Some(Some(answer))) =
                 (read, connect, enable, disable, disconnect, answer)
             {
                 let (connection, railgun_id, enabled) = answer;
-                family.fleet =
-                    Some(FleetBinding { read, connection, railgun_id, enabled, connect, enable, disable, disconnect });
+                family.fleet = Some(FleetRoles::Actions(FleetBinding {
+                    read,
+                    connection,
+                    railgun_id,
+                    enabled,
+                    connect,
+                    enable,
+                    disable,
+                    disconnect,
+                }));
             }
         }
     }
@@ -174,7 +247,7 @@ impl Resolver<'_> {
         (id_ok && enabled_ok).then(|| (rust, id.rust.clone(), (enabled.rust.clone(), enabled.optional)))
     }
 
-    fn fleet_field<'t>(
+    pub(super) fn fleet_field<'t>(
         &mut self,
         types: &'t [ir::TypeDef],
         owner: &ir::Named,

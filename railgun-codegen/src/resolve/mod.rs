@@ -5,6 +5,7 @@
 //! Problems are `(spec path, message)` pairs; [`crate::load`] turns the
 //! paths into lines and columns.
 
+mod connections;
 mod endpoints;
 mod fleet;
 mod types;

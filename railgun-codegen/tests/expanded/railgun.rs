@@ -875,12 +875,14 @@ pub mod client {
     }
     /// The spec's `fleet:` roles: `zone_conn_get_active` reads, `conn_set` connects, `conn_setmode_enabled` and `conn_setmode_disabled` set the mode, `conn_delete` disconnects; [`railgun_runtime::fleet::Fleet`] reconciles zones through them.
     impl ::railgun_runtime::fleet::Connections for ClientApi {
+        type Railgun = ::railgun_runtime::fleet::Target;
         async fn active(
             &self,
             zone: &str,
+            _railgun: ::std::option::Option<&::railgun_runtime::fleet::Target>,
         ) -> ::std::result::Result<
             ::std::option::Option<::railgun_runtime::fleet::Link>,
-            ::railgun_runtime::Error,
+            ::railgun_runtime::fleet::FleetError,
         > {
             let answer = self.zone_conn_get_active(zone).await?;
             ::std::result::Result::Ok(
@@ -896,39 +898,41 @@ pub mod client {
         async fn connect(
             &self,
             zone: &str,
-            rtkn: &::railgun_runtime::Secret,
+            railgun: &::railgun_runtime::fleet::Target,
             enabled: bool,
-        ) -> ::std::result::Result<(), ::railgun_runtime::Error> {
+        ) -> ::std::result::Result<(), ::railgun_runtime::fleet::FleetError> {
             self.conn_set(
                     zone,
-                    rtkn,
+                    &railgun.rtkn,
                     if enabled {
                         super::types::Mode::Active
                     } else {
                         super::types::Mode::Inactive
                     },
                 )
-                .await
-                .map(drop)
+                .await?;
+            ::std::result::Result::Ok(())
         }
         async fn set_enabled(
             &self,
             zone: &str,
-            rtkn: &::railgun_runtime::Secret,
+            railgun: &::railgun_runtime::fleet::Target,
             enabled: bool,
-        ) -> ::std::result::Result<(), ::railgun_runtime::Error> {
+        ) -> ::std::result::Result<(), ::railgun_runtime::fleet::FleetError> {
             if enabled {
-                self.conn_setmode_enabled(zone, rtkn).await.map(drop)
+                self.conn_setmode_enabled(zone, &railgun.rtkn).await?;
             } else {
-                self.conn_setmode_disabled(zone, rtkn).await.map(drop)
+                self.conn_setmode_disabled(zone, &railgun.rtkn).await?;
             }
+            ::std::result::Result::Ok(())
         }
         async fn disconnect(
             &self,
             zone: &str,
-            rtkn: &::railgun_runtime::Secret,
-        ) -> ::std::result::Result<(), ::railgun_runtime::Error> {
-            self.conn_delete(zone, rtkn).await.map(drop)
+            railgun: &::railgun_runtime::fleet::Target,
+        ) -> ::std::result::Result<(), ::railgun_runtime::fleet::FleetError> {
+            self.conn_delete(zone, &railgun.rtkn).await?;
+            ::std::result::Result::Ok(())
         }
     }
     impl ::railgun_runtime::__private::FromSession for ClientApi {
@@ -1447,12 +1451,14 @@ pub mod partner {
     }
     /// The spec's `fleet:` roles: `zone_conn_get_active` reads, `conn_set` connects, `conn_setmode_enabled` and `conn_setmode_disabled` set the mode, `conn_delete` disconnects; [`railgun_runtime::fleet::Fleet`] reconciles zones through them.
     impl ::railgun_runtime::fleet::Connections for PartnerApi {
+        type Railgun = ::railgun_runtime::fleet::Target;
         async fn active(
             &self,
             zone: &str,
+            _railgun: ::std::option::Option<&::railgun_runtime::fleet::Target>,
         ) -> ::std::result::Result<
             ::std::option::Option<::railgun_runtime::fleet::Link>,
-            ::railgun_runtime::Error,
+            ::railgun_runtime::fleet::FleetError,
         > {
             let answer = self.zone_conn_get_active(zone).await?;
             ::std::result::Result::Ok(
@@ -1468,39 +1474,41 @@ pub mod partner {
         async fn connect(
             &self,
             zone: &str,
-            rtkn: &::railgun_runtime::Secret,
+            railgun: &::railgun_runtime::fleet::Target,
             enabled: bool,
-        ) -> ::std::result::Result<(), ::railgun_runtime::Error> {
+        ) -> ::std::result::Result<(), ::railgun_runtime::fleet::FleetError> {
             self.conn_set(
                     zone,
-                    rtkn,
+                    &railgun.rtkn,
                     if enabled {
                         super::types::Mode::Active
                     } else {
                         super::types::Mode::Inactive
                     },
                 )
-                .await
-                .map(drop)
+                .await?;
+            ::std::result::Result::Ok(())
         }
         async fn set_enabled(
             &self,
             zone: &str,
-            rtkn: &::railgun_runtime::Secret,
+            railgun: &::railgun_runtime::fleet::Target,
             enabled: bool,
-        ) -> ::std::result::Result<(), ::railgun_runtime::Error> {
+        ) -> ::std::result::Result<(), ::railgun_runtime::fleet::FleetError> {
             if enabled {
-                self.conn_setmode_enabled(zone, rtkn).await.map(drop)
+                self.conn_setmode_enabled(zone, &railgun.rtkn).await?;
             } else {
-                self.conn_setmode_disabled(zone, rtkn).await.map(drop)
+                self.conn_setmode_disabled(zone, &railgun.rtkn).await?;
             }
+            ::std::result::Result::Ok(())
         }
         async fn disconnect(
             &self,
             zone: &str,
-            rtkn: &::railgun_runtime::Secret,
-        ) -> ::std::result::Result<(), ::railgun_runtime::Error> {
-            self.conn_delete(zone, rtkn).await.map(drop)
+            railgun: &::railgun_runtime::fleet::Target,
+        ) -> ::std::result::Result<(), ::railgun_runtime::fleet::FleetError> {
+            self.conn_delete(zone, &railgun.rtkn).await?;
+            ::std::result::Result::Ok(())
         }
     }
     impl ::railgun_runtime::__private::FromSession for PartnerApi {

@@ -2064,6 +2064,99 @@ pub mod cloudflare {
             self.session.call(request).await
         }
     }
+    /// What the fleet needs of a connection.
+    fn fleet_connection_state(
+        c: super::types::Connection,
+    ) -> ::railgun_runtime::fleet::ConnectionState {
+        let zone = c.zone.id;
+        ::railgun_runtime::fleet::ConnectionState::new(
+            c.id,
+            zone,
+            ::std::option::Option::Some(c.enabled),
+        )
+    }
+    /// The spec's `fleet:` roles: `list_zone_railguns` finds the Railgun a zone is connected to, `list_connections` lists a Railgun's connections, `connection_details` reads one, `create_connection` creates one, `update_connection` enables or disables one, `delete_connection` removes one; [`railgun_runtime::fleet::ByConnection`] reconciles zones through them.
+    impl ::railgun_runtime::fleet::ConnectionCalls for V4Api {
+        async fn connected_to(
+            &self,
+            zone: &str,
+        ) -> ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::railgun_runtime::Error,
+        > {
+            let listed = self.list_zone_railguns(zone).await?;
+            ::std::result::Result::Ok(
+                listed.into_iter().find(|r| r.connected).map(|r| r.id),
+            )
+        }
+        async fn connections(
+            &self,
+            railgun: &::railgun_runtime::fleet::AccountRailgun,
+        ) -> ::std::result::Result<
+            ::std::vec::Vec<::railgun_runtime::fleet::ConnectionState>,
+            ::railgun_runtime::Error,
+        > {
+            ::railgun_runtime::__private::collect_items(
+                    self
+                        .list_connections_stream(
+                            &railgun.account,
+                            &railgun.railgun,
+                            ::std::option::Option::None,
+                            ::std::option::Option::None,
+                        ),
+                    fleet_connection_state,
+                )
+                .await
+        }
+        async fn connection(
+            &self,
+            railgun: &::railgun_runtime::fleet::AccountRailgun,
+            id: &str,
+        ) -> ::std::result::Result<
+            ::railgun_runtime::fleet::ConnectionState,
+            ::railgun_runtime::Error,
+        > {
+            self.connection_details(&railgun.account, &railgun.railgun, id)
+                .await
+                .map(fleet_connection_state)
+        }
+        async fn create(
+            &self,
+            railgun: &::railgun_runtime::fleet::AccountRailgun,
+            zone: &str,
+            enabled: bool,
+        ) -> ::std::result::Result<
+            ::railgun_runtime::fleet::ConnectionState,
+            ::railgun_runtime::Error,
+        > {
+            self.create_connection(
+                    &railgun.account,
+                    &railgun.railgun,
+                    zone,
+                    ::std::option::Option::Some(enabled),
+                )
+                .await
+                .map(fleet_connection_state)
+        }
+        async fn update(
+            &self,
+            railgun: &::railgun_runtime::fleet::AccountRailgun,
+            id: &str,
+            enabled: bool,
+        ) -> ::std::result::Result<(), ::railgun_runtime::Error> {
+            self.update_connection(&railgun.account, &railgun.railgun, id, enabled)
+                .await?;
+            ::std::result::Result::Ok(())
+        }
+        async fn delete(
+            &self,
+            railgun: &::railgun_runtime::fleet::AccountRailgun,
+            id: &str,
+        ) -> ::std::result::Result<(), ::railgun_runtime::Error> {
+            self.delete_connection(&railgun.account, &railgun.railgun, id).await?;
+            ::std::result::Result::Ok(())
+        }
+    }
     impl ::railgun_runtime::__private::FromSession for V4Api {
         fn from_session(session: ::railgun_runtime::__private::Session) -> Self {
             Self { session }

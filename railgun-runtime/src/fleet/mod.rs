@@ -13,13 +13,16 @@
 //! right.
 //!
 //! The calls go through a client whose spec declares its `fleet:` endpoints
-//! (see `spec/README.md`); `generate_api!` implements [`Connections`] for
-//! it, so the client's retries and rate limit apply to every call:
+//! (see `spec/README.md`): `generate_api!` implements [`Connections`] for a
+//! v2 client, whose actions address a zone's connection by the zone, and
+//! [`ConnectionCalls`] for the v4 client, whose connections are the
+//! Railgun's, which [`ByConnection`] turns into [`Connections`]. Either way
+//! the client's retries and rate limit apply to every call:
 //!
 //! ```no_run
 //! # use railgun_runtime::fleet::{Connections, Desired, Fleet, Target};
 //! # use futures_util::StreamExt;
-//! # async fn run(api: impl Connections, zones: Vec<String>) {
+//! # async fn run(api: impl Connections<Railgun = Target>, zones: Vec<String>) {
 //! let target = Target::new(42, railgun_runtime::Secret::new("rtkn"));
 //! let fleet = Fleet::new(api).concurrency(32).on_progress(|p| eprintln!("{}/{:?}", p.finished, p.total));
 //! let mut reports = std::pin::pin!(fleet.run(zones, Desired::Connected { railgun: target, enabled: true }));
@@ -40,12 +43,63 @@ use serde::ser::SerializeMap;
 
 use crate::{Error, Secret};
 
+mod by_connection;
+
+pub use by_connection::{AccountRailgun, ByConnection, ConnectionCalls, ConnectionState};
+
+/// How a zone's connection names a Railgun: v2 by a number, v4 by a tag.
+///
+/// Serialized as the number or the string itself.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum RailgunId {
+    /// A v2 `railgun_id`.
+    Number(u64),
+    /// A v4 identifier tag.
+    Tag(String),
+}
+
+impl fmt::Display for RailgunId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RailgunId::Number(id) => write!(f, "{id}"),
+            RailgunId::Tag(tag) => f.write_str(tag),
+        }
+    }
+}
+
+impl From<u64> for RailgunId {
+    fn from(id: u64) -> RailgunId {
+        RailgunId::Number(id)
+    }
+}
+
+impl From<String> for RailgunId {
+    fn from(tag: String) -> RailgunId {
+        RailgunId::Tag(tag)
+    }
+}
+
+impl From<&str> for RailgunId {
+    fn from(tag: &str) -> RailgunId {
+        RailgunId::Tag(tag.to_owned())
+    }
+}
+
+/// A Railgun an operation acts on, as an API addresses it: [`Target`] (id
+/// and token) for v2, [`AccountRailgun`] (account and tag) for v4.
+pub trait Railgun: Clone + fmt::Debug + Send + Sync + 'static {
+    /// How a zone's connection names this Railgun.
+    fn id(&self) -> RailgunId;
+}
+
 /// A zone's active connection, as read from the service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Link {
     /// The Railgun the zone is connected to.
-    pub railgun_id: u64,
+    pub railgun_id: RailgunId,
     /// Whether Railgun is enabled for the zone; `None` when the answer did
     /// not say.
     pub enabled: Option<bool>,
@@ -53,32 +107,51 @@ pub struct Link {
 
 impl Link {
     /// A connection to Railgun `railgun_id`.
-    pub fn new(railgun_id: u64, enabled: Option<bool>) -> Link {
-        Link { railgun_id, enabled }
+    pub fn new(railgun_id: impl Into<RailgunId>, enabled: Option<bool>) -> Link {
+        Link { railgun_id: railgun_id.into(), enabled }
     }
 }
 
-/// The calls a reconcile needs, one per `fleet:` role of the spec.
+/// The calls a reconcile needs, one per role.
 ///
-/// `generate_api!` implements it for every client of a spec with a `fleet:`
-/// section; an implementation of your own (a test double, say) works too.
+/// `generate_api!` implements it for every client of a v2 spec with a
+/// `fleet:` section, and [`ByConnection`] for a v4 client; an
+/// implementation of your own (a test double, say) works too.
 pub trait Connections: Clone + Send + Sync + 'static {
-    /// The zone's active connection, `None` when it has none.
-    fn active(&self, zone: &str) -> impl Future<Output = Result<Option<Link>, Error>> + Send;
+    /// How this API addresses the Railgun an operation acts on.
+    type Railgun: Railgun;
 
-    /// Connects the zone to the Railgun `rtkn` names, enabled or not.
-    fn connect(&self, zone: &str, rtkn: &Secret, enabled: bool) -> impl Future<Output = Result<(), Error>> + Send;
+    /// The zone's active connection, `None` when it has none. `railgun` is
+    /// the Railgun the operation is about (`None` for an audit), for an
+    /// API that needs it to read the connection's mode.
+    fn active(
+        &self,
+        zone: &str,
+        railgun: Option<&Self::Railgun>,
+    ) -> impl Future<Output = Result<Option<Link>, FleetError>> + Send;
 
-    /// Enables or disables Railgun for a zone connected to the Railgun
-    /// `rtkn` names.
-    fn set_enabled(&self, zone: &str, rtkn: &Secret, enabled: bool) -> impl Future<Output = Result<(), Error>> + Send;
+    /// Connects the zone to `railgun`, enabled or not.
+    fn connect(
+        &self,
+        zone: &str,
+        railgun: &Self::Railgun,
+        enabled: bool,
+    ) -> impl Future<Output = Result<(), FleetError>> + Send;
 
-    /// Removes the zone's connection to the Railgun `rtkn` names.
-    fn disconnect(&self, zone: &str, rtkn: &Secret) -> impl Future<Output = Result<(), Error>> + Send;
+    /// Enables or disables Railgun for a zone connected to `railgun`.
+    fn set_enabled(
+        &self,
+        zone: &str,
+        railgun: &Self::Railgun,
+        enabled: bool,
+    ) -> impl Future<Output = Result<(), FleetError>> + Send;
+
+    /// Removes the zone's connection to `railgun`.
+    fn disconnect(&self, zone: &str, railgun: &Self::Railgun) -> impl Future<Output = Result<(), FleetError>> + Send;
 }
 
-/// The Railgun an operation is about: its id, to recognise it in a zone's
-/// connection, and its token, to act on it.
+/// A v2 Railgun: its id, to recognise it in a zone's connection, and its
+/// token, to act on it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Target {
     /// The Railgun's id (`railgun_id`).
@@ -94,21 +167,28 @@ impl Target {
     }
 }
 
+impl Railgun for Target {
+    fn id(&self) -> RailgunId {
+        RailgunId::Number(self.railgun_id)
+    }
+}
+
 impl fmt::Debug for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Target").field("railgun_id", &self.railgun_id).field("rtkn", &self.rtkn).finish()
     }
 }
 
-/// The state every zone should end in.
+/// The state every zone should end in, for a Railgun `R` ([`Target`] in
+/// v2, [`AccountRailgun`] in v4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Desired {
+pub enum Desired<R = Target> {
     /// Connected to `railgun`, enabled or not. A zone connected to another
     /// Railgun is left alone and reported ([`FleetError::Conflict`]).
     Connected {
         /// The Railgun.
-        railgun: Target,
+        railgun: R,
         /// Whether Railgun should be enabled for the zone.
         enabled: bool,
     },
@@ -116,24 +196,24 @@ pub enum Desired {
     /// alone).
     Disconnected {
         /// The Railgun.
-        railgun: Target,
+        railgun: R,
     },
     /// Connected to `railgun` already, and enabled: a zone that is not
     /// connected to it is reported ([`FleetError::NotConnected`]).
     Enabled {
         /// The Railgun.
-        railgun: Target,
+        railgun: R,
     },
     /// Connected to `railgun` already, and disabled.
     Disabled {
         /// The Railgun.
-        railgun: Target,
+        railgun: R,
     },
     /// Nothing to change: read and report every zone's active connection.
     Audit,
 }
 
-impl Desired {
+impl<R: Railgun> Desired<R> {
     /// A short name: `connect`, `disconnect`, `enable`, `disable`, `audit`.
     pub fn name(&self) -> &'static str {
         match self {
@@ -146,18 +226,16 @@ impl Desired {
     }
 
     /// Whether a zone whose active connection is `found` is as desired.
-    pub fn is_met_by(&self, found: Option<Link>) -> bool {
+    pub fn is_met_by(&self, found: Option<&Link>) -> bool {
         match (self, found) {
             (Desired::Audit, _) => true,
             (Desired::Connected { railgun, enabled }, Some(link)) => {
-                link.railgun_id == railgun.railgun_id && link.enabled == Some(*enabled)
+                link.railgun_id == railgun.id() && link.enabled == Some(*enabled)
             }
-            (Desired::Disconnected { railgun }, found) => found.is_none_or(|l| l.railgun_id != railgun.railgun_id),
-            (Desired::Enabled { railgun }, Some(link)) => {
-                link.railgun_id == railgun.railgun_id && link.enabled == Some(true)
-            }
+            (Desired::Disconnected { railgun }, found) => found.is_none_or(|l| l.railgun_id != railgun.id()),
+            (Desired::Enabled { railgun }, Some(link)) => link.railgun_id == railgun.id() && link.enabled == Some(true),
             (Desired::Disabled { railgun }, Some(link)) => {
-                link.railgun_id == railgun.railgun_id && link.enabled == Some(false)
+                link.railgun_id == railgun.id() && link.enabled == Some(false)
             }
             (Desired::Connected { .. } | Desired::Enabled { .. } | Desired::Disabled { .. }, None) => false,
         }
@@ -165,7 +243,7 @@ impl Desired {
 
     /// The one change that brings a zone whose active connection is `found`
     /// to the desired state, or why none can.
-    pub fn plan(&self, found: Option<Link>) -> Result<Change, FleetError> {
+    pub fn plan(&self, found: Option<&Link>) -> Result<Change, FleetError> {
         if self.is_met_by(found) {
             return Ok(Change::None);
         }
@@ -177,8 +255,8 @@ impl Desired {
             Desired::Disabled { railgun } => (railgun, false),
         };
         match found {
-            Some(link) if link.railgun_id != railgun.railgun_id => {
-                Err(FleetError::Conflict { railgun_id: link.railgun_id })
+            Some(link) if link.railgun_id != railgun.id() => {
+                Err(FleetError::Conflict { railgun_id: link.railgun_id.clone() })
             }
             Some(_) => Ok(if enabled { Change::Enable } else { Change::Disable }),
             None if matches!(self, Desired::Connected { .. }) => {
@@ -188,7 +266,8 @@ impl Desired {
         }
     }
 
-    fn target(&self) -> Option<&Target> {
+    /// The Railgun the operation is about; `None` for an audit.
+    pub fn railgun(&self) -> Option<&R> {
         match self {
             Desired::Connected { railgun, .. }
             | Desired::Disconnected { railgun }
@@ -231,14 +310,14 @@ impl Change {
         }
     }
 
-    async fn apply<A: Connections>(self, api: &A, zone: &str, rtkn: &Secret) -> Result<(), Error> {
+    async fn apply<A: Connections>(self, api: &A, zone: &str, railgun: &A::Railgun) -> Result<(), FleetError> {
         match self {
             Change::None => Ok(()),
-            Change::ConnectEnabled => api.connect(zone, rtkn, true).await,
-            Change::ConnectDisabled => api.connect(zone, rtkn, false).await,
-            Change::Enable => api.set_enabled(zone, rtkn, true).await,
-            Change::Disable => api.set_enabled(zone, rtkn, false).await,
-            Change::Disconnect => api.disconnect(zone, rtkn).await,
+            Change::ConnectEnabled => api.connect(zone, railgun, true).await,
+            Change::ConnectDisabled => api.connect(zone, railgun, false).await,
+            Change::Enable => api.set_enabled(zone, railgun, true).await,
+            Change::Disable => api.set_enabled(zone, railgun, false).await,
+            Change::Disconnect => api.disconnect(zone, railgun).await,
         }
     }
 }
@@ -261,20 +340,27 @@ pub enum FleetError {
     #[error("the zone is connected to Railgun {railgun_id}, not to this one")]
     Conflict {
         /// The Railgun the zone is connected to.
-        railgun_id: u64,
+        railgun_id: RailgunId,
     },
     /// Enabling or disabling needs the zone to be connected to the Railgun.
     #[error("the zone is not connected to this Railgun")]
     NotConnected,
+    /// The zone is connected to the Railgun, but the Railgun's connections
+    /// do not list it, so its mode cannot be read or set (v4).
+    #[error("the zone is connected to Railgun {railgun_id}, but its connections do not list the zone")]
+    Unlisted {
+        /// The Railgun the zone is connected to.
+        railgun_id: RailgunId,
+    },
     /// The change was accepted, but reading the zone again does not show it.
-    #[error("the change was accepted but the zone's connection does not show it: {}", shown(*found))]
+    #[error("the change was accepted but the zone's connection does not show it: {}", shown(found.as_ref()))]
     Unverified {
         /// The connection read after the change.
         found: Option<Link>,
     },
 }
 
-fn shown(found: Option<Link>) -> String {
+fn shown(found: Option<&Link>) -> String {
     match found {
         None => "no connection".to_owned(),
         Some(Link { railgun_id, enabled }) => {
@@ -290,12 +376,13 @@ fn shown(found: Option<Link>) -> String {
 
 impl FleetError {
     /// A short name for reports: `call`, `conflict`, `not_connected`,
-    /// `unverified`.
+    /// `unlisted`, `unverified`.
     pub fn kind(&self) -> &'static str {
         match self {
             FleetError::Call(_) => "call",
             FleetError::Conflict { .. } => "conflict",
             FleetError::NotConnected => "not_connected",
+            FleetError::Unlisted { .. } => "unlisted",
             FleetError::Unverified { .. } => "unverified",
         }
     }
@@ -305,7 +392,7 @@ impl FleetError {
     pub fn is_retryable(&self) -> bool {
         match self {
             FleetError::Call(e) => e.is_retryable(),
-            FleetError::Unverified { .. } => true,
+            FleetError::Unverified { .. } | FleetError::Unlisted { .. } => true,
             FleetError::Conflict { .. } | FleetError::NotConnected => false,
         }
     }
@@ -505,7 +592,7 @@ impl<A: Connections> Fleet<A> {
     /// Reconciles every zone of `zones` with `desired`, up to
     /// [`Fleet::concurrency`] at a time, and yields one report per zone as it
     /// finishes (not in input order).
-    pub fn run<I>(&self, zones: I, desired: Desired) -> impl Stream<Item = ZoneReport> + Send + 'static
+    pub fn run<I>(&self, zones: I, desired: Desired<A::Railgun>) -> impl Stream<Item = ZoneReport> + Send + 'static
     where
         I: IntoIterator<Item = String>,
         I::IntoIter: Send + 'static,
@@ -556,7 +643,13 @@ impl Counts {
 
 /// Read, change, verify; again from a fresh read while rounds are left and
 /// the failure may pass.
-async fn reconcile<A: Connections>(api: &A, zone: String, desired: &Desired, rounds: u32, dry_run: bool) -> ZoneReport {
+async fn reconcile<A: Connections>(
+    api: &A,
+    zone: String,
+    desired: &Desired<A::Railgun>,
+    rounds: u32,
+    dry_run: bool,
+) -> ZoneReport {
     let mut report = ZoneReport {
         zone,
         op: desired.name(),
@@ -566,23 +659,23 @@ async fn reconcile<A: Connections>(api: &A, zone: String, desired: &Desired, rou
         after: None,
         error: None,
     };
+    let railgun = desired.railgun();
     // The zone's connection as last read, `None` when the last read failed.
     let mut known: Option<Option<Link>> = None;
     for round in 1..=rounds {
         let last = round == rounds;
-        let current = match known {
+        let current = match known.take() {
             Some(current) => current,
-            None => match api.active(&report.zone).await {
+            None => match api.active(&report.zone, railgun).await {
                 Ok(current) => {
                     if report.applied {
-                        report.after = Some(current);
+                        report.after = Some(current.clone());
                     } else {
-                        report.found.get_or_insert(current);
+                        report.found.get_or_insert(current.clone());
                     }
                     current
                 }
-                Err(e) => {
-                    let error = FleetError::from(e);
+                Err(error) => {
                     let again = error.is_retryable() && !last;
                     report.error = Some(error);
                     if again {
@@ -592,7 +685,7 @@ async fn reconcile<A: Connections>(api: &A, zone: String, desired: &Desired, rou
                 }
             },
         };
-        let change = match desired.plan(current) {
+        let change = match desired.plan(current.as_ref()) {
             Ok(change) => change,
             Err(e) => {
                 report.error = Some(e);
@@ -600,24 +693,24 @@ async fn reconcile<A: Connections>(api: &A, zone: String, desired: &Desired, rou
             }
         };
         report.change = change;
-        let Some(target) = desired.target().filter(|_| change != Change::None && !dry_run) else {
+        let Some(railgun) = railgun.filter(|_| change != Change::None && !dry_run) else {
             report.error = None;
             return report;
         };
-        let sent = change.apply(api, &report.zone, &target.rtkn).await;
+        let sent = change.apply(api, &report.zone, railgun).await;
         report.applied = true;
         // Whatever the answer, the zone's state says what happened.
-        let after = api.active(&report.zone).await;
-        known = after.as_ref().ok().copied();
-        report.after = known;
-        let error: FleetError = match (sent, after) {
-            (_, Ok(after)) if desired.is_met_by(after) => {
+        let after = api.active(&report.zone, Some(railgun)).await;
+        known = after.as_ref().ok().cloned();
+        report.after = known.clone();
+        let error = match (sent, after) {
+            (_, Ok(after)) if desired.is_met_by(after.as_ref()) => {
                 report.error = None;
                 return report;
             }
-            (Err(e), _) => e.into(),
+            (Err(e), _) => e,
             (Ok(()), Ok(after)) => FleetError::Unverified { found: after },
-            (Ok(()), Err(e)) => e.into(),
+            (Ok(()), Err(e)) => e,
         };
         let again = error.is_retryable() && !last;
         report.error = Some(error);
@@ -638,28 +731,32 @@ mod tests {
 
     #[test]
     fn plans_follow_the_found_state() {
-        let on = |id| Some(Link::new(id, Some(true)));
-        let off = |id| Some(Link::new(id, Some(false)));
+        let on = |id: u64| Link::new(id, Some(true));
+        let off = |id: u64| Link::new(id, Some(false));
         let connect = Desired::Connected { railgun: target(), enabled: true };
         assert_eq!(connect.plan(None).unwrap(), Change::ConnectEnabled);
-        assert_eq!(connect.plan(on(7)).unwrap(), Change::None);
-        assert_eq!(connect.plan(off(7)).unwrap(), Change::Enable);
-        assert_eq!(connect.plan(Some(Link::new(7, None))).unwrap(), Change::Enable);
-        assert!(matches!(connect.plan(on(8)), Err(FleetError::Conflict { railgun_id: 8 })));
+        assert_eq!(connect.plan(Some(&on(7))).unwrap(), Change::None);
+        assert_eq!(connect.plan(Some(&off(7))).unwrap(), Change::Enable);
+        assert_eq!(connect.plan(Some(&Link::new(7, None))).unwrap(), Change::Enable);
+        assert!(matches!(connect.plan(Some(&on(8))), Err(FleetError::Conflict { railgun_id: RailgunId::Number(8) })));
         let inactive = Desired::Connected { railgun: target(), enabled: false };
         assert_eq!(inactive.plan(None).unwrap(), Change::ConnectDisabled);
-        assert_eq!(inactive.plan(on(7)).unwrap(), Change::Disable);
+        assert_eq!(inactive.plan(Some(&on(7))).unwrap(), Change::Disable);
 
         let disconnect = Desired::Disconnected { railgun: target() };
-        assert_eq!(disconnect.plan(on(7)).unwrap(), Change::Disconnect);
+        assert_eq!(disconnect.plan(Some(&on(7))).unwrap(), Change::Disconnect);
         assert_eq!(disconnect.plan(None).unwrap(), Change::None);
-        assert_eq!(disconnect.plan(on(8)).unwrap(), Change::None, "another Railgun's connection is not ours to remove");
+        assert_eq!(
+            disconnect.plan(Some(&on(8))).unwrap(),
+            Change::None,
+            "another Railgun's connection is not ours to remove"
+        );
 
         let enable = Desired::Enabled { railgun: target() };
         assert!(matches!(enable.plan(None), Err(FleetError::NotConnected)));
-        assert_eq!(enable.plan(off(7)).unwrap(), Change::Enable);
-        assert_eq!(Desired::Disabled { railgun: target() }.plan(on(7)).unwrap(), Change::Disable);
-        assert_eq!(Desired::Audit.plan(on(8)).unwrap(), Change::None);
+        assert_eq!(enable.plan(Some(&off(7))).unwrap(), Change::Enable);
+        assert_eq!(Desired::Disabled { railgun: target() }.plan(Some(&on(7))).unwrap(), Change::Disable);
+        assert_eq!(Desired::<Target>::Audit.plan(Some(&on(8))).unwrap(), Change::None);
     }
 
     #[test]
@@ -684,7 +781,7 @@ mod tests {
             change: Change::None,
             applied: false,
             after: None,
-            error: Some(FleetError::Conflict { railgun_id: 8 }),
+            error: Some(FleetError::Conflict { railgun_id: 8.into() }),
         };
         assert_eq!(
             serde_json::to_string(&report).unwrap(),
