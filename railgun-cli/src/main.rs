@@ -239,7 +239,7 @@ async fn run(apis: &[&Api], matches: &ArgMatches) -> Result<ExitCode, Failure> {
     let (action, args) = sub.subcommand().expect("a subcommand is required");
     if action == "fleet" {
         let (op, args) = args.subcommand().expect("a subcommand is required");
-        // Credentials are read only now: `--help` and usage errors need none.
+        // Credentials are read only for a fleet run: `--help` needs none.
         let summary = match family.client.as_str() {
             "PartnerApi" => {
                 let client: PartnerApi = calls::client(api, family, &globals, &config)?;
