@@ -250,6 +250,12 @@ impl App {
         *self.hits.lock().unwrap_or_else(|e| e.into_inner()).entry((action.to_owned(), fault)).or_default() += 1;
         fault
     }
+
+    /// Counts a refusal of `action` with `code`, for [`Emulator::refused`].
+    fn count_refusal(&self, action: &str, code: &str) {
+        let mut refusals = self.refusals.lock().unwrap_or_else(|e| e.into_inner());
+        *refusals.entry((action.to_owned(), code.to_owned())).or_default() += 1;
+    }
 }
 
 /// A running emulator. Dropping it stops the server.
@@ -446,8 +452,7 @@ async fn railgun(
     let params = request_params(get, query.as_deref(), &body);
     let reply = api::handle(&app.spec, &app.accounts, &app.state, &action, get, &params);
     if let Some(code) = reply.err_code() {
-        let mut refusals = app.refusals.lock().unwrap_or_else(|e| e.into_inner());
-        *refusals.entry((action.clone(), code.to_owned())).or_default() += 1;
+        app.count_refusal(&action, code);
     }
     let json = [(header::CONTENT_TYPE, "application/json")];
     match (fault, reply) {
@@ -488,8 +493,7 @@ async fn rest(
     let (status, text) = match v4::handle(&app.accounts, &app.state, &route, query.as_deref(), &headers, &body) {
         Ok(text) => (StatusCode::OK, text),
         Err(refusal) => {
-            let mut refusals = app.refusals.lock().unwrap_or_else(|e| e.into_inner());
-            *refusals.entry((action, refusal.code.to_string())).or_default() += 1;
+            app.count_refusal(&action, &refusal.code.to_string());
             (refusal.status, refusal.envelope())
         }
     };
