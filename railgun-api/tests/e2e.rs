@@ -204,6 +204,9 @@ async fn every_emulator_error_reaches_the_caller_typed() {
         "E_NO_CONNECTION",
         "example.com has no Railgun connection",
     );
+    // The emulator counts refusals by action and code (other tests assert
+    // that unsafe calls were never refused: the count must be real).
+    assert_eq!((emu.refused("conn_delete", "E_NO_CONNECTION"), emu.refused("conn_delete", "E_UNAUTH")), (1, 0));
     assert_api_error(
         api.conn_set("not a domain", &rtkn, Mode::Active).await,
         "E_INVALID_PARAM",

@@ -331,6 +331,8 @@ async fn every_refusal_is_a_typed_error_with_status_code_and_message() {
         1004,
         &format!("Railgun '{}' has not been activated yet: start its daemon with its activation_key", pending.id),
     );
+    // Counted by operation and code, as fleet tests rely on.
+    assert_eq!((emu.refused("create_connection", "1004"), emu.refused("create_connection", "1003")), (1, 0));
     // Another user's Railgun is not found, as an unknown one is: never shown.
     assert_refused(other.railgun_details(&pending.id).await, 404, 1001, &format!("Railgun '{}' not found", pending.id));
     assert_refused(
