@@ -44,8 +44,9 @@
 //! [`Error::may_have_been_applied`] says whether to read the state before
 //! calling again. [`ApiBuilder::rate_limit`] spaces calls out, and a 429
 //! holds back every call of the client for as long as it asks. Redirects
-//! are never followed, and answers longer than [`ApiBuilder::max_answer_size`]
-//! are not read.
+//! are never followed, answers longer than [`ApiBuilder::max_answer_size`]
+//! are not read, and a list's stream stops after
+//! [`ApiBuilder::max_list_items`] items.
 //!
 //! # Features
 //!
@@ -57,9 +58,9 @@
 #![deny(missing_docs)]
 
 pub use railgun_runtime::{
-    ApiBuilder, ApiMessage, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ErrCode, Error, HttpMethod,
-    MalformedKind, Page, ParseIpRangeError, ParseTimestampError, ResultInfo, RetryDecision, RetryPolicy, Secret,
-    StopReason, Stream, Timestamp, http_client_builder, reqwest,
+    ApiBuilder, ApiMessage, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_MAX_LIST_ITEMS, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    ErrCode, Error, HttpMethod, MalformedKind, Page, ParseIpRangeError, ParseTimestampError, ResultInfo, RetryDecision,
+    RetryPolicy, Secret, StopReason, Stream, Timestamp, http_client_builder, reqwest,
 };
 
 railgun_runtime::generate_api!("spec/railgun.yaml");

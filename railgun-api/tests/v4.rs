@@ -501,6 +501,27 @@ async fn a_stream_taken_in_part_asks_for_no_more_pages() {
 }
 
 #[tokio::test]
+async fn a_list_that_never_ends_is_cut_at_the_clients_limit() {
+    // A service that always has another full page: by its count, a list of
+    // a trillion Railguns.
+    let server = TestServer::responding(paged_server(1_000_000_000_000)).await;
+    let api = V4Api::builder_with_api_token(TOKEN).base_url(base_url(&server)).max_list_items(25).build().unwrap();
+    let got: Vec<_> = api.list_railguns_stream(Some(10), None).collect().await;
+    assert_eq!(got.len(), 26, "25 items, then the error");
+    let ids: Vec<String> = got[..25].iter().map(|r| r.as_ref().unwrap().id.clone()).collect();
+    assert_eq!(ids, (1..=25).map(|n| format!("r{n}")).collect::<Vec<_>>());
+    let err = got[25].as_ref().unwrap_err();
+    assert!(matches!(err, Error::ListTooLong { action: "list_railguns", limit: 25 }), "{err:?}");
+    assert!(!err.is_retryable() && !err.may_have_been_applied());
+    assert_eq!(server.requests().len(), 3, "no page past the one holding the 26th item");
+
+    // The default limit is there without asking for it.
+    assert_eq!(railgun_api::DEFAULT_MAX_LIST_ITEMS, 1_000_000);
+    let err = V4Api::builder_with_api_token(TOKEN).max_list_items(0).build().unwrap_err();
+    assert_eq!(err.to_string(), "invalid `max_list_items`: must be at least one item");
+}
+
+#[tokio::test]
 async fn a_service_that_ignores_page_is_an_error_not_an_endless_list() {
     // Always the first page of a list of 10, whatever is asked.
     let server = TestServer::responding(|_| {

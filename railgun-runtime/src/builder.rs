@@ -51,6 +51,7 @@ pub struct ApiBuilder<T> {
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     max_answer_size: usize,
+    max_list_items: usize,
     rate_limit: Option<RateLimit>,
     client: PhantomData<fn() -> T>,
 }
@@ -62,6 +63,12 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// [`ApiBuilder::max_answer_size`] says otherwise: 8 MiB, some twenty times
 /// the listing of a thousand Railguns.
 pub const DEFAULT_MAX_ANSWER_SIZE: usize = 8 * 1024 * 1024;
+
+/// The most items a paginated list's stream yields unless
+/// [`ApiBuilder::max_list_items`] says otherwise: a million, far more than
+/// any account holds, and a bound on what a service that never stops
+/// saying "more pages follow" can make a client collect.
+pub const DEFAULT_MAX_LIST_ITEMS: usize = 1_000_000;
 
 /// The `User-Agent` sent unless [`ApiBuilder::user_agent`] says otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!("railgun-runtime/", env!("CARGO_PKG_VERSION"));
@@ -77,6 +84,7 @@ pub fn new_builder<T>(base_url: &str, credentials: Vec<Credential>) -> ApiBuilde
         http: None,
         retry: RetryPolicy::default(),
         max_answer_size: DEFAULT_MAX_ANSWER_SIZE,
+        max_list_items: DEFAULT_MAX_LIST_ITEMS,
         rate_limit: None,
         client: PhantomData,
     }
@@ -130,6 +138,15 @@ impl<T: FromSession> ApiBuilder<T> {
     /// soon as its length is known, without reading the rest.
     pub fn max_answer_size(mut self, bytes: usize) -> Self {
         self.max_answer_size = bytes;
+        self
+    }
+
+    /// The most items a paginated list's stream (`<action>_stream`) yields;
+    /// [`DEFAULT_MAX_LIST_ITEMS`] unless set. A stream whose pages go on
+    /// past it ends with [`Error::ListTooLong`] after its `items`-th item,
+    /// without asking for another page.
+    pub fn max_list_items(mut self, items: usize) -> Self {
+        self.max_list_items = items;
         self
     }
 
@@ -188,6 +205,9 @@ impl<T: FromSession> ApiBuilder<T> {
         if self.max_answer_size == 0 {
             return Err(invalid("max_answer_size", "must be at least one byte"));
         }
+        if self.max_list_items == 0 {
+            return Err(invalid("max_list_items", "must be at least one item"));
+        }
         if let Some(limit) = self.rate_limit {
             if limit.per_second == 0 {
                 return Err(invalid("rate_limit", "must allow at least one call a second"));
@@ -212,6 +232,7 @@ impl<T: FromSession> ApiBuilder<T> {
             credential_headers,
             retry: self.retry,
             max_answer_size: self.max_answer_size,
+            max_list_items: self.max_list_items,
             gate: Gate::new(self.rate_limit),
         })))
     }
@@ -233,6 +254,7 @@ impl<T> fmt::Debug for ApiBuilder<T> {
             .field("http_client", &self.http.is_some())
             .field("retry", &self.retry)
             .field("max_answer_size", &self.max_answer_size)
+            .field("max_list_items", &self.max_list_items)
             .field("rate_limit", &self.rate_limit)
             .finish()
     }

@@ -88,6 +88,18 @@ pub enum Error {
         limit: usize,
     },
 
+    /// A paginated list ran past the client's limit
+    /// ([`ApiBuilder::max_list_items`](crate::ApiBuilder::max_list_items)):
+    /// the service went on saying more pages follow. Reading stopped at the
+    /// limit, after its last item.
+    #[error("{action}: the list holds more than the limit of {limit} items")]
+    ListTooLong {
+        /// The paginated action being walked.
+        action: &'static str,
+        /// The limit, in items.
+        limit: usize,
+    },
+
     /// The answer was plainly not the service's: an HTML page, a body cut
     /// short, or something else that is not JSON. Proxies and CDNs answer
     /// this way (Cloudflare's "Error 520" pages come with status 200), so
@@ -236,6 +248,7 @@ impl Error {
             | Error::Http { action, .. }
             | Error::Redirect { action, .. }
             | Error::TooLarge { action, .. }
+            | Error::ListTooLong { action, .. }
             | Error::Malformed { action, .. }
             | Error::Api { action, .. }
             | Error::ApiErrors { action, .. }
@@ -256,7 +269,11 @@ impl Error {
             | Error::ApiErrors { status, .. }
             | Error::UnexpectedAct { status, .. }
             | Error::Decode { status, .. } => Some(*status),
-            Error::InvalidInput { .. } | Error::Transport { .. } | Error::Timeout { .. } | Error::Build { .. } => None,
+            Error::InvalidInput { .. }
+            | Error::Transport { .. }
+            | Error::Timeout { .. }
+            | Error::ListTooLong { .. }
+            | Error::Build { .. } => None,
         }
     }
 
@@ -269,7 +286,8 @@ impl Error {
     ///
     /// Never retryable: what the service refused (`result: error`,
     /// `success: false` other than for 429 or the statuses above), input
-    /// refused before sending, redirects and answers over the size limit.
+    /// refused before sending, redirects, answers over the size limit and
+    /// lists over the item limit.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } | Error::Malformed { .. } => true,
@@ -277,6 +295,7 @@ impl Error {
             Error::InvalidInput { .. }
             | Error::Redirect { .. }
             | Error::TooLarge { .. }
+            | Error::ListTooLong { .. }
             | Error::Api { .. }
             | Error::UnexpectedAct { .. }
             | Error::Decode { .. }
@@ -296,6 +315,8 @@ impl Error {
     pub fn may_have_been_applied(&self) -> bool {
         match self {
             Error::InvalidInput { .. } | Error::Build { .. } | Error::Api { .. } => false,
+            // Every page was answered; walking a list reads it.
+            Error::ListTooLong { .. } => false,
             Error::Transport { cause, .. } => !cause.is_connect(),
             Error::Http { status, .. } => *status != StatusCode::TOO_MANY_REQUESTS,
             Error::ApiErrors { .. } => false,

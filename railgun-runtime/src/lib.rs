@@ -58,7 +58,9 @@ mod timestamp;
 mod tls;
 mod wire;
 
-pub use builder::{ApiBuilder, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, HttpMethod};
+pub use builder::{
+    ApiBuilder, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_MAX_LIST_ITEMS, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, HttpMethod,
+};
 pub use error::{ApiMessage, ErrCode, Error, MalformedKind};
 /// The trait of what the `<action>_stream` methods of paginated
 /// operations return (`futures_util::StreamExt` has its methods).

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer};
 
 use crate::Error;
+use crate::session::Session;
 use crate::wire::optional;
 
 /// One page of a list, as a paginated operation answers it.
@@ -79,17 +80,50 @@ fn items<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Res
 /// gets each page by its number, asking for `per_page` items. The stream
 /// ends after the last page ([`Page::has_next`]) or with the first error;
 /// a page is asked for only once the items before it have been taken.
-pub fn pages<'a, T, F, Fut>(per_page: Option<u64>, fetch: F) -> impl Stream<Item = Result<T, Error>> + 'a
+///
+/// At most the session's [`max_list_items`](crate::ApiBuilder::max_list_items)
+/// items are yielded: a list that goes on past them ends with
+/// [`Error::ListTooLong`] for `action` instead of its next item.
+pub fn pages<'a, T, F, Fut>(
+    session: &Session,
+    action: &'static str,
+    per_page: Option<u64>,
+    fetch: F,
+) -> impl Stream<Item = Result<T, Error>> + 'a
 where
     T: 'a,
     F: FnMut(u64) -> Fut + 'a,
     Fut: Future<Output = Result<Page<T>, Error>> + 'a,
 {
-    stream::try_unfold((Some(1), fetch), move |(next, mut fetch)| async move {
+    pages_up_to(session.settings().max_list_items, action, per_page, fetch)
+}
+
+/// [`pages`], at most `limit` items.
+fn pages_up_to<'a, T, F, Fut>(
+    limit: usize,
+    action: &'static str,
+    per_page: Option<u64>,
+    fetch: F,
+) -> impl Stream<Item = Result<T, Error>> + 'a
+where
+    T: 'a,
+    F: FnMut(u64) -> Fut + 'a,
+    Fut: Future<Output = Result<Page<T>, Error>> + 'a,
+{
+    stream::try_unfold((Some(1), 0, fetch), move |(next, taken, mut fetch)| async move {
         let Some(number) = next else { return Ok(None) };
-        let page = fetch(number).await?;
-        let next = page.has_next(number, per_page).then_some(number + 1);
-        Ok(Some((stream::iter(page.items.into_iter().map(Ok)), (next, fetch))))
+        let mut page = fetch(number).await?;
+        let mut next = page.has_next(number, per_page).then_some(number + 1);
+        let room = limit - taken;
+        let over = page.items.len() > room;
+        if over {
+            page.items.truncate(room);
+            next = None;
+        }
+        let taken = taken + page.items.len();
+        let too_long = over.then_some(Err(Error::ListTooLong { action, limit }));
+        let items = page.items.into_iter().map(Ok).chain(too_long);
+        Ok(Some((stream::iter(items), (next, taken, fetch))))
     })
     .try_flatten()
 }
@@ -155,7 +189,7 @@ mod tests {
         let asked = Arc::new(Mutex::new(Vec::new()));
         let list: Vec<u32> = (1..=7).collect();
         let seen = asked.clone();
-        let stream = pages(Some(3), move |number| {
+        let stream = pages_up_to(7, "list", Some(3), move |number| {
             seen.lock().unwrap().push(number);
             let start = ((number - 1) * 3) as usize;
             let items = list[start.min(7)..(start + 3).min(7)].to_vec();
@@ -168,7 +202,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_stream_stops_at_the_first_error() {
-        let stream = pages(None, |number| async move {
+        let stream = pages_up_to(100, "list", None, |number| async move {
             match number {
                 1 => Ok(Page { items: vec![1, 2], info: info(1, Some(2), Some(6)) }),
                 _ => Err(Error::InvalidInput { action: Some("list"), param: "page", reason: "no".into() }),
@@ -178,5 +212,35 @@ mod tests {
         assert_eq!(got.len(), 3);
         assert!(matches!(got[..2], [Ok(1), Ok(2)]));
         assert!(matches!(&got[2], Err(Error::InvalidInput { param: "page", .. })), "{got:?}");
+    }
+
+    #[tokio::test]
+    async fn a_list_that_never_ends_stops_at_the_limit_with_an_error() {
+        // Every page full, and always one more: a service that never says
+        // the list is over.
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let seen = asked.clone();
+        let stream = pages_up_to(10, "list_railguns", None, move |number| {
+            seen.lock().unwrap().push(number);
+            let first = (number as u32 - 1) * 4;
+            async move { Ok(Page { items: (first..first + 4).collect(), info: info(number, Some(4), None) }) }
+        });
+        let got: Vec<Result<u32, Error>> = stream.collect().await;
+        assert_eq!(got.len(), 11, "{got:?}");
+        let items: Vec<u32> = got[..10].iter().map(|r| *r.as_ref().unwrap()).collect();
+        assert_eq!(items, (0..10).collect::<Vec<_>>());
+        let err = got[10].as_ref().unwrap_err();
+        assert!(matches!(err, Error::ListTooLong { action: "list_railguns", limit: 10 }), "{err:?}");
+        assert_eq!(err.to_string(), "list_railguns: the list holds more than the limit of 10 items");
+        assert_eq!(*asked.lock().unwrap(), [1, 2, 3], "no page is asked for past the limit");
+
+        // A list of exactly the limit is whole: the page after it is empty.
+        let stream = pages_up_to(8, "list", None, |number| async move {
+            let items = if number <= 2 { vec![number as u32; 4] } else { Vec::new() };
+            Ok(Page { items, info: info(number, Some(4), None) })
+        });
+        let got: Vec<Result<u32, Error>> = stream.collect().await;
+        assert_eq!(got.len(), 8);
+        assert!(got.iter().all(Result::is_ok), "{got:?}");
     }
 }

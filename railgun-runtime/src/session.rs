@@ -150,6 +150,7 @@ pub struct Settings {
     pub(crate) credential_headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_answer_size: usize,
+    pub(crate) max_list_items: usize,
     /// The rate limit and 429 pauses, shared by the client's clones.
     pub(crate) gate: Gate,
 }
@@ -165,6 +166,7 @@ impl fmt::Debug for Session {
             .field("credentials", &s.credentials)
             .field("retry", &s.retry)
             .field("max_answer_size", &s.max_answer_size)
+            .field("max_list_items", &s.max_list_items)
             .finish_non_exhaustive()
     }
 }

@@ -69,6 +69,7 @@ fn stream_method(ep: &Endpoint, item: &TokenStream) -> TokenStream {
     let stream = rt("Stream");
     let pages = rt("__private::pages");
     let page = local("page");
+    let action = &ep.action;
     let taken: Vec<&Param> = ep.params.iter().filter(|p| p.wire != "page").collect();
     let args = taken.iter().map(|p| {
         let arg = ident(&p.rust);
@@ -88,7 +89,9 @@ fn stream_method(ep: &Endpoint, item: &TokenStream) -> TokenStream {
         &format!("Every item of [`Self::{}`]'s list, page after page from the first.", ep.action),
         "Each page is asked for once the items before it are taken; the stream ends after the last page \
          (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own \
-         would have returned.",
+         would have returned. A list longer than the client's \
+         [`max_list_items`](railgun_runtime::ApiBuilder::max_list_items) ends with \
+         [`railgun_runtime::Error::ListTooLong`] after that many items.",
     ]));
     // A deprecated method's stream is deprecated too, and calls it.
     let deprecated = deprecated(ep).map(|attr| quote! { #attr #[allow(deprecated)] });
@@ -98,7 +101,7 @@ fn stream_method(ep: &Endpoint, item: &TokenStream) -> TokenStream {
         pub fn #name<#lifetime>(&#lifetime self, #(#args),*)
             -> impl #stream<Item = ::std::result::Result<#item, #error>> + #lifetime
         {
-            #pages(#per_page, move |#page| self.#method(#(#passed),*))
+            #pages(&self.session, #action, #per_page, move |#page| self.#method(#(#passed),*))
         }
     }
 }

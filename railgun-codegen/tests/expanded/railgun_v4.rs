@@ -700,7 +700,7 @@ pub mod cloudflare {
         }
         /// Every item of [`Self::list_railguns`]'s list, page after page from the first.
         ///
-        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned.
+        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned. A list longer than the client's [`max_list_items`](railgun_runtime::ApiBuilder::max_list_items) ends with [`railgun_runtime::Error::ListTooLong`] after that many items.
         pub fn list_railguns_stream<'a>(
             &'a self,
             per_page: ::std::option::Option<u64>,
@@ -709,6 +709,8 @@ pub mod cloudflare {
             Item = ::std::result::Result<super::types::Railgun, ::railgun_runtime::Error>,
         > + 'a {
             ::railgun_runtime::__private::pages(
+                &self.session,
+                "list_railguns",
                 per_page,
                 move |page| {
                     self
@@ -1172,7 +1174,7 @@ pub mod cloudflare {
         }
         /// Every item of [`Self::list_account_railguns`]'s list, page after page from the first.
         ///
-        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned.
+        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned. A list longer than the client's [`max_list_items`](railgun_runtime::ApiBuilder::max_list_items) ends with [`railgun_runtime::Error::ListTooLong`] after that many items.
         pub fn list_account_railguns_stream<'a>(
             &'a self,
             account: &'a str,
@@ -1182,6 +1184,8 @@ pub mod cloudflare {
             Item = ::std::result::Result<super::types::Railgun, ::railgun_runtime::Error>,
         > + 'a {
             ::railgun_runtime::__private::pages(
+                &self.session,
+                "list_account_railguns",
                 per_page,
                 move |page| {
                     self
@@ -1462,7 +1466,7 @@ pub mod cloudflare {
         }
         /// Every item of [`Self::list_connections`]'s list, page after page from the first.
         ///
-        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned.
+        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned. A list longer than the client's [`max_list_items`](railgun_runtime::ApiBuilder::max_list_items) ends with [`railgun_runtime::Error::ListTooLong`] after that many items.
         pub fn list_connections_stream<'a>(
             &'a self,
             account: &'a str,
@@ -1476,6 +1480,8 @@ pub mod cloudflare {
             >,
         > + 'a {
             ::railgun_runtime::__private::pages(
+                &self.session,
+                "list_connections",
                 per_page,
                 move |page| {
                     self
@@ -1780,7 +1786,7 @@ pub mod cloudflare {
         }
         /// Every item of [`Self::list_organization_railguns`]'s list, page after page from the first.
         ///
-        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned.
+        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned. A list longer than the client's [`max_list_items`](railgun_runtime::ApiBuilder::max_list_items) ends with [`railgun_runtime::Error::ListTooLong`] after that many items.
         #[deprecated(
             note = "Deprecated by Cloudflare (end of life 2020-02-04) in favor of the `/accounts` equivalent APIs, which have a broader range of features and are backwards compatible with these API."
         )]
@@ -1794,6 +1800,8 @@ pub mod cloudflare {
             Item = ::std::result::Result<super::types::Railgun, ::railgun_runtime::Error>,
         > + 'a {
             ::railgun_runtime::__private::pages(
+                &self.session,
+                "list_organization_railguns",
                 per_page,
                 move |page| {
                     self
