@@ -3,13 +3,17 @@
 //! emulator endpoint with the same body:
 //!
 //! - a load generator, wrk (`-t1 -c64`, one thread and 64 connections, as
-//!   the fleet has), the most a client could get from this emulator here;
+//!   the fleet has);
 //! - a one-request-at-a-time client in Python's urllib, as the PHP and Perl
 //!   peers work: a new connection per request, the answer decoded.
 //!
 //! and against the same 10,000 requests sent through hyper without reqwest
 //! (64 connections, each answer decoded into the same type): the leaner
 //! HTTP path, which shows how much of the gap to wrk is reqwest's.
+//!
+//! wrk on both cores (`-t2 -c64`) is measured too, against Python: the most
+//! any client gets from this emulator on this machine, so the ceiling of the
+//! fleet / Python ratio here.
 //!
 //! The emulator runs in a process of its own and the fleet runs on one
 //! thread, so client and emulator share this machine's cores as wrk and the
@@ -45,8 +49,8 @@ fn zone(i: usize) -> String {
 }
 
 /// Requests per second wrk gets from `zone_conn_get_active` with the
-/// fleet's request body for the first zone.
-fn wrk(server: &Server, dir: &std::path::Path) -> f64 {
+/// fleet's request body for the first zone, on `threads` threads.
+fn load_generator(server: &Server, dir: &std::path::Path, threads: usize) -> f64 {
     let script = dir.join("post.lua");
     std::fs::write(
         &script,
@@ -61,7 +65,7 @@ fn wrk(server: &Server, dir: &std::path::Path) -> f64 {
     )
     .unwrap();
     let output = Command::new("wrk")
-        .args(["-t1", &format!("-c{IN_FLIGHT}"), &format!("-d{SECONDS}s")])
+        .args([format!("-t{threads}"), format!("-c{IN_FLIGHT}"), format!("-d{SECONDS}s")])
         .arg("-s")
         .arg(&script)
         .arg(format!("{}zone_conn_get_active", server.base_url))
@@ -159,19 +163,21 @@ fn main() {
     let url = format!("{}zone_conn_get_active", server.base_url);
     let (authority, path) = split_url(&url);
     let lean = runtime.block_on(Hyper::connect(authority, IN_FLIGHT));
-    let (mut to_wrk, mut to_python, mut hyper_to_wrk) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut to_wrk, mut to_python, mut hyper_to_wrk, mut ceiling) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut lines = Vec::new();
     for round in 1..=rounds {
-        let wrk = wrk(&server, &dir);
+        let wrk = load_generator(&server, &dir, 1);
         let (audit, cpu) = runtime.block_on(fleet(&api, &zones, Desired::Audit, &expected));
         let hyper = runtime.block_on(hyper(&lean, path, &zones, &expected));
         let python = python(&server);
+        let wrk2 = load_generator(&server, &dir, 2);
         to_wrk.push(audit / wrk);
         to_python.push(audit / python);
         hyper_to_wrk.push(hyper / wrk);
+        ceiling.push(wrk2 / python);
         lines.push(format!(
             "  round {round}: wrk {wrk:.0}/s, fleet audit {audit:.0} zones/s ({:.1} µs of client CPU each), \
-             hyper {hyper:.0}/s, python {python:.0}/s",
+             hyper {hyper:.0}/s, python {python:.0}/s, wrk -t2 {wrk2:.0}/s",
             cpu.as_secs_f64() * 1e6
         ));
     }
@@ -193,4 +199,5 @@ fn main() {
     println!("  fleet audit / wrk -t1 -c{IN_FLIGHT}: {}", Spread::of(to_wrk));
     println!("  fleet audit / python urllib, one at a time: {}", Spread::of(to_python));
     println!("  the same requests through hyper without reqwest / wrk: {}", Spread::of(hyper_to_wrk));
+    println!("  wrk -t2 -c{IN_FLIGHT} (the most any client gets here) / python: {}", Spread::of(ceiling));
 }
