@@ -423,9 +423,11 @@ async fn call_rest(
     if matches.get_flag("all") {
         let per_page = matches.get_one::<String>("per_page").and_then(|t| t.parse().ok());
         let items: Vec<Value> =
-            railgun_runtime::__private::pages(session, endpoint.action, per_page, |page| send(Some(page)))
-                .try_collect()
-                .await?;
+            railgun_runtime::__private::pages(session.max_list_items(), endpoint.action, per_page, |page| {
+                send(Some(page))
+            })
+            .try_collect()
+            .await?;
         return Ok(Value::Array(items.iter().map(|v| typed(api, v, &item)).collect()));
     }
     let page = send(None).await?;

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer};
 
 use crate::Error;
+#[cfg(doc)]
 use crate::session::Session;
 use crate::wire::optional;
 
@@ -81,25 +82,12 @@ fn items<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Res
 /// ends after the last page ([`Page::has_next`]) or with the first error;
 /// a page is asked for only once the items before it have been taken.
 ///
-/// At most the session's [`max_list_items`](crate::ApiBuilder::max_list_items)
-/// items are yielded: a list that goes on past them ends with
-/// [`Error::ListTooLong`] for `action` instead of its next item.
+/// At most `limit` items are yielded (the client's
+/// [`max_list_items`](crate::ApiBuilder::max_list_items), from
+/// [`Session::max_list_items`]): a list that goes on past them ends with
+/// [`Error::ListTooLong`] for `action` instead of its next item, and no
+/// further page is asked for.
 pub fn pages<'a, T, F, Fut>(
-    session: &Session,
-    action: &'static str,
-    per_page: Option<u64>,
-    fetch: F,
-) -> impl Stream<Item = Result<T, Error>> + 'a
-where
-    T: 'a,
-    F: FnMut(u64) -> Fut + 'a,
-    Fut: Future<Output = Result<Page<T>, Error>> + 'a,
-{
-    pages_up_to(session.settings().max_list_items, action, per_page, fetch)
-}
-
-/// [`pages`], at most `limit` items.
-fn pages_up_to<'a, T, F, Fut>(
     limit: usize,
     action: &'static str,
     per_page: Option<u64>,
@@ -189,7 +177,7 @@ mod tests {
         let asked = Arc::new(Mutex::new(Vec::new()));
         let list: Vec<u32> = (1..=7).collect();
         let seen = asked.clone();
-        let stream = pages_up_to(7, "list", Some(3), move |number| {
+        let stream = pages(7, "list", Some(3), move |number| {
             seen.lock().unwrap().push(number);
             let start = ((number - 1) * 3) as usize;
             let items = list[start.min(7)..(start + 3).min(7)].to_vec();
@@ -202,7 +190,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_stream_stops_at_the_first_error() {
-        let stream = pages_up_to(100, "list", None, |number| async move {
+        let stream = pages(100, "list", None, |number| async move {
             match number {
                 1 => Ok(Page { items: vec![1, 2], info: info(1, Some(2), Some(6)) }),
                 _ => Err(Error::InvalidInput { action: Some("list"), param: "page", reason: "no".into() }),
@@ -220,7 +208,7 @@ mod tests {
         // the list is over.
         let asked = Arc::new(Mutex::new(Vec::new()));
         let seen = asked.clone();
-        let stream = pages_up_to(10, "list_railguns", None, move |number| {
+        let stream = pages(10, "list_railguns", None, move |number| {
             seen.lock().unwrap().push(number);
             let first = (number as u32 - 1) * 4;
             async move { Ok(Page { items: (first..first + 4).collect(), info: info(number, Some(4), None) }) }
@@ -235,7 +223,7 @@ mod tests {
         assert_eq!(*asked.lock().unwrap(), [1, 2, 3], "no page is asked for past the limit");
 
         // A list of exactly the limit is whole: the page after it is empty.
-        let stream = pages_up_to(8, "list", None, |number| async move {
+        let stream = pages(8, "list", None, |number| async move {
             let items = if number <= 2 { vec![number as u32; 4] } else { Vec::new() };
             Ok(Page { items, info: info(number, Some(4), None) })
         });

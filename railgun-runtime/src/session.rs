@@ -180,6 +180,12 @@ impl Session {
         &self.inner
     }
 
+    /// The most items a list's stream yields
+    /// ([`ApiBuilder::max_list_items`](crate::ApiBuilder::max_list_items)).
+    pub fn max_list_items(&self) -> usize {
+        self.inner.max_list_items
+    }
+
     /// Starts a call of `endpoint`, with the client's credentials.
     pub fn request<'a, E: Endpoint>(&'a self, endpoint: &'a E) -> E::Request<'a> {
         endpoint.start(self)

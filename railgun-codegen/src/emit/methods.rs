@@ -101,7 +101,7 @@ fn stream_method(ep: &Endpoint, item: &TokenStream) -> TokenStream {
         pub fn #name<#lifetime>(&#lifetime self, #(#args),*)
             -> impl #stream<Item = ::std::result::Result<#item, #error>> + #lifetime
         {
-            #pages(&self.session, #action, #per_page, move |#page| self.#method(#(#passed),*))
+            #pages(self.session.max_list_items(), #action, #per_page, move |#page| self.#method(#(#passed),*))
         }
     }
 }

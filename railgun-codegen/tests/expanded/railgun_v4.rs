@@ -709,7 +709,7 @@ pub mod cloudflare {
             Item = ::std::result::Result<super::types::Railgun, ::railgun_runtime::Error>,
         > + 'a {
             ::railgun_runtime::__private::pages(
-                &self.session,
+                self.session.max_list_items(),
                 "list_railguns",
                 per_page,
                 move |page| {
@@ -1184,7 +1184,7 @@ pub mod cloudflare {
             Item = ::std::result::Result<super::types::Railgun, ::railgun_runtime::Error>,
         > + 'a {
             ::railgun_runtime::__private::pages(
-                &self.session,
+                self.session.max_list_items(),
                 "list_account_railguns",
                 per_page,
                 move |page| {
@@ -1480,7 +1480,7 @@ pub mod cloudflare {
             >,
         > + 'a {
             ::railgun_runtime::__private::pages(
-                &self.session,
+                self.session.max_list_items(),
                 "list_connections",
                 per_page,
                 move |page| {
@@ -1800,7 +1800,7 @@ pub mod cloudflare {
             Item = ::std::result::Result<super::types::Railgun, ::railgun_runtime::Error>,
         > + 'a {
             ::railgun_runtime::__private::pages(
-                &self.session,
+                self.session.max_list_items(),
                 "list_organization_railguns",
                 per_page,
                 move |page| {
