@@ -56,15 +56,7 @@ impl Named for Target {
     }
 
     fn is_zone(zone: &str) -> bool {
-        zone.len() <= 253
-            && zone.contains('.')
-            && zone.split('.').all(|label| {
-                !label.is_empty()
-                    && label.len() <= 63
-                    && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-            })
+        railgun_api::fleet::is_domain_name(zone)
     }
 }
 

@@ -209,16 +209,7 @@ fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
 
 fn zone(params: &Params) -> Result<&str, ApiError> {
     let z = required(params, "z")?;
-    let valid = z.len() <= 253
-        && z.split('.').count() >= 2
-        && z.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        });
-    if !valid {
+    if !railgun_api::fleet::is_domain_name(z) {
         return Err(ApiError::new("E_INVALID_PARAM", format!("z: '{z}' is not a domain name")));
     }
     Ok(z)
