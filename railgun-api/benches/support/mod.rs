@@ -156,6 +156,9 @@ impl Hyper {
             .body(Full::new(Bytes::from(form)))
             .map_err(|e| e.to_string())?;
         let body = tokio::time::timeout(railgun_api::DEFAULT_TIMEOUT, async {
+            // A connection is ready again once its task has taken in the
+            // previous answer's end; sending before that cancels the request.
+            sender.ready().await.map_err(|e| e.to_string())?;
             let answer = sender.send_request(request).await.map_err(|e| e.to_string())?;
             if !answer.status().is_success() {
                 return Err(format!("HTTP {}", answer.status()));
