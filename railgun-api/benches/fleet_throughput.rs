@@ -11,13 +11,13 @@
 //! (64 connections, each answer decoded into the same type): the leaner
 //! HTTP path, which shows how much of the gap to wrk is reqwest's.
 //!
-//! wrk on both cores (`-t2 -c64`) is measured too, against Python: the most
-//! any client gets from this emulator on this machine, so the ceiling of the
-//! fleet / Python ratio here.
+//! wrk on both cores (`-t2 -c64`) is measured too, against Python: a load
+//! generator free to use the whole machine, so what bounds the fleet /
+//! Python ratio here.
 //!
 //! The emulator runs in a process of its own and the fleet runs on one
 //! thread, so client and emulator share this machine's cores as wrk and the
-//! emulator do. Each round runs the three in turn; the medians of the
+//! emulator do. Each round runs the clients in turn; the medians of the
 //! rounds' ratios are printed (only ratios mean anything on this shared
 //! machine). The fleet's connect of the same zones (read, `conn_set`,
 //! verify: three requests each) is printed too. The fleet's every answer
@@ -199,5 +199,5 @@ fn main() {
     println!("  fleet audit / wrk -t1 -c{IN_FLIGHT}: {}", Spread::of(to_wrk));
     println!("  fleet audit / python urllib, one at a time: {}", Spread::of(to_python));
     println!("  the same requests through hyper without reqwest / wrk: {}", Spread::of(hyper_to_wrk));
-    println!("  wrk -t2 -c{IN_FLIGHT} (the most any client gets here) / python: {}", Spread::of(ceiling));
+    println!("  wrk -t2 -c{IN_FLIGHT} (a load generator on both cores) / python: {}", Spread::of(ceiling));
 }
