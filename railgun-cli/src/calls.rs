@@ -4,6 +4,7 @@
 //! config file, and their answers are printed with the spec's types (ids as
 //! numbers, flags as booleans, enums by name).
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use clap::builder::PossibleValue;
@@ -260,17 +261,25 @@ enum Sent {
 }
 
 /// Sends `ep` with the arguments of `matches` and returns its answer,
-/// typed by the spec.
+/// typed by the spec. Its secrets are printed with `show_secrets`, or when
+/// the call is not safe to repeat: such a call creates something (`init`,
+/// `create-railgun`), and its answer is the one place that hands out the
+/// new Railgun's token.
 pub async fn call(
     api: &Api,
     ep: &ir::Endpoint,
     session: &Session,
     matches: &ArgMatches,
     config: &Config,
-) -> Result<Value, Failure> {
+    show_secrets: bool,
+) -> Result<Printed, Failure> {
+    let mut secrets = Secrets::new(show_secrets || !ep.idempotent);
     let form = match &ep.binding {
         Binding::ActionForm(form) => form,
-        Binding::RestJson(rest) => return call_rest(api, ep, rest, session, matches, config).await,
+        Binding::RestJson(rest) => {
+            let answer = call_rest(api, ep, rest, session, matches, config, &mut secrets).await?;
+            return Ok(Printed { answer, secrets });
+        }
     };
     let values = values(ep, matches, config)?;
     let endpoint = ActionEndpoint {
@@ -291,13 +300,14 @@ pub async fn call(
         }
     }
     let answer: Value = session.call(request).await?;
-    Ok(typed_answer(api, ep, &answer))
+    let answer = typed_answer(api, ep, &answer, &mut secrets);
+    Ok(Printed { answer, secrets })
 }
 
-fn typed_answer(api: &Api, ep: &ir::Endpoint, answer: &Value) -> Value {
+fn typed_answer(api: &Api, ep: &ir::Endpoint, answer: &Value, secrets: &mut Secrets) -> Value {
     match &ep.response {
-        Response::Struct(named) => typed(api, answer, &FieldType::Struct(named.clone())),
-        Response::List(named) => typed(api, answer, &FieldType::List(named.clone())),
+        Response::Struct(named) => typed(api, answer, &FieldType::Struct(named.clone()), secrets),
+        Response::List(named) => typed(api, answer, &FieldType::List(named.clone()), secrets),
     }
 }
 
@@ -384,6 +394,7 @@ async fn call_rest(
     session: &Session,
     matches: &ArgMatches,
     config: &Config,
+    secrets: &mut Secrets,
 ) -> Result<Value, Failure> {
     let values = values(ep, matches, config)?;
     let path: Vec<railgun_runtime::__private::PathSegment> = rest
@@ -410,7 +421,7 @@ async fn call_rest(
     }));
     if !ep.paginated {
         let answer: Value = session.call(rest_request(session, endpoint, &values, None)?).await?;
-        return Ok(typed_answer(api, ep, &answer));
+        return Ok(typed_answer(api, ep, &answer, secrets));
     }
     let values = &values;
     let send = |page: Option<u64>| async move {
@@ -428,10 +439,10 @@ async fn call_rest(
             })
             .try_collect()
             .await?;
-        return Ok(Value::Array(items.iter().map(|v| typed(api, v, &item)).collect()));
+        return Ok(Value::Array(items.iter().map(|v| typed(api, v, &item, secrets)).collect()));
     }
     let page = send(None).await?;
-    let items: Vec<Value> = page.items.iter().map(|v| typed(api, v, &item)).collect();
+    let items: Vec<Value> = page.items.iter().map(|v| typed(api, v, &item, secrets)).collect();
     let info = page.info.map(
         |i| serde_json::json!({"page": i.page, "per_page": i.per_page, "count": i.count, "total_count": i.total_count}),
     );
@@ -458,12 +469,46 @@ pub async fn activate(session: &Session, rtkn: &Secret) -> Result<Value, Failure
     Ok(answer)
 }
 
+/// Whether an answer's secrets are printed, and which were not.
+pub struct Secrets {
+    show: bool,
+    hidden: BTreeSet<String>,
+}
+
+impl Secrets {
+    /// Secrets printed as they are (`--show-secrets`, or an answer that
+    /// hands out what the call created), or as `Secret` prints itself.
+    pub fn new(show: bool) -> Secrets {
+        Secrets { show, hidden: BTreeSet::new() }
+    }
+
+    /// The wire names of the fields that were not printed.
+    pub fn hidden(&self) -> &BTreeSet<String> {
+        &self.hidden
+    }
+}
+
+/// An answer as printed, and the secrets left out of it.
+pub struct Printed {
+    pub answer: Value,
+    pub secrets: Secrets,
+}
+
 /// The answer with the spec's types: declared fields only, ids and counts
 /// as numbers, flags as booleans, enums by variant name (unknown values
-/// as sent), timestamps in RFC 3339.
-pub fn typed(api: &Api, value: &Value, ty: &FieldType) -> Value {
+/// as sent), timestamps in RFC 3339, secrets as `secrets` says.
+pub fn typed(api: &Api, value: &Value, ty: &FieldType, secrets: &mut Secrets) -> Value {
+    typed_field(api, value, ty, "", secrets)
+}
+
+fn typed_field(api: &Api, value: &Value, ty: &FieldType, wire: &str, secrets: &mut Secrets) -> Value {
     match (ty, value) {
         (_, Value::Null) => Value::Null,
+        // Whatever its JSON type: a secret sent as a number is one too.
+        (FieldType::Scalar(Scalar::Secret), _) if !secrets.show => {
+            secrets.hidden.insert(wire.to_owned());
+            Value::String(Secret::new(value.to_string()).to_string())
+        }
         (FieldType::Scalar(Scalar::Id | Scalar::Integer), Value::String(s)) => {
             s.trim().parse::<u64>().map(Value::from).unwrap_or_else(|_| value.clone())
         }
@@ -496,13 +541,17 @@ pub fn typed(api: &Api, value: &Value, ty: &FieldType) -> Value {
             let TypeKind::Struct(fields) = &api.type_def(named.id).kind else { return value.clone() };
             let mut out = serde_json::Map::new();
             for field in fields {
-                let v = object.get(&field.wire).map(|v| typed(api, v, &field.ty)).unwrap_or(Value::Null);
+                let v = object
+                    .get(&field.wire)
+                    .map(|v| typed_field(api, v, &field.ty, &field.wire, secrets))
+                    .unwrap_or(Value::Null);
                 out.insert(field.wire.clone(), v);
             }
             Value::Object(out)
         }
         (FieldType::List(named), Value::Array(items)) => {
-            Value::Array(items.iter().map(|item| typed(api, item, &FieldType::Struct(named.clone()))).collect())
+            let item = FieldType::Struct(named.clone());
+            Value::Array(items.iter().map(|v| typed_field(api, v, &item, wire, secrets)).collect())
         }
         _ => value.clone(),
     }

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Arg, ArgMatches, Command};
+use clap::{Arg, ArgAction, ArgMatches, Command};
 use railgun_api::fleet::{AccountRailgun, ByConnection, Target};
 use railgun_api::v4::cloudflare::V4Api;
 use railgun_api::{ApiBuilder, ClientApi, HttpMethod, PartnerApi, RetryPolicy};
@@ -65,6 +65,7 @@ pub struct Globals {
     timeout: Option<Duration>,
     attempts: u32,
     rate_limit: Option<u32>,
+    show_secrets: bool,
 }
 
 impl Globals {
@@ -82,6 +83,7 @@ impl Globals {
             timeout: matches.get_one::<u64>("timeout").map(|s| Duration::from_secs(*s)),
             attempts: *matches.get_one::<u32>("attempts").expect("has a default"),
             rate_limit: matches.get_one::<u32>("rate-limit").copied(),
+            show_secrets: matches.get_flag("show-secrets"),
         }
     }
 
@@ -150,6 +152,17 @@ fn command(apis: &[&Api]) -> Command {
                 .value_parser(["json", "table"])
                 .default_value("json")
                 .help("How single calls print their answer"),
+        )
+        .arg(
+            Arg::new("show-secrets")
+                .help_heading("Global options")
+                .long("show-secrets")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help(
+                    "Print the secrets an answer holds (railgun_api_key, activation_key); by default only a call \
+                     that creates a Railgun prints its token",
+                ),
         )
         .arg(
             Arg::new("config")
@@ -259,8 +272,13 @@ async fn run(apis: &[&Api], matches: &ArgMatches) -> Result<ExitCode, Failure> {
     }
     let endpoint = api.endpoints_of(id).find(|e| calls::kebab(&e.action) == action).expect("clap knows the actions");
     let session = calls::session(api, family, &globals, &config)?;
-    let answer = calls::call(api, endpoint, &session, args, &config).await?;
-    output::print(&answer, globals.output)?;
+    let printed = calls::call(api, endpoint, &session, args, &config, globals.show_secrets).await?;
+    output::print(&printed.answer, globals.output)?;
+    let hidden = printed.secrets.hidden();
+    if !hidden.is_empty() {
+        let names: Vec<&str> = hidden.iter().map(String::as_str).collect();
+        eprintln!("note: secrets not printed: {} (--show-secrets prints them)", names.join(", "));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

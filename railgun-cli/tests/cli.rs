@@ -630,3 +630,43 @@ async fn v4_fleet_runs_name_the_railgun_by_account_and_tag_and_zones_by_id() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Secrets an answer holds are not printed, but for the token a call that
+/// creates a Railgun hands out, or with `--show-secrets`; stderr says which
+/// were left out.
+#[tokio::test]
+async fn answers_print_secrets_only_when_the_call_made_them_or_when_asked() {
+    let config = Config::docs_examples().user_with_api_token(EMAIL, V4_KEY, V4_TOKEN);
+    let emu = Emulator::start(config, "127.0.0.1:0").await.unwrap();
+    let made = run(railgun(&emu, &["partner", "init", "--name", "edge"])).await;
+    assert_eq!(stderr(&made), "");
+    let rtkn = stdout_json(&made)["rtkn"].as_str().unwrap().to_owned();
+    assert_eq!(rtkn.len(), 30);
+    // The key the service holds, read through the library.
+    let api = railgun_api::PartnerApi::builder(HOST_KEY).base_url(emu.base_url()).build().unwrap();
+    let listed = api.host_get_all().await.unwrap().railguns.railguns;
+    let key = listed[0].api_key.as_ref().unwrap().expose_secret().to_owned();
+
+    let note = "note: secrets not printed: railgun_api_key (--show-secrets prints them)\n";
+    for format in ["json", "table"] {
+        let listed = run(railgun(&emu, &["partner", "host-get-all", "--output", format])).await;
+        let text = String::from_utf8_lossy(&listed.stdout).into_owned();
+        assert!(!text.contains(&key) && text.contains("** redacted **"), "{text}");
+        assert_eq!(stderr(&listed), note);
+    }
+    let shown = run(railgun(&emu, &["partner", "host-get-all", "--show-secrets"])).await;
+    assert_eq!(stderr(&shown), "");
+    assert_eq!(stdout_json(&shown)["railguns"]["objs"][0]["railgun_api_key"], key.as_str());
+
+    // v4: a new Railgun's activation key, then its details without it.
+    let made = stdout_json(&run(railgun_v4(&emu, None, &["cloudflare", "create-railgun", "--name", "v4"])).await);
+    let (tag, activation_key) = (made["id"].as_str().unwrap(), made["activation_key"].as_str().unwrap());
+    assert_eq!(activation_key.len(), 30, "{made}");
+    let details = run(railgun_v4(&emu, None, &["cloudflare", "railgun-details", "--railgun", tag])).await;
+    assert_eq!(stderr(&details), "note: secrets not printed: activation_key (--show-secrets prints them)\n");
+    assert_eq!(stdout_json(&details)["activation_key"], "** redacted **");
+    let listed = run(railgun_v4(&emu, None, &["cloudflare", "list-railguns", "--all", "--show-secrets"])).await;
+    let listed = stdout_json(&listed);
+    let v4 = listed.as_array().unwrap().iter().find(|r| r["id"] == tag).unwrap();
+    assert_eq!(v4["activation_key"], activation_key);
+}
