@@ -19,19 +19,6 @@ use railgun_emulator::{Config, Emulator, Fault, Faults};
 
 const HOST_KEY: &str = "e111dff66d1fddfda6a888c9992d4366";
 const DOMAINS: usize = 200;
-/// The Optimized Partner API's actions, whose requests the emulator counts.
-const ACTIONS: [&str; 10] = [
-    "init",
-    "delete",
-    "host_get_all",
-    "zone_conn_get_active",
-    "suggestion_set",
-    "conn_set",
-    "conn_setmode_enabled",
-    "conn_setmode_disabled",
-    "conn_delete",
-    "ipr_set",
-];
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -124,13 +111,13 @@ struct Traffic {
 
 impl Traffic {
     fn of(emulator: &Emulator) -> Traffic {
-        let sum = |count: &dyn Fn(&str) -> u64| ACTIONS.iter().map(|a| count(a)).sum::<u64>();
-        let requests = sum(&|a| emulator.hits(a));
-        let faulty = requests - sum(&|a| emulator.hits_with(a, None));
-        let lost = sum(&|a| {
-            emulator.hits_with(a, Some(Fault::AppliedDropped)) + emulator.hits_with(a, Some(Fault::AppliedTruncated))
-        });
-        Traffic { requests, faulty, lost }
+        let requests = emulator.total_hits();
+        Traffic {
+            requests,
+            faulty: requests - emulator.total_hits_with(None),
+            lost: emulator.total_hits_with(Some(Fault::AppliedDropped))
+                + emulator.total_hits_with(Some(Fault::AppliedTruncated)),
+        }
     }
 
     fn since(&self, before: &Traffic) -> Traffic {

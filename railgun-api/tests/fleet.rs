@@ -80,6 +80,9 @@ async fn a_thousand_zones_under_a_fifth_of_faults_of_every_kind() {
     // ...and every other fault ended the call, with the error saying so.
     let other_faults = emu.hits("init") - emu.hits_with("init", None) - init_faults(Fault::RateLimited);
     assert_eq!(other_faults, maybe_applied);
+    // Only init was sent so far: the totals over every action are its counts.
+    assert_eq!((emu.total_hits(), emu.total_hits_with(None)), (emu.hits("init"), emu.hits_with("init", None)));
+    assert_eq!(emu.total_hits_with(Some(Fault::RateLimited)), init_faults(Fault::RateLimited));
 
     let rtkn = created.first().expect("some init calls succeed").clone();
     emu.activate(rtkn.expose_secret()).unwrap();

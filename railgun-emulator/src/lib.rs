@@ -335,6 +335,18 @@ impl Emulator {
         hits.get(&(action.to_owned(), fault)).copied().unwrap_or(0)
     }
 
+    /// How many requests arrived, for every action, faulty ones included.
+    pub fn total_hits(&self) -> u64 {
+        let hits = self.app.hits.lock().unwrap_or_else(|e| e.into_inner());
+        hits.values().sum()
+    }
+
+    /// How many requests, for every action, drew `fault` (`None`: no fault).
+    pub fn total_hits_with(&self, fault: Option<Fault>) -> u64 {
+        let hits = self.app.hits.lock().unwrap_or_else(|e| e.into_inner());
+        hits.iter().filter(|((_, f), _)| *f == fault).map(|(_, n)| n).sum()
+    }
+
     /// How many requests for `action` were answered `result: error` with
     /// `err_code` (whether or not the answer was then lost to a fault): what
     /// a test counts to see that a call was never sent when it could only
