@@ -504,10 +504,11 @@ pub fn typed(api: &Api, value: &Value, ty: &FieldType, secrets: &mut Secrets) ->
 fn typed_field(api: &Api, value: &Value, ty: &FieldType, wire: &str, secrets: &mut Secrets) -> Value {
     match (ty, value) {
         (_, Value::Null) => Value::Null,
-        // Whatever its JSON type: a secret sent as a number is one too.
+        // Whatever its JSON type (a secret sent as a number is one too),
+        // printed as a `Secret` prints itself.
         (FieldType::Scalar(Scalar::Secret), _) if !secrets.show => {
             secrets.hidden.insert(wire.to_owned());
-            Value::String(Secret::new(value.to_string()).to_string())
+            Value::String(Secret::new("").to_string())
         }
         (FieldType::Scalar(Scalar::Id | Scalar::Integer), Value::String(s)) => {
             s.trim().parse::<u64>().map(Value::from).unwrap_or_else(|_| value.clone())
