@@ -49,10 +49,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// `init` is not safe to repeat, so the client retries it on its own only
-/// after an answer that proves it was not applied (a 429). After a failure
-/// that may have been applied, a Railgun may exist whose token was lost
-/// with the answer. Here that one is left behind (on the real service, list
-/// the account's Railguns to find it), and another is made.
+/// after a failure known not to have been applied (a 429, or a connection
+/// that could not be made). After a failure that may have been applied, a
+/// Railgun may exist whose token was lost with the answer. Here that one is
+/// left behind (on the real service, list the account's Railguns to find
+/// it), and another is made.
 async fn create_railgun(api: &PartnerApi) -> Result<InitResponse, Error> {
     loop {
         match api.init(Some("edge-1"), Some("Edge 1")).await {
