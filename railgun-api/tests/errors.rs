@@ -172,6 +172,21 @@ async fn bad_arguments_are_refused_before_anything_is_sent() {
     assert_eq!(err.to_string(), "conn_set: invalid `z`: must not be empty");
     assert!(matches!(err, Error::InvalidInput { action: Some("conn_set"), param: "z", .. }));
 
+    // A zone must be a domain name, whatever it would do to the query or the
+    // form: nothing is escaped into another parameter or path.
+    for zone in ["bad zone", "example.com&z=other.com", "../host_get_all", "localhost", "example.com."] {
+        let err = partner.conn_set(zone, &rtkn(), Mode::Active).await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "conn_set: invalid `z`: must be a domain name: two or more dot-separated labels of letters, digits \
+             and inner hyphens",
+            "{zone}"
+        );
+        assert!(matches!(err, Error::InvalidInput { action: Some("conn_set"), param: "z", .. }));
+    }
+    let err = client.zone_conn_get_active("bad zone").await.unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { action: Some("zone_conn_get_active"), param: "z", .. }), "{err}");
+
     let err = client.conn_delete("example.com", &Secret::new("  ")).await.unwrap_err();
     assert_eq!(err.to_string(), "conn_delete: invalid `rtkn`: must not be empty");
 

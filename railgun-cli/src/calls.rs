@@ -15,7 +15,9 @@ use railgun_codegen::ir::{
     self, Api, Binding, CredentialLocation, EnumRef, FieldType, ListEncoding, ParamLocation, ParamScalar, ParamType,
     PathSegment, Response, Scalar, TypeKind,
 };
-use railgun_runtime::__private::{ActionEndpoint, Credential, FromSession, RestEndpoint, RestMethod, Session};
+use railgun_runtime::__private::{
+    ActionEndpoint, Credential, DomainName, FromSession, RestEndpoint, RestMethod, Session, ToParam,
+};
 use railgun_runtime::Page;
 use serde_json::Value;
 
@@ -97,6 +99,7 @@ fn endpoint_command(api: &Api, ep: &ir::Endpoint) -> Command {
 
 fn value_name(ty: &ParamType) -> &'static str {
     match ty {
+        ParamType::One(ParamScalar::Domain) => "DOMAIN",
         ParamType::One(ParamScalar::Integer) => "NUMBER",
         ParamType::One(ParamScalar::Flag) => "BOOL",
         ParamType::One(ParamScalar::Enum(_)) => "MODE",
@@ -113,6 +116,10 @@ fn parser(api: &Api, scalar: &ParamScalar) -> clap::builder::ValueParser {
                 if s.trim().is_empty() { Err("must not be empty".to_owned()) } else { Ok(s.to_owned()) }
             })
         }
+        // The generated clients' own check, and its words.
+        ParamScalar::Domain => clap::builder::ValueParser::new(|s: &str| -> Result<String, String> {
+            DomainName(s).to_param().map(|_| s.to_owned()).map_err(str::to_owned)
+        }),
         ParamScalar::Integer => clap::builder::ValueParser::new(|s: &str| {
             s.parse::<u64>().map(|n| n.to_string()).map_err(|e| e.to_string())
         }),

@@ -143,7 +143,19 @@ async fn exit_statuses_and_messages() {
     // Usage errors: 2, before anything is sent.
     let missing = run(railgun(&emu, &["partner", "conn-set", "--mode", "active"])).await;
     assert_eq!(missing.status.code(), Some(2));
-    assert!(stderr(&missing).contains("the following required arguments were not provided:\n  --zone <TEXT>"));
+    assert!(stderr(&missing).contains("the following required arguments were not provided:\n  --zone <DOMAIN>"));
+    let mut bad_zone = railgun(&emu, &["partner", "conn-set", "--zone", "bad zone", "--mode", "active"]);
+    bad_zone.env("RAILGUN_RTKN", "0123456789abcdef0123456789abcd");
+    let bad_zone = run(bad_zone).await;
+    assert_eq!(bad_zone.status.code(), Some(2));
+    assert!(
+        stderr(&bad_zone).starts_with(
+            "error: invalid value 'bad zone' for '--zone <DOMAIN>': must be a domain name: two or more \
+             dot-separated labels of letters, digits and inner hyphens\n"
+        ),
+        "{}",
+        stderr(&bad_zone)
+    );
     let no_token = run(railgun(&emu, &["partner", "conn-set", "--zone", "example.com", "--mode", "1"])).await;
     assert_eq!(no_token.status.code(), Some(2));
     assert_eq!(

@@ -329,6 +329,8 @@ pub enum FieldType {
 pub enum ParamScalar {
     /// `&str`.
     Text,
+    /// `&str`, refused before anything is sent unless it is a domain name.
+    Domain,
     /// `&Secret`.
     Secret,
     /// `bool`.

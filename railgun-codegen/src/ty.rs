@@ -60,6 +60,11 @@ impl Scalar {
 /// declares such a type in `types` and writes `list<Name>` instead.
 pub const V1_IP_RANGES: &str = "ip_ranges";
 
+/// A parameter that takes a domain name (`&str`), refused before anything
+/// is sent unless it is one. Parameters only: an answer's names are read as
+/// they come, as `string`.
+pub const DOMAIN: &str = "domain";
+
 /// A parsed `type:` value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeExpr {
@@ -71,6 +76,8 @@ pub enum TypeExpr {
     List(Box<TypeExpr>),
     /// Version 1's `ip_ranges`.
     V1IpRanges,
+    /// `domain`.
+    Domain,
 }
 
 impl TypeExpr {
@@ -87,6 +94,9 @@ impl TypeExpr {
         if version == 1 && text == V1_IP_RANGES {
             return Ok(TypeExpr::V1IpRanges);
         }
+        if text == DOMAIN {
+            return Ok(TypeExpr::Domain);
+        }
         let mut chars = text.chars();
         match chars.next() {
             Some(c) if c.is_ascii_uppercase() && chars.all(|c| c.is_ascii_alphanumeric()) => {
@@ -96,6 +106,8 @@ impl TypeExpr {
                 let mut names: Vec<&str> = Scalar::ALL.iter().map(|(n, _)| *n).collect();
                 if version == 1 {
                     names.push(V1_IP_RANGES);
+                } else {
+                    names.push(DOMAIN);
                 }
                 Err(format!(
                     "unknown type '{text}': expected one of {}, a type name from `types`, or list<Name>",
@@ -113,6 +125,7 @@ impl fmt::Display for TypeExpr {
             TypeExpr::Named(n) => f.write_str(n),
             TypeExpr::List(inner) => write!(f, "list<{inner}>"),
             TypeExpr::V1IpRanges => f.write_str(V1_IP_RANGES),
+            TypeExpr::Domain => f.write_str(DOMAIN),
         }
     }
 }
@@ -140,6 +153,7 @@ mod tests {
         let err = TypeExpr::parse("strin", 1).unwrap_err();
         assert!(err.starts_with("unknown type 'strin': expected one of string, secret"), "{err}");
         assert!(err.contains("timestamp, ip_ranges, a type name"), "{err}");
+        assert!(TypeExpr::parse("strin", 2).unwrap_err().contains("timestamp, domain, a type name"));
         assert!(TypeExpr::parse("list<>", 2).is_err());
         assert!(TypeExpr::parse("Rail-gun", 2).is_err());
     }
@@ -148,6 +162,6 @@ mod tests {
     fn ip_ranges_is_version_1_only() {
         assert_eq!(TypeExpr::parse("ip_ranges", 1), Ok(TypeExpr::V1IpRanges));
         let err = TypeExpr::parse("ip_ranges", 2).unwrap_err();
-        assert!(err.contains("timestamp, a type name"), "{err}");
+        assert!(err.contains("timestamp, domain, a type name"), "{err}");
     }
 }

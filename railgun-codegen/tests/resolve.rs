@@ -354,8 +354,41 @@ fn lists_name_their_encoding_and_ip_ranges_their_bounds() {
     );
     assert_eq!(
         errors(&src),
-        ["endpoints[0].params[0].type: parameters cannot be of type 'list<IpRange>'; use string, secret, flag, \
-          integer, id, an enum, an ip_range, or list<…> of one of them at spec.yaml:38:15"]
+        ["endpoints[0].params[0].type: parameters cannot be of type 'list<IpRange>'; use string, domain, \
+          secret, flag, integer, id, an enum, an ip_range, or list<…> of one of them at spec.yaml:38:15"]
+    );
+}
+
+#[test]
+fn domain_is_a_parameter_type_of_version_2() {
+    let zone = "      - name: z\n        rust: zone\n        type: domain\n        doc: Domain name.\n";
+    let src = with(IPR_SET, "        doc: The ranges.\n", &format!("        doc: The ranges.\n{zone}"));
+    let spec = railgun_codegen::parse(&src, "spec.yaml").unwrap();
+    let p = &spec.api().endpoints[0].params[1];
+    assert_eq!((p.rust.as_str(), &p.ty), ("zone", &ParamType::One(ParamScalar::Domain)));
+
+    let list = with(&src, "        type: domain\n", "        type: list<domain>\n        encoding: json\n");
+    assert_eq!(
+        errors(&list),
+        ["endpoints[0].params[1].type: a list parameter cannot hold domains; use list<string> at spec.yaml:43:15"]
+    );
+    let field = with(&src, "        type: id\n", "        type: domain\n");
+    assert_eq!(
+        errors(&field),
+        ["types[1].fields[0].type: domain is a parameter type; a response field's name is a string at spec.yaml:27:15"]
+    );
+    let v1 =
+        with(&src, "version: 2\nprotocol: action_form\n", "version: 1\n").replacen("    idempotent: true\n", "", 1);
+    let v1 = with(&v1, "        type: list<IpRange>\n        encoding: json\n", "        type: ip_ranges\n");
+    let v1 = with(&v1, "  - name: IpRange\n    kind: ip_range\n    doc: A range.\n", "").replacen(
+        "    netmask:\n      ipv4: [8, 32]\n      ipv6: [112, 128]\n",
+        "",
+        1,
+    );
+    assert_eq!(
+        errors(&v1),
+        ["endpoints[0].params[1].type: parameters cannot be of type 'domain'; use string, secret, ip_ranges or an \
+          enum at spec.yaml:35:15"]
     );
 }
 
@@ -405,7 +438,7 @@ fn version_1_files_read_as_before_and_refuse_version_2_keys() {
         [
             "protocol: version 2 needs `protocol: action_form` or `protocol: rest_json` at spec.yaml:1:1",
             "endpoints[0].params[0].type: unknown type 'ip_ranges': expected one of string, secret, id, integer, \
-             signed, flag, timestamp, a type name from `types`, or list<Name> at spec.yaml:31:15",
+             signed, flag, timestamp, domain, a type name from `types`, or list<Name> at spec.yaml:31:15",
             "endpoints[0]: 'ipr_set' needs `idempotent: true` (sending it twice does what sending it once does) \
              or `idempotent: false` at spec.yaml:23:5",
         ]
@@ -416,7 +449,7 @@ fn version_1_files_read_as_before_and_refuse_version_2_keys() {
         [
             "version: unsupported version 3; this generator reads versions 1 and 2 at spec.yaml:1:10",
             "endpoints[0].params[0].type: unknown type 'ip_ranges': expected one of string, secret, id, integer, \
-             signed, flag, timestamp, a type name from `types`, or list<Name> at spec.yaml:31:15",
+             signed, flag, timestamp, domain, a type name from `types`, or list<Name> at spec.yaml:31:15",
             "endpoints[0]: 'ipr_set' needs `idempotent: true` (sending it twice does what sending it once does) \
              or `idempotent: false` at spec.yaml:23:5",
         ]

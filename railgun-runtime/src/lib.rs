@@ -77,6 +77,7 @@ pub use retry::{RetryDecision, RetryPolicy, StopReason};
 pub use secret::Secret;
 pub use timestamp::{ParseTimestampError, Timestamp};
 pub use tls::http_client_builder;
+pub use wire::is_domain_name;
 
 /// What the generated code needs from the runtime. Not part of the public
 /// API: it may change in any release.
@@ -91,7 +92,7 @@ pub mod __private {
     /// `Answer` too, so a benchmark can decode a body as a call would.
     pub use crate::protocol::{Answer, Call, Endpoint};
     pub use crate::session::{Credential, FromSession, Session};
-    pub use crate::wire::{FromWire, ListEncoding, ToParam};
+    pub use crate::wire::{DomainName, FromWire, ListEncoding, ToParam};
 
     /// `deserialize_with` helpers.
     pub mod wire {

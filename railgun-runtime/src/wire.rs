@@ -237,6 +237,39 @@ impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> ToP
     }
 }
 
+/// Whether `name` is a domain name as Railgun takes a zone: two or more
+/// dot-separated labels of letters, digits and inner hyphens, each at most
+/// 63 bytes, 253 in all (the host name rule of RFC 1123; an
+/// internationalized name is written in its `xn--` form). Arguments of the
+/// spec's type `domain` are checked with it before anything is sent.
+pub fn is_domain_name(name: &str) -> bool {
+    name.len() <= 253
+        && name.contains('.')
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
+}
+
+/// An argument of the spec's type `domain`: its text, sent once it is a
+/// domain name ([`is_domain_name`]).
+#[derive(Debug, Clone, Copy)]
+pub struct DomainName<'a>(pub &'a str);
+
+impl ToParam for DomainName<'_> {
+    fn to_param(&self) -> Result<Cow<'_, str>, &'static str> {
+        let text = self.0.to_param()?;
+        if is_domain_name(self.0) { Ok(text) } else { Err(NOT_A_DOMAIN_NAME) }
+    }
+}
+
+/// Why a `domain` argument is refused.
+const NOT_A_DOMAIN_NAME: &str =
+    "must be a domain name: two or more dot-separated labels of letters, digits and inner hyphens";
+
 /// How a list parameter is written into one value, as the spec's
 /// `encoding:` says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,6 +334,41 @@ mod tests {
         assert!(err.starts_with("invalid type: null, expected a non-negative integer"), "{err}");
         let err = sample(r#"{"id": "1", "enabled": "maybe"}"#).unwrap_err();
         assert!(err.starts_with("invalid value: string \"maybe\", expected a flag"), "{err}");
+    }
+
+    #[test]
+    fn domain_names_are_labels_of_letters_digits_and_inner_hyphens() {
+        for good in ["example.com", "a.b", "xn--bcher-kva.example", "0.co", &format!("{}.com", "a".repeat(63))] {
+            assert!(is_domain_name(good), "{good}");
+        }
+        let long = format!("{}.com", vec!["a".repeat(60); 5].join("."));
+        assert!(long.len() > 253);
+        for bad in [
+            "",
+            "com",
+            "example..com",
+            ".example.com",
+            "example.com.",
+            "-a.com",
+            "a-.com",
+            "a b.com",
+            "ex_ample.com",
+            "é.com",
+            &format!("{}.com", "a".repeat(64)),
+            &long,
+        ] {
+            assert!(!is_domain_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn domain_arguments_are_sent_as_they_are_once_they_are_domain_names() {
+        assert_eq!(DomainName("Example.COM").to_param(), Ok(Cow::Borrowed("Example.COM")));
+        assert_eq!(DomainName("example.com").to_json(), Ok(serde_json::json!("example.com")));
+        assert_eq!(DomainName(" ").to_param(), Err("must not be empty"));
+        for bad in ["bad zone", "example.com/x", "example.com?a=1", "localhost", "example.com."] {
+            assert_eq!(DomainName(bad).to_param(), Err(NOT_A_DOMAIN_NAME), "{bad}");
+        }
     }
 
     #[test]

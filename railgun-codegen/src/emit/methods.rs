@@ -21,6 +21,7 @@ pub fn method(api: &Api, family: &Family, ep: &Endpoint) -> TokenStream {
         let ty = param_type(p, None);
         quote! { #arg: #ty }
     });
+    let checked = ep.params.iter().filter_map(domain_check);
     let pushes = ep.params.iter().map(|p| push(p, &request));
     let item = match &ep.response {
         Response::Struct(named) | Response::List(named) => {
@@ -46,6 +47,7 @@ pub fn method(api: &Api, family: &Family, ep: &Endpoint) -> TokenStream {
         #deprecated
         pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#response, #error> {
             #endpoint
+            #(#checked)*
             let mut #request = self.session.request(&ENDPOINT);
             #(#pushes)*
             self.session.call(#request).await
@@ -158,6 +160,21 @@ fn endpoint_const(ep: &Endpoint) -> TokenStream {
     }
 }
 
+/// For a `domain` argument, the statement that wraps it in the runtime's
+/// `DomainName`, whose text is refused unless it is a domain name.
+fn domain_check(p: &Param) -> Option<TokenStream> {
+    if p.ty != ParamType::One(ParamScalar::Domain) {
+        return None;
+    }
+    let arg = ident(&p.rust);
+    let domain = rt("__private::DomainName");
+    Some(if p.optional {
+        quote! { let #arg = #arg.map(#domain); }
+    } else {
+        quote! { let #arg = #domain(#arg); }
+    })
+}
+
 /// The statement that puts one argument where it goes.
 fn push(p: &Param, request: &proc_macro2::Ident) -> TokenStream {
     let arg = ident(&p.rust);
@@ -180,7 +197,9 @@ fn push(p: &Param, request: &proc_macro2::Ident) -> TokenStream {
             quote! { #request.#verb(#wire, #v, #encoding)?; }
         }
     };
-    match (p.optional, by_value(&p.ty)) {
+    // A `domain` argument is a `DomainName` by now, owned like a flag.
+    let owned = by_value(&p.ty) || p.ty == ParamType::One(ParamScalar::Domain);
+    match (p.optional, owned) {
         (false, false) => call(quote! { #arg }),
         (false, true) => call(quote! { &#arg }),
         (true, false) => {
@@ -200,7 +219,7 @@ fn by_value(ty: &ParamType) -> bool {
         ParamType::One(scalar) => match scalar {
             ParamScalar::Flag | ParamScalar::Integer => true,
             ParamScalar::Enum(e) => !e.open,
-            ParamScalar::Text | ParamScalar::Secret | ParamScalar::IpRange(_) => false,
+            ParamScalar::Text | ParamScalar::Domain | ParamScalar::Secret | ParamScalar::IpRange(_) => false,
         },
         ParamType::List(..) => false,
     }
@@ -209,7 +228,7 @@ fn by_value(ty: &ParamType) -> bool {
 /// The type of one value, owned (`bool`, `Mode`) or unsized (`str`).
 fn scalar_type(scalar: &ParamScalar) -> TokenStream {
     match scalar {
-        ParamScalar::Text => quote! { str },
+        ParamScalar::Text | ParamScalar::Domain => quote! { str },
         ParamScalar::Secret => rt("Secret"),
         ParamScalar::Flag => quote! { bool },
         ParamScalar::Integer => quote! { u64 },
@@ -290,12 +309,23 @@ fn method_doc(api: &Api, family: &Family, ep: &Endpoint) -> String {
                 ParamLocation::Header => format!("header `{}`", p.wire),
                 ParamLocation::Body => format!("body `{}`", p.wire),
             };
-            format!("- `{}` ({place}): {}{optional}", p.rust, p.doc.trim())
+            let domain = if p.ty == ParamType::One(ParamScalar::Domain) {
+                " Refused before anything is sent unless it is a domain name \
+                 ([`railgun_runtime::is_domain_name`])."
+            } else {
+                ""
+            };
+            format!("- `{}` ({place}): {}{domain}{optional}", p.rust, p.doc.trim())
         })
         .collect();
     if args.is_empty() {
         args.push("None besides the client's credentials.".to_owned());
     }
+    let not_a_domain = if ep.params.iter().any(|p| p.ty == ParamType::One(ParamScalar::Domain)) {
+        ", or a domain argument is not a domain name"
+    } else {
+        ""
+    };
     let deviations = if ep.deviations.is_empty() {
         String::new()
     } else {
@@ -329,7 +359,8 @@ fn method_doc(api: &Api, family: &Family, ep: &Endpoint) -> String {
         },
         &format!(
             "# Errors\n\n[`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument \
-             is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as {refusal}."
+             is empty{not_a_domain}; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as \
+             {refusal}."
         ),
         &match &ep.undocumented {
             None => format!("# Upstream\n\n[{} › {}]({})", family.title, ep.action, ep.docs_url),

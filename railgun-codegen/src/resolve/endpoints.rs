@@ -329,6 +329,10 @@ impl Resolver<'_> {
                         self.report(tpath, "a list parameter cannot hold secrets");
                         None
                     }
+                    ir::ParamScalar::Domain => {
+                        self.report(tpath, "a list parameter cannot hold domains; use list<string>");
+                        None
+                    }
                     item => Some(ir::ParamType::List(item, encoding?)),
                 }
             }
@@ -344,12 +348,13 @@ impl Resolver<'_> {
     fn param_scalar(&mut self, tpath: &str, expr: TypeExpr) -> Option<ir::ParamScalar> {
         let v2 = self.v2();
         let allowed = if v2 {
-            "string, secret, flag, integer, id, an enum, an ip_range, or list<…> of one of them"
+            "string, domain, secret, flag, integer, id, an enum, an ip_range, or list<…> of one of them"
         } else {
             "string, secret, ip_ranges or an enum"
         };
         match expr {
             TypeExpr::Scalar(Scalar::String) => Some(ir::ParamScalar::Text),
+            TypeExpr::Domain if v2 => Some(ir::ParamScalar::Domain),
             TypeExpr::Scalar(Scalar::Secret) => Some(ir::ParamScalar::Secret),
             TypeExpr::Scalar(Scalar::Flag) if v2 => Some(ir::ParamScalar::Flag),
             TypeExpr::Scalar(Scalar::Integer | Scalar::Id) if v2 => Some(ir::ParamScalar::Integer),
@@ -367,7 +372,7 @@ impl Resolver<'_> {
                     }
                 }
             }
-            other @ (TypeExpr::Scalar(_) | TypeExpr::List(_) | TypeExpr::V1IpRanges) => {
+            other @ (TypeExpr::Scalar(_) | TypeExpr::List(_) | TypeExpr::V1IpRanges | TypeExpr::Domain) => {
                 self.report(tpath, format!("parameters cannot be of type '{other}'; use {allowed}"));
                 None
             }
@@ -473,7 +478,7 @@ impl Resolver<'_> {
                     return None;
                 }
             },
-            TypeExpr::Scalar(_) | TypeExpr::V1IpRanges => {
+            TypeExpr::Scalar(_) | TypeExpr::V1IpRanges | TypeExpr::Domain => {
                 self.report(path, format!("'{text}': the answer is a struct type from `types`"));
                 return None;
             }

@@ -116,8 +116,8 @@ impl Resolver<'_> {
     }
 
     /// The role's arguments: the endpoint's parameters must be exactly one
-    /// required text (the zone), for every role but `read` one required
-    /// secret (the token), and for `connect` the mode.
+    /// required domain or text (the zone), for every role but `read` one
+    /// required secret (the token), and for `connect` the mode.
     fn fleet_args(
         &mut self,
         path: &str,
@@ -131,7 +131,7 @@ impl Resolver<'_> {
         for p in &endpoint.params {
             let arg = match (&p.ty, &extra) {
                 (_, Extra::Mode(connect)) if p.wire == connect.mode => self.fleet_mode(p, connect, types),
-                (ParamType::One(ParamScalar::Text), _) if !p.optional => Some(FleetArg::Zone),
+                (ParamType::One(ParamScalar::Domain | ParamScalar::Text), _) if !p.optional => Some(FleetArg::Zone),
                 (ParamType::One(ParamScalar::Secret), _) if !p.optional && !reading => Some(FleetArg::Token),
                 _ => None,
             };
@@ -162,7 +162,11 @@ impl Resolver<'_> {
         for need in needed {
             if !args.contains(&need) {
                 ok = false;
-                let what = if need == FleetArg::Zone { "the zone (a string)" } else { "the Railgun token (a secret)" };
+                let what = if need == FleetArg::Zone {
+                    "the zone (a domain or a string)"
+                } else {
+                    "the Railgun token (a secret)"
+                };
                 self.report(path, format!("'{}' cannot play this role: it takes no {what}", endpoint.action));
             }
         }

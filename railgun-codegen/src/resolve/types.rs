@@ -84,6 +84,10 @@ impl Resolver<'_> {
                 self.report(path, "ip_ranges is a parameter type; response fields cannot use it");
                 None
             }
+            Ok(TypeExpr::Domain) => {
+                self.report(path, "domain is a parameter type; a response field's name is a string");
+                None
+            }
             Ok(TypeExpr::Scalar(scalar)) => Some(ir::FieldType::Scalar(scalar)),
             Ok(TypeExpr::Named(name)) => match self.lookup(&path, &name)? {
                 (named, Kind::Struct) => Some(ir::FieldType::Struct(named)),

@@ -657,7 +657,7 @@ pub mod client {
         ///
         /// # Arguments
         ///
-        /// - `zone` (`z`): Domain name.
+        /// - `zone` (`z`): Domain name. Refused before anything is sent unless it is a domain name ([`railgun_runtime::is_domain_name`]).
         ///
         /// # Retries
         ///
@@ -665,7 +665,7 @@ pub mod client {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a domain argument is not a domain name; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
         ///
         /// # Upstream
         ///
@@ -688,8 +688,9 @@ pub mod client {
                 idempotent: true,
                 secret_keys: &["tkn"],
             };
+            let zone = ::railgun_runtime::__private::DomainName(zone);
             let mut request = self.session.request(&ENDPOINT);
-            request.param("z", zone)?;
+            request.param("z", &zone)?;
             self.session.call(request).await
         }
         /// Establish a connection between a domain and a Railgun.
@@ -701,7 +702,7 @@ pub mod client {
         ///
         /// # Arguments
         ///
-        /// - `zone` (`z`): Domain name.
+        /// - `zone` (`z`): Domain name. Refused before anything is sent unless it is a domain name ([`railgun_runtime::is_domain_name`]).
         /// - `rtkn` (`rtkn`): Railgun token.
         /// - `mode` (`mode`): Railgun operation mode, `1` for active, `0` for inactive.
         ///
@@ -711,7 +712,7 @@ pub mod client {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a domain argument is not a domain name; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
         ///
         /// # Upstream
         ///
@@ -733,8 +734,9 @@ pub mod client {
                 idempotent: true,
                 secret_keys: &["rtkn", "tkn"],
             };
+            let zone = ::railgun_runtime::__private::DomainName(zone);
             let mut request = self.session.request(&ENDPOINT);
-            request.param("z", zone)?;
+            request.param("z", &zone)?;
             request.param("rtkn", rtkn)?;
             request.param("mode", &mode)?;
             self.session.call(request).await
@@ -748,7 +750,7 @@ pub mod client {
         ///
         /// # Arguments
         ///
-        /// - `zone` (`z`): Domain name.
+        /// - `zone` (`z`): Domain name. Refused before anything is sent unless it is a domain name ([`railgun_runtime::is_domain_name`]).
         /// - `rtkn` (`rtkn`): Railgun token.
         ///
         /// # Retries
@@ -757,7 +759,7 @@ pub mod client {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a domain argument is not a domain name; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
         ///
         /// # Upstream
         ///
@@ -778,8 +780,9 @@ pub mod client {
                 idempotent: true,
                 secret_keys: &["rtkn", "tkn"],
             };
+            let zone = ::railgun_runtime::__private::DomainName(zone);
             let mut request = self.session.request(&ENDPOINT);
-            request.param("z", zone)?;
+            request.param("z", &zone)?;
             request.param("rtkn", rtkn)?;
             self.session.call(request).await
         }
@@ -792,7 +795,7 @@ pub mod client {
         ///
         /// # Arguments
         ///
-        /// - `zone` (`z`): Domain name.
+        /// - `zone` (`z`): Domain name. Refused before anything is sent unless it is a domain name ([`railgun_runtime::is_domain_name`]).
         /// - `rtkn` (`rtkn`): Railgun token.
         ///
         /// # Retries
@@ -801,7 +804,7 @@ pub mod client {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a domain argument is not a domain name; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
         ///
         /// # Upstream
         ///
@@ -822,8 +825,9 @@ pub mod client {
                 idempotent: true,
                 secret_keys: &["rtkn", "tkn"],
             };
+            let zone = ::railgun_runtime::__private::DomainName(zone);
             let mut request = self.session.request(&ENDPOINT);
-            request.param("z", zone)?;
+            request.param("z", &zone)?;
             request.param("rtkn", rtkn)?;
             self.session.call(request).await
         }
@@ -837,7 +841,7 @@ pub mod client {
         ///
         /// # Arguments
         ///
-        /// - `zone` (`z`): Domain name.
+        /// - `zone` (`z`): Domain name. Refused before anything is sent unless it is a domain name ([`railgun_runtime::is_domain_name`]).
         /// - `rtkn` (`rtkn`): Railgun token.
         ///
         /// # Retries
@@ -846,7 +850,7 @@ pub mod client {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a domain argument is not a domain name; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
         ///
         /// # Upstream
         ///
@@ -867,8 +871,9 @@ pub mod client {
                 idempotent: false,
                 secret_keys: &["rtkn", "tkn"],
             };
+            let zone = ::railgun_runtime::__private::DomainName(zone);
             let mut request = self.session.request(&ENDPOINT);
-            request.param("z", zone)?;
+            request.param("z", &zone)?;
             request.param("rtkn", rtkn)?;
             self.session.call(request).await
         }
@@ -1125,7 +1130,7 @@ pub mod partner {
         ///
         /// # Arguments
         ///
-        /// - `zone` (`z`): Domain name.
+        /// - `zone` (`z`): Domain name. Refused before anything is sent unless it is a domain name ([`railgun_runtime::is_domain_name`]).
         ///
         /// # Retries
         ///
@@ -1133,7 +1138,7 @@ pub mod partner {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a domain argument is not a domain name; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
         ///
         /// # Upstream
         ///
@@ -1157,8 +1162,9 @@ pub mod partner {
                 idempotent: true,
                 secret_keys: &["host_key"],
             };
+            let zone = ::railgun_runtime::__private::DomainName(zone);
             let mut request = self.session.request(&ENDPOINT);
-            request.param("z", zone)?;
+            request.param("z", &zone)?;
             self.session.call(request).await
         }
         /// Expose a verified Railgun to a domain.
@@ -1172,7 +1178,7 @@ pub mod partner {
         ///
         /// # Arguments
         ///
-        /// - `zone` (`z`): Domain name.
+        /// - `zone` (`z`): Domain name. Refused before anything is sent unless it is a domain name ([`railgun_runtime::is_domain_name`]).
         /// - `rtkn` (`rtkn`): Railgun token.
         /// - `auto_enabled` (`auto_enabled`): Railgun operation mode, `1` for active, `0` for inactive.
         ///
@@ -1182,7 +1188,7 @@ pub mod partner {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a domain argument is not a domain name; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
         ///
         /// # Upstream
         ///
@@ -1207,8 +1213,9 @@ pub mod partner {
                 idempotent: true,
                 secret_keys: &["host_key", "rtkn"],
             };
+            let zone = ::railgun_runtime::__private::DomainName(zone);
             let mut request = self.session.request(&ENDPOINT);
-            request.param("z", zone)?;
+            request.param("z", &zone)?;
             request.param("rtkn", rtkn)?;
             request.param("auto_enabled", &auto_enabled)?;
             self.session.call(request).await
@@ -1223,7 +1230,7 @@ pub mod partner {
         ///
         /// # Arguments
         ///
-        /// - `zone` (`z`): Domain name.
+        /// - `zone` (`z`): Domain name. Refused before anything is sent unless it is a domain name ([`railgun_runtime::is_domain_name`]).
         /// - `rtkn` (`rtkn`): Railgun token.
         /// - `mode` (`mode`): Railgun operation mode, `1` for active, `0` for inactive.
         ///
@@ -1233,7 +1240,7 @@ pub mod partner {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a domain argument is not a domain name; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
         ///
         /// # Upstream
         ///
@@ -1255,8 +1262,9 @@ pub mod partner {
                 idempotent: true,
                 secret_keys: &["host_key", "rtkn"],
             };
+            let zone = ::railgun_runtime::__private::DomainName(zone);
             let mut request = self.session.request(&ENDPOINT);
-            request.param("z", zone)?;
+            request.param("z", &zone)?;
             request.param("rtkn", rtkn)?;
             request.param("mode", &mode)?;
             self.session.call(request).await
@@ -1270,7 +1278,7 @@ pub mod partner {
         ///
         /// # Arguments
         ///
-        /// - `zone` (`z`): Domain name.
+        /// - `zone` (`z`): Domain name. Refused before anything is sent unless it is a domain name ([`railgun_runtime::is_domain_name`]).
         /// - `rtkn` (`rtkn`): Railgun token.
         ///
         /// # Retries
@@ -1279,7 +1287,7 @@ pub mod partner {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a domain argument is not a domain name; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
         ///
         /// # Upstream
         ///
@@ -1300,8 +1308,9 @@ pub mod partner {
                 idempotent: true,
                 secret_keys: &["host_key", "rtkn"],
             };
+            let zone = ::railgun_runtime::__private::DomainName(zone);
             let mut request = self.session.request(&ENDPOINT);
-            request.param("z", zone)?;
+            request.param("z", &zone)?;
             request.param("rtkn", rtkn)?;
             self.session.call(request).await
         }
@@ -1314,7 +1323,7 @@ pub mod partner {
         ///
         /// # Arguments
         ///
-        /// - `zone` (`z`): Domain name.
+        /// - `zone` (`z`): Domain name. Refused before anything is sent unless it is a domain name ([`railgun_runtime::is_domain_name`]).
         /// - `rtkn` (`rtkn`): Railgun token.
         ///
         /// # Retries
@@ -1323,7 +1332,7 @@ pub mod partner {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a domain argument is not a domain name; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
         ///
         /// # Upstream
         ///
@@ -1344,8 +1353,9 @@ pub mod partner {
                 idempotent: true,
                 secret_keys: &["host_key", "rtkn"],
             };
+            let zone = ::railgun_runtime::__private::DomainName(zone);
             let mut request = self.session.request(&ENDPOINT);
-            request.param("z", zone)?;
+            request.param("z", &zone)?;
             request.param("rtkn", rtkn)?;
             self.session.call(request).await
         }
@@ -1359,7 +1369,7 @@ pub mod partner {
         ///
         /// # Arguments
         ///
-        /// - `zone` (`z`): Domain name.
+        /// - `zone` (`z`): Domain name. Refused before anything is sent unless it is a domain name ([`railgun_runtime::is_domain_name`]).
         /// - `rtkn` (`rtkn`): Railgun token.
         ///
         /// # Retries
@@ -1368,7 +1378,7 @@ pub mod partner {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a domain argument is not a domain name; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::Api`] when the service answers `result: error`.
         ///
         /// # Upstream
         ///
@@ -1389,8 +1399,9 @@ pub mod partner {
                 idempotent: false,
                 secret_keys: &["host_key", "rtkn"],
             };
+            let zone = ::railgun_runtime::__private::DomainName(zone);
             let mut request = self.session.request(&ENDPOINT);
-            request.param("z", zone)?;
+            request.param("z", &zone)?;
             request.param("rtkn", rtkn)?;
             self.session.call(request).await
         }

@@ -47,21 +47,7 @@ mod by_connection;
 
 pub use by_connection::{AccountRailgun, ByConnection, ConnectionCalls, ConnectionState};
 
-/// Whether `name` is a domain name as Railgun v2 takes a zone: two or more
-/// dot-separated labels of letters, digits and inner hyphens, each at most
-/// 63 bytes, 253 in all. Used to check a fleet's zones before anything is
-/// sent; the emulator refuses a `z` that is not one.
-pub fn is_domain_name(name: &str) -> bool {
-    name.len() <= 253
-        && name.contains('.')
-        && name.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        })
-}
+pub use crate::wire::is_domain_name;
 
 /// How a zone's connection names a Railgun: v2 by a number, v4 by a tag.
 ///
@@ -740,31 +726,6 @@ async fn reconcile<A: Connections>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn domain_names_are_labels_of_letters_digits_and_inner_hyphens() {
-        for good in ["example.com", "a.b", "xn--bcher-kva.example", "0.co", &format!("{}.com", "a".repeat(63))] {
-            assert!(is_domain_name(good), "{good}");
-        }
-        let long = format!("{}.com", vec!["a".repeat(60); 5].join("."));
-        assert!(long.len() > 253);
-        for bad in [
-            "",
-            "com",
-            "example..com",
-            ".example.com",
-            "example.com.",
-            "-a.com",
-            "a-.com",
-            "a b.com",
-            "ex_ample.com",
-            "é.com",
-            &format!("{}.com", "a".repeat(64)),
-            &long,
-        ] {
-            assert!(!is_domain_name(bad), "{bad}");
-        }
-    }
 
     fn target() -> Target {
         Target::new(7, Secret::new("rtkn"))
