@@ -139,8 +139,15 @@ fn answer(
     for name in &endpoint.required {
         required(params, name)?;
     }
+    for name in &endpoint.domains {
+        if let Some(value) = param(params, name)
+            && !railgun_api::is_domain_name(value)
+        {
+            return Err(ApiError::new("E_INVALID_PARAM", format!("{name}: '{value}' is not a domain name")));
+        }
+    }
     let p = |name: &str| param(params, name).filter(|v| !v.is_empty());
-    let zone = || zone(params);
+    let zone = || required(params, "z");
     let rtkn = || required(params, "rtkn");
     let response: Value = match action {
         "user_get_all" | "host_get_all" => return Ok((endpoint.act.clone(), Body::Listing(state.get_all(owner)))),
@@ -205,14 +212,6 @@ fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
         Some(_) => Err(ApiError::new("E_MISSING_PARAM", format!("parameter '{name}' is empty"))),
         None => Err(ApiError::new("E_MISSING_PARAM", format!("missing parameter '{name}'"))),
     }
-}
-
-fn zone(params: &Params) -> Result<&str, ApiError> {
-    let z = required(params, "z")?;
-    if !railgun_api::fleet::is_domain_name(z) {
-        return Err(ApiError::new("E_INVALID_PARAM", format!("z: '{z}' is not a domain name")));
-    }
-    Ok(z)
 }
 
 fn mode(params: &Params, name: &str) -> Result<bool, ApiError> {

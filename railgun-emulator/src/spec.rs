@@ -23,6 +23,8 @@ pub struct EndpointSpec {
     /// Netmask bounds of the parameters that are lists of IP ranges sent as
     /// one JSON array, by wire name.
     pub ip_ranges: HashMap<String, Netmask>,
+    /// Wire names of the parameters that take a domain name.
+    pub domains: Vec<String>,
 }
 
 /// Endpoints by family name and action.
@@ -50,6 +52,12 @@ impl SpecTable {
                 post: form.methods.contains(&Method::Post),
                 required: e.params.iter().filter(|p| !p.optional).map(|p| p.wire.clone()).collect(),
                 ip_ranges: e.params.iter().filter_map(json_ip_ranges).collect(),
+                domains: e
+                    .params
+                    .iter()
+                    .filter(|p| p.ty == ParamType::One(ParamScalar::Domain))
+                    .map(|p| p.wire.clone())
+                    .collect(),
             };
             Some(((api.family(e.family).name.clone(), e.action.clone()), entry))
         });
