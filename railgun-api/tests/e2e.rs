@@ -112,6 +112,25 @@ async fn partner_lifecycle_over_both_methods() {
 }
 
 #[tokio::test]
+async fn a_zone_is_one_zone_however_its_name_is_cased() {
+    let emu = emulator(Faults::default()).await;
+    let api = partner(&emu, HOST_KEY, Post);
+    let rtkn = api.init(None, None).await.unwrap().rtkn;
+    emu.activate(rtkn.expose_secret()).unwrap();
+
+    let first = api.conn_set("Example.COM", &rtkn, Mode::Active).await.unwrap().railgun_conn_id;
+    let conn = api.zone_conn_get_active("example.com").await.unwrap().connection.active.unwrap();
+    assert_eq!((conn.id, conn.railgun_id), (first, 1));
+    let again = api.conn_set("EXAMPLE.com", &rtkn, Mode::Inactive).await.unwrap().railgun_conn_id;
+    assert_eq!(again, first, "the same zone keeps its connection");
+    assert_eq!(emu.snapshot().connections.into_iter().collect::<Vec<_>>(), [("example.com".to_owned(), (1, false))]);
+    assert_eq!(railgun_emulator::zone_id("Example.COM"), railgun_emulator::zone_id("example.com"));
+
+    api.conn_delete("example.Com", &rtkn).await.unwrap();
+    assert!(emu.snapshot().connections.is_empty());
+}
+
+#[tokio::test]
 async fn client_lifecycle_over_both_methods() {
     for method in [Post, Get] {
         let emu = emulator(Faults::default()).await;

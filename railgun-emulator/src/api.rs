@@ -147,16 +147,18 @@ fn answer(
         }
     }
     let p = |name: &str| param(params, name).filter(|v| !v.is_empty());
-    let zone = || required(params, "z");
+    // Domain names are case-insensitive (RFC 4343): `Example.COM` is the
+    // zone `example.com`, not a second one.
+    let zone = || required(params, "z").map(str::to_ascii_lowercase);
     let rtkn = || required(params, "rtkn");
     let response: Value = match action {
         "user_get_all" | "host_get_all" => return Ok((endpoint.act.clone(), Body::Listing(state.get_all(owner)))),
         "init" => state.init(owner, p("name"), p("pubname"))?,
         "delete" => state.delete(owner, rtkn()?)?,
-        "zone_conn_get_active" => state.zone_conn_get_active(owner, zone()?),
-        "suggestion_set" => state.suggestion_set(owner, zone()?, rtkn()?, mode(params, "auto_enabled")?)?,
+        "zone_conn_get_active" => state.zone_conn_get_active(owner, &zone()?),
+        "suggestion_set" => state.suggestion_set(owner, &zone()?, rtkn()?, mode(params, "auto_enabled")?)?,
         "conn_set" => {
-            let (id, conn, rec_name) = state.conn_set(owner, zone()?, rtkn()?, mode(params, "mode")?)?;
+            let (id, conn, rec_name) = state.conn_set(owner, &zone()?, rtkn()?, mode(params, "mode")?)?;
             match owner {
                 Owner::User(_) => json!({"railgun_id": id.to_string()}),
                 Owner::Host(_) => {
@@ -164,9 +166,9 @@ fn answer(
                 }
             }
         }
-        "conn_setmode_enabled" => state.conn_setmode(owner, zone()?, rtkn()?, true)?,
-        "conn_setmode_disabled" => state.conn_setmode(owner, zone()?, rtkn()?, false)?,
-        "conn_delete" => state.conn_delete(owner, zone()?, rtkn()?)?,
+        "conn_setmode_enabled" => state.conn_setmode(owner, &zone()?, rtkn()?, true)?,
+        "conn_setmode_disabled" => state.conn_setmode(owner, &zone()?, rtkn()?, false)?,
+        "conn_delete" => state.conn_delete(owner, &zone()?, rtkn()?)?,
         "ipr_set" => {
             let bounds = endpoint.ip_ranges.get("ipr").copied().ok_or_else(|| {
                 ApiError::new("E_NOT_EMULATED", "the spec's ipr_set has no list of IP ranges named 'ipr'")

@@ -222,11 +222,12 @@ impl State {
     }
 
     /// Makes every zone of `names` known, as if a Railgun had been linked to
-    /// it: v4 calls name zones by id, and find only known ones.
+    /// it: v4 calls name zones by id, and find only known ones. Names are
+    /// case-insensitive, as v2 calls take them.
     pub fn register_zones<'n>(&self, names: impl IntoIterator<Item = &'n str>) {
         let mut s = self.lock();
         for name in names {
-            s.register(name);
+            s.register(&name.to_ascii_lowercase());
         }
     }
 
@@ -652,9 +653,10 @@ impl serde::Serialize for RailgunView<'_> {
 
 /// The v4 id the emulator gives zone `name`: 32 hexadecimal characters,
 /// the same on every run. The real service gave zones ids of this shape,
-/// unrelated to their names.
+/// unrelated to their names. Names are case-insensitive: `Example.COM` has
+/// the id of `example.com`.
 pub fn zone_id(name: &str) -> String {
-    hex_id(name)
+    hex_id(&name.to_ascii_lowercase())
 }
 
 /// The v4 account id the emulator gives the Client API user `email`: 32
