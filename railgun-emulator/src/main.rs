@@ -16,7 +16,8 @@ e111dff66d1fddfda6a888c9992d4366):
   --user EMAIL:TKN       a Client API account; in v4, X-Auth-Email and X-Auth-Key
   --host-key KEY         an Optimized Partner API host key (v2 only)
   --zone NAME            a zone the v4 API knows by its id from the start
-                         (a zone linked to a Railgun by v2 is known too)
+                         (a zone linked to a Railgun by v2 is known too);
+                         the ids of accounts and of these zones are printed
 
   --listen ADDR          address to listen on (default 127.0.0.1:0: a free port)
   --config FILE          YAML with users (email, tkn, api_token: a v4 bearer
@@ -146,6 +147,9 @@ fn serve(config: Config) -> ExitCode {
     runtime.block_on(async {
         let listen = config.listen.clone().unwrap_or_else(|| "127.0.0.1:0".to_owned());
         let (users, hosts, faults) = (config.users.len(), config.host_keys.len(), config.faults.any());
+        // What a v4 caller must name: accounts and zones by id.
+        let emails: Vec<String> = config.users.iter().map(|u| u.email.clone()).collect();
+        let zones = config.zones.clone();
         let emulator = match Emulator::start(config, &listen).await {
             Ok(e) => e,
             Err(e) => {
@@ -153,10 +157,17 @@ fn serve(config: Config) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        // Accounts are counted, never printed: tokens are secrets.
+        // Accounts are counted and named by email, never by token: tokens
+        // are secrets.
         println!("railgun-emulator listening on {}", emulator.base_url());
         println!("v4 API at {}", emulator.base_url_v4());
         println!("{users} Client API account(s), {hosts} host key(s), faults {}", if faults { "on" } else { "off" });
+        for email in &emails {
+            println!("v4 account of {email}: {}", railgun_emulator::account_id(email));
+        }
+        for zone in &zones {
+            println!("v4 zone {}: {}", zone.to_ascii_lowercase(), railgun_emulator::zone_id(zone));
+        }
         tokio::select! {
             () = emulator.run() => ExitCode::FAILURE,
             _ = tokio::signal::ctrl_c() => ExitCode::SUCCESS,
