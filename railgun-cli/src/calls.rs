@@ -252,8 +252,17 @@ pub fn base_url_name(api: &Api) -> &'static str {
     }
 }
 
-/// A session without credentials, for the emulator's `activate`.
+/// A session without credentials, for the emulator's `activate`: the
+/// service has no such action, so the base URL must be given.
 pub fn anonymous(api: &Api, globals: &Globals, config: &Config) -> Result<Session, Failure> {
+    let name = base_url_name(api);
+    if globals.base_url.is_none() && config.value(name).is_none() {
+        return Err(Failure::Usage(format!(
+            "activate is an action of railgun-emulator only: point --base-url, ${} or the config file's {name} at \
+             the emulator's v2 URL (it prints it: `railgun-emulator listening on …`)",
+            env_name(name)
+        )));
+    }
     let builder = railgun_runtime::__private::builder(&api.base_url, Vec::new());
     let raw: Raw = globals.apply(builder, config, base_url_name(api))?.build()?;
     Ok(raw.0)

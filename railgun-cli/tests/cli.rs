@@ -169,6 +169,16 @@ async fn exit_statuses_and_messages() {
     assert_eq!(no_key.status.code(), Some(2));
     assert!(stderr(&no_key).starts_with("error: host_key is needed: set RAILGUN_HOST_KEY"));
     assert_eq!(emu.hits("conn_set") + emu.hits("host_get_all"), 0);
+    // The emulator's own action is not sent to the real service.
+    let mut nowhere = railgun(&emu, &["activate"]);
+    nowhere.env_remove("RAILGUN_BASE_URL").env("RAILGUN_RTKN", "0123456789abcdef0123456789abcd");
+    let nowhere = run(nowhere).await;
+    assert_eq!(nowhere.status.code(), Some(2));
+    assert_eq!(
+        stderr(&nowhere),
+        "error: activate is an action of railgun-emulator only: point --base-url, $RAILGUN_BASE_URL or the config \
+         file's base_url at the emulator's v2 URL (it prints it: `railgun-emulator listening on …`)\n"
+    );
 
     // A refusal by the service: 1, with its message.
     let mut unknown = railgun(&emu, &["partner", "conn-delete", "--zone", "example.com"]);
