@@ -237,15 +237,17 @@ where
             (None, true) => changed += 1,
             (None, false) => unchanged += 1,
         }
+        // The journal first: every zone a printed line says is done is in
+        // it, even when the run is killed between the two writes.
+        if let Some(journal) = journal.as_mut().filter(|_| report.is_ok()) {
+            record(journal, &job, &report)?;
+        }
         let line = serde_json::to_string(&report).map_err(|e| Failure::Io(e.to_string()))?;
         bar.suspend(|| {
             let mut out = stdout.lock();
             writeln!(out, "{line}").and_then(|()| out.flush())
         })
         .map_err(|e| Failure::Io(format!("cannot write to stdout: {e}")))?;
-        if let Some(journal) = journal.as_mut().filter(|_| report.is_ok()) {
-            record(journal, &job, &report)?;
-        }
     }
     signals.abort();
     bar.finish_and_clear();
