@@ -12,7 +12,7 @@ pub enum Format {
     /// One JSON document.
     Json,
     /// A list of objects as rows and columns; anything else as `key  value`
-    /// lines, nested keys joined with dots.
+    /// lines. Nested keys are joined with dots in both (`zone.name`).
     Table,
 }
 
@@ -29,18 +29,27 @@ pub fn print(answer: &Value, format: Format) -> Result<(), Failure> {
 /// The answer as text columns.
 pub fn table(answer: &Value) -> String {
     if let Some((path, rows)) = find_rows(answer, String::new()) {
-        // Scalar columns only: a nested object would not fit in a cell.
-        let columns: Vec<String> = match rows.first() {
-            Some(Value::Object(first)) => first
-                .keys()
-                .filter(|k| rows.iter().all(|r| !matches!(r.get(*k), Some(Value::Object(_) | Value::Array(_)))))
-                .cloned()
-                .collect(),
-            _ => Vec::new(),
-        };
+        // A nested object's members are columns of their own (`zone.name`);
+        // a list would not fit in a cell and is left out.
+        let cells: Vec<Vec<(String, String)>> = rows
+            .iter()
+            .map(|row| {
+                let mut pairs = Vec::new();
+                flatten(row, String::new(), &mut pairs, false);
+                pairs
+            })
+            .collect();
+        let mut columns: Vec<String> = Vec::new();
+        for (key, _) in cells.iter().flatten() {
+            if !columns.contains(key) {
+                columns.push(key.clone());
+            }
+        }
         let mut lines = vec![columns.clone()];
-        for row in rows {
-            lines.push(columns.iter().map(|c| cell(row.get(c).unwrap_or(&Value::Null))).collect());
+        for row in &cells {
+            let value =
+                |c: &String| row.iter().find(|(k, _)| k == c).map_or_else(|| "-".to_owned(), |(_, v)| v.clone());
+            lines.push(columns.iter().map(value).collect());
         }
         let widths: Vec<usize> =
             (0..columns.len()).map(|i| lines.iter().map(|l| l[i].chars().count()).max().unwrap_or(0)).collect();
@@ -56,7 +65,7 @@ pub fn table(answer: &Value) -> String {
         return out.trim_end().to_owned();
     }
     let mut pairs = Vec::new();
-    flatten(answer, String::new(), &mut pairs);
+    flatten(answer, String::new(), &mut pairs, true);
     let width = pairs.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
     pairs.iter().map(|(k, v)| format!("{k:<width$}  {v}")).collect::<Vec<_>>().join("\n")
 }
@@ -70,13 +79,16 @@ fn find_rows(value: &Value, path: String) -> Option<(String, &Vec<Value>)> {
     }
 }
 
-fn flatten(value: &Value, path: String, out: &mut Vec<(String, String)>) {
+/// The scalars of `value` as `(dotted path, text)`; lists too, as JSON,
+/// when `lists`.
+fn flatten(value: &Value, path: String, out: &mut Vec<(String, String)>, lists: bool) {
     match value {
         Value::Object(map) if !map.is_empty() => {
             for (k, v) in map {
-                flatten(v, join(&path, k), out);
+                flatten(v, join(&path, k), out, lists);
             }
         }
+        Value::Array(_) if !lists => {}
         other => out.push((path, cell(other))),
     }
 }
@@ -108,7 +120,22 @@ mod tests {
         ]}});
         assert_eq!(
             table(&answer),
-            "railguns.objs: 2 rows\nrailgun_id  railgun_name  railgun_pubname\n1           a             -\n22          bb            B"
+            [
+                "railguns.objs: 2 rows",
+                "railgun_id  railgun_name  railgun_pubname  props.build",
+                "1           a             -                -",
+                "22          bb            B                x",
+            ]
+            .join("\n")
+        );
+        // v4's connections name their zone in an object; lists stay out.
+        let answer = serde_json::json!({"items": [
+            {"id": "c1", "zone": {"id": "z1", "name": "example.com"}, "tags": ["a"]},
+            {"id": "c2", "zone": {"id": "z2", "name": "example.org"}, "tags": []},
+        ]});
+        assert_eq!(
+            table(&answer),
+            "items: 2 rows\nid  zone.id  zone.name\nc1  z1       example.com\nc2  z2       example.org"
         );
     }
 }

@@ -97,10 +97,11 @@ async fn single_calls_of_both_families_print_typed_answers() {
     let text = String::from_utf8(table.stdout).unwrap();
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("railguns.objs: 1 rows"));
-    // Columns in name order, one row per Railgun; nested objects left out.
+    // Columns in name order, one row per Railgun; a nested object's
+    // members are columns of their own.
     let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
-    assert_eq!(header.len(), 18, "{text}");
-    assert!(!header.contains(&"props"), "{text}");
+    assert_eq!(header.len(), 21, "{text}");
+    assert_eq!(header[2..5], ["props.build", "props.number", "props.revision"], "{text}");
     let row: Vec<&str> = lines.next().unwrap().split("  ").filter(|c| !c.is_empty()).map(str::trim).collect();
     let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
     assert_eq!(
@@ -109,6 +110,7 @@ async fn single_calls_of_both_families_print_typed_answers() {
         "{text}"
     );
     assert_eq!((cell("railgun_status"), cell("railgun_mode"), cell("railgun_deleted_on")), ("verified", "active", "-"));
+    assert_eq!(cell("props.number"), "2.6.0", "{text}");
     assert_eq!(lines.next(), None);
 
     // The Client API, with its own credentials.
