@@ -256,7 +256,7 @@ pub fn base_url_name(api: &Api) -> &'static str {
 /// service has no such action, so the base URL must be given.
 pub fn anonymous(api: &Api, globals: &Globals, config: &Config) -> Result<Session, Failure> {
     let name = base_url_name(api);
-    if globals.base_url.is_none() && config.value(name).is_none() {
+    if globals.given_base_url(config, name).is_none() {
         return Err(Failure::Usage(format!(
             "activate is an action of railgun-emulator only: point --base-url, ${} or the config file's {name} at \
              the emulator's v2 URL (it prints it: `railgun-emulator listening on …`)",
@@ -264,7 +264,7 @@ pub fn anonymous(api: &Api, globals: &Globals, config: &Config) -> Result<Sessio
         )));
     }
     let builder = railgun_runtime::__private::builder(&api.base_url, Vec::new());
-    let raw: Raw = globals.apply(builder, config, base_url_name(api))?.build()?;
+    let raw: Raw = globals.apply(builder, config, name)?.build()?;
     Ok(raw.0)
 }
 

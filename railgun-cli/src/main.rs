@@ -87,9 +87,14 @@ impl Globals {
         }
     }
 
-    /// The builder with these settings; the base URL from the option, else
-    /// the setting `base_url_name` (`$RAILGUN_BASE_URL` or the config file's
-    /// `base_url`, say), else the spec's.
+    /// The base URL given: the option's, else the setting `base_url_name`
+    /// (`$RAILGUN_BASE_URL` or the config file's `base_url`, say).
+    pub fn given_base_url(&self, config: &Config, base_url_name: &str) -> Option<String> {
+        self.base_url.clone().or_else(|| config.value(base_url_name))
+    }
+
+    /// The builder with these settings; the base URL given, else the
+    /// spec's.
     pub fn apply<T>(
         &self,
         mut builder: ApiBuilder<T>,
@@ -99,7 +104,7 @@ impl Globals {
     where
         T: railgun_runtime::__private::FromSession,
     {
-        if let Some(url) = self.base_url.clone().or_else(|| config.value(base_url_name)) {
+        if let Some(url) = self.given_base_url(config, base_url_name) {
             builder = builder.base_url(url);
         }
         builder = builder.method(self.method).retry(RetryPolicy::default().max_attempts(self.attempts));
