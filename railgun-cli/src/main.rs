@@ -34,6 +34,16 @@ pub enum Failure {
     Usage(String),
     /// A call failed: exit status 1. The runtime's errors hold no secret.
     Call(railgun_api::Error),
+    /// A call not safe to repeat failed after it may have taken effect
+    /// (its answer was lost or unreadable): exit status 1, and a note that
+    /// it was sent once and the state should be read before sending it
+    /// again.
+    MayHaveBeenApplied {
+        /// How it was called: `railgun partner init`.
+        command: String,
+        /// Why it failed.
+        error: railgun_api::Error,
+    },
     /// Output could not be written: exit status 1.
     Io(String),
 }
@@ -43,6 +53,25 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Usage(message) | Failure::Io(message) => f.write_str(message),
             Failure::Call(error) => write!(f, "{error}"),
+            Failure::MayHaveBeenApplied { command, error } => write!(
+                f,
+                "{error}\nnote: {command} is not safe to repeat and may have taken effect before it failed; it was \
+                 sent once. Check the state before running it again."
+            ),
+        }
+    }
+}
+
+impl Failure {
+    /// This failure of `command`, a call that is not safe to repeat when
+    /// `idempotent` is false, with the note that it may have taken effect
+    /// when its error says so.
+    fn of_call(self, command: impl FnOnce() -> String, idempotent: bool) -> Failure {
+        match self {
+            Failure::Call(error) if !idempotent && error.may_have_been_applied() => {
+                Failure::MayHaveBeenApplied { command: command(), error }
+            }
+            other => other,
         }
     }
 }
@@ -195,7 +224,10 @@ fn command(apis: &[&Api]) -> Command {
                 .value_name("N")
                 .value_parser(clap::value_parser!(u32).range(1..=20))
                 .default_value("4")
-                .help("Attempts of a call that is safe to repeat"),
+                .help(
+                    "Attempts of a call; one that is not safe to repeat (init, create-railgun, …) is sent again \
+                     only when it certainly had no effect",
+                ),
         )
         .arg(
             Arg::new("rate-limit")
@@ -277,7 +309,9 @@ async fn run(apis: &[&Api], matches: &ArgMatches) -> Result<ExitCode, Failure> {
     }
     let endpoint = api.endpoints_of(id).find(|e| calls::kebab(&e.action) == action).expect("clap knows the actions");
     let session = calls::session(api, family, &globals, &config)?;
-    let printed = calls::call(api, endpoint, &session, args, &config, globals.show_secrets).await?;
+    let printed = calls::call(api, endpoint, &session, args, &config, globals.show_secrets)
+        .await
+        .map_err(|failure| failure.of_call(|| format!("railgun {family_name} {action}"), endpoint.idempotent))?;
     output::print(&printed.answer, globals.output)?;
     let hidden = printed.secrets.hidden();
     if !hidden.is_empty() {
@@ -327,7 +361,7 @@ fn main() -> ExitCode {
             eprintln!("error: {failure}");
             match failure {
                 Failure::Usage(_) => ExitCode::from(2),
-                Failure::Call(_) | Failure::Io(_) => ExitCode::FAILURE,
+                Failure::Call(_) | Failure::MayHaveBeenApplied { .. } | Failure::Io(_) => ExitCode::FAILURE,
             }
         }
     }

@@ -193,6 +193,42 @@ async fn exit_statuses_and_messages() {
     );
 }
 
+#[tokio::test]
+async fn a_call_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
+    // Every answer is lost after the call took effect.
+    let emu = emulator(Faults { applied_truncated: 1.0, ..Faults::default() }).await;
+    let init = run(railgun(&emu, &["partner", "init", "--name", "edge-9", "--attempts", "3"])).await;
+    assert_eq!(init.status.code(), Some(1));
+    let text = stderr(&init);
+    assert!(text.starts_with("error: init: the answer (HTTP 200 OK) is cut short: "), "{text}");
+    assert!(
+        text.ends_with(
+            "\nnote: railgun partner init is not safe to repeat and may have taken effect before it failed; it was \
+             sent once. Check the state before running it again.\n"
+        ),
+        "{text}"
+    );
+    // Sent once, and it did take effect: one Railgun of that name.
+    assert_eq!(emu.hits("init"), 1);
+    assert_eq!(emu.snapshot().names.values().filter(|name| *name == "edge-9").count(), 1);
+
+    // A call safe to repeat is tried again, and needs no note.
+    let list = run(railgun(&emu, &["partner", "host-get-all", "--attempts", "3"])).await;
+    assert_eq!(list.status.code(), Some(1));
+    assert!(stderr(&list).starts_with("error: host_get_all: the answer (HTTP 200 OK) is cut short: "));
+    assert!(!stderr(&list).contains("note:"), "{}", stderr(&list));
+    assert_eq!(emu.hits("host_get_all"), 3);
+
+    // A call that certainly did not take effect (429) is tried again too.
+    let emu = emulator(Faults { rate_limited: 1.0, retry_after_s: 0, ..Faults::default() }).await;
+    let init = run(railgun(&emu, &["partner", "init", "--name", "edge-9", "--attempts", "3"])).await;
+    assert_eq!(init.status.code(), Some(1));
+    assert!(stderr(&init).starts_with("error: init: HTTP 429 Too Many Requests"), "{}", stderr(&init));
+    assert!(!stderr(&init).contains("note:"), "{}", stderr(&init));
+    assert_eq!(emu.hits("init"), 3);
+    assert!(emu.snapshot().names.is_empty());
+}
+
 /// `railgun` with v4 credentials only (`email` and `key`, or a token when
 /// `token` is given), its v4 base URL pointed at `emu`.
 fn railgun_v4(emu: &Emulator, token: Option<&str>, args: &[&str]) -> Command {
