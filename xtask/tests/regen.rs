@@ -44,6 +44,16 @@ fn method_in(expanded: &str, family: &str, action: &str) -> Option<String> {
     Some(module[start..module[start..].find('{').map_or(module.len(), |e| start + e)].to_owned())
 }
 
+/// The signature and body of the method `action` inside `pub mod family`:
+/// up to the next item.
+fn method_with_body(expanded: &str, family: &str, action: &str) -> Option<String> {
+    let module = &expanded[expanded.find(&format!("pub mod {family} {{"))?..];
+    let start = module.find(&format!("pub async fn {action}("))?;
+    let rest = &module[start + 1..];
+    let end = ["pub async fn ", "#[doc", "impl "].iter().filter_map(|next| rest.find(next)).min().unwrap_or(rest.len());
+    Some(module[start..start + 1 + end].to_owned())
+}
+
 fn without_endpoint(text: &str, family: &str, action: &str) -> String {
     let start = text.find(&format!("  - action: {action}\n    family: {family}\n")).unwrap();
     let end = text[start + 1..].find("\n  - action: ").map_or(text.len(), |e| start + 1 + e + 1);
@@ -74,9 +84,12 @@ fn a_missing_endpoint_comes_back_as_a_working_method() {
     assert_eq!(endpoints.api().endpoints.iter().filter(|e| e.action == "conn_delete").count(), 1, "the client's");
     let outcome = settle(&lacking, &vendored());
     assert_eq!(outcome.changes, ["partner conn_delete: added the endpoint"]);
-    // Borrowed from the other endpoints: zone for z, Secret for rtkn.
+    // Borrowed from the other endpoints: zone, a domain name, for z;
+    // Secret for rtkn.
     let method = method_in(&expansion(&outcome.text), "partner", "conn_delete").unwrap();
     assert!(method.contains("zone: &str"), "{method}");
+    let body = method_with_body(&expansion(&outcome.text), "partner", "conn_delete").unwrap();
+    assert!(body.contains("::railgun_runtime::__private::DomainName(zone)"), "{body}");
     assert!(method.contains("rtkn: &::railgun_runtime::Secret"), "{method}");
     assert!(method.contains("super::types::RailgunIdResponse"), "{method}");
     assert!(outcome.text.contains("    idempotent: false  # as in the other family\n"), "{}", outcome.text);
@@ -192,6 +205,8 @@ fn a_new_documented_action_is_added_with_types_for_its_answer() {
     let expanded = expansion(&outcome.text);
     let method = method_in(&expanded, "partner", "conn_get_stats").unwrap();
     assert!(method.contains("zone: &str,") && method.contains("window: ::std::option::Option<&str>,"), "{method}");
+    let body = method_with_body(&expanded, "partner", "conn_get_stats").unwrap();
+    assert!(body.contains("::railgun_runtime::__private::DomainName(zone)"), "{body}");
     assert!(method.contains("super::types::PartnerConnGetStatsResponse"), "{method}");
     assert!(expanded.contains("pub samples: ::std::vec::Vec<Samples>,"));
     assert!(expanded.contains("pub bytes_saved: u64,") && expanded.contains("pub hour_id: u64,"));
