@@ -347,8 +347,13 @@ async fn every_refusal_is_a_typed_error_with_status_code_and_message() {
         1001,
         "connection 'nope' not found",
     );
-    assert_refused(v4.list_railguns(None, Some(51), None).await, 400, 1002, "per_page: must be between 5 and 50");
-    assert_refused(v4.list_railguns(Some(0), None, None).await, 400, 1002, "page: must be at least 1");
+    // Out of the spec's bounds, the client refuses before sending; the
+    // emulator's own refusal is asserted by
+    // requests_the_client_never_sends_are_refused_in_the_v4_envelope.
+    let hits = emu.hits("list_railguns");
+    let err = v4.list_railguns(None, Some(51), None).await.unwrap_err();
+    assert_eq!(err.to_string(), "list_railguns: invalid `per_page`: must be between 5 and 50");
+    assert_eq!(emu.hits("list_railguns"), hits);
     assert_refused(v4.create_railgun(&"n".repeat(161)).await, 400, 1002, "name: must be at most 160 characters");
 
     // A zone connected elsewhere: one's own Railgun is named, another user's never.
@@ -391,7 +396,8 @@ async fn every_refusal_is_a_typed_error_with_status_code_and_message() {
 }
 
 /// What the client cannot send: no credentials, unknown routes, methods a
-/// route lacks, bodies that are not JSON or miss a member.
+/// route lacks, pages out of bounds, bodies that are not JSON or miss a
+/// member.
 #[tokio::test]
 async fn requests_the_client_never_sends_are_refused_in_the_v4_envelope() {
     let emu = emulator(Faults::default()).await;
@@ -427,6 +433,14 @@ async fn requests_the_client_never_sends_are_refused_in_the_v4_envelope() {
     assert_eq!(
         send(keyed(http.post(url("railguns")).body("{\"name\": "))).await,
         (StatusCode::BAD_REQUEST, envelope(6007, "Malformed JSON in request body"))
+    );
+    assert_eq!(
+        send(keyed(http.get(url("railguns?per_page=51")))).await,
+        (StatusCode::BAD_REQUEST, envelope(1002, "per_page: must be between 5 and 50"))
+    );
+    assert_eq!(
+        send(keyed(http.get(url("railguns?page=0")))).await,
+        (StatusCode::BAD_REQUEST, envelope(1002, "page: must be at least 1"))
     );
     assert_eq!(
         send(keyed(http.post(url("railguns")).body("{}"))).await,

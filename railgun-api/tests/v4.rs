@@ -461,22 +461,23 @@ fn paged_server(total: u64) -> impl Fn(&Seen) -> Reply + Send + Sync + 'static {
 
 #[tokio::test]
 async fn the_stream_walks_every_page_once() {
-    let server = TestServer::responding(paged_server(7)).await;
+    let server = TestServer::responding(paged_server(12)).await;
     let api = key_client(&server);
     let all: Vec<String> = api
-        .list_account_railguns_stream(ACCOUNT, Some(3), Some(Direction::Asc))
+        .list_account_railguns_stream(ACCOUNT, Some(5), Some(Direction::Asc))
         .map_ok(|railgun| railgun.id)
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(all, ["r1", "r2", "r3", "r4", "r5", "r6", "r7"]);
+    let expected: Vec<String> = (1..=12).map(|n| format!("r{n}")).collect();
+    assert_eq!(all, expected);
     let queries: Vec<Option<String>> = server.requests().into_iter().map(|seen| seen.query).collect();
     assert_eq!(
         queries,
         [
-            Some("page=1&per_page=3&direction=asc".to_owned()),
-            Some("page=2&per_page=3&direction=asc".to_owned()),
-            Some("page=3&per_page=3&direction=asc".to_owned()),
+            Some("page=1&per_page=5&direction=asc".to_owned()),
+            Some("page=2&per_page=5&direction=asc".to_owned()),
+            Some("page=3&per_page=5&direction=asc".to_owned()),
         ]
     );
     for seen in server.requests() {
@@ -484,11 +485,11 @@ async fn the_stream_walks_every_page_once() {
     }
 
     // One page, with its place in the list.
-    let page = api.list_account_railguns(ACCOUNT, Some(2), Some(3), None).await.unwrap();
+    let page = api.list_account_railguns(ACCOUNT, Some(2), Some(5), None).await.unwrap();
     let ids: Vec<&str> = page.items.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids, ["r4", "r5", "r6"]);
-    assert_eq!(page.info.and_then(|i| i.total_count), Some(7));
-    assert!(page.has_next(2, Some(3)));
+    assert_eq!(ids, ["r6", "r7", "r8", "r9", "r10"]);
+    assert_eq!(page.info.and_then(|i| i.total_count), Some(12));
+    assert!(page.has_next(2, Some(5)));
 }
 
 #[tokio::test]
@@ -567,6 +568,20 @@ async fn arguments_are_checked_before_anything_is_sent() {
         let err = api.create_connection(account, railgun, zone, None).await.unwrap_err();
         assert!(matches!(err, Error::InvalidInput { action: Some("create_connection"), .. }), "{err:?}");
     }
+    // The spec's bounds of page and per_page, the service's own.
+    for (page, per_page, param, refusal) in [
+        (Some(0), None, "page", "must be at least 1"),
+        (None, Some(4), "per_page", "must be between 5 and 50"),
+        (Some(1), Some(51), "per_page", "must be between 5 and 50"),
+    ] {
+        let err = api.list_account_railguns(ACCOUNT, page, per_page, None).await.unwrap_err();
+        assert_eq!(err.to_string(), format!("list_account_railguns: invalid `{param}`: {refusal}"));
+        let err = api.list_railguns(page, per_page, None).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidInput { action: Some("list_railguns"), param: p, .. } if p == param));
+    }
+    let mut pages = std::pin::pin!(api.list_account_railguns_stream(ACCOUNT, Some(51), None));
+    let err = pages.next().await.unwrap().unwrap_err();
+    assert_eq!(err.to_string(), "list_account_railguns: invalid `per_page`: must be between 5 and 50");
     assert!(server.requests().is_empty(), "refused arguments send nothing");
     api.create_connection(ACCOUNT, "a b/c%d", ZONE, None).await.unwrap();
     let seen = server.only_request();

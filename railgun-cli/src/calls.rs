@@ -73,6 +73,18 @@ fn endpoint_command(api: &Api, ep: &ir::Endpoint) -> Command {
             arg = arg.alias(kebab(&p.wire));
         }
         arg = match &p.ty {
+            // The generated clients' own bounds, and their words.
+            ParamType::One(ParamScalar::Integer) if p.bounds.is_some() => {
+                let bounds = p.bounds.expect("checked");
+                arg.value_parser(clap::builder::ValueParser::new(move |s: &str| {
+                    let n = s.parse::<u64>().map_err(|e| e.to_string())?;
+                    if (bounds.minimum..=bounds.maximum).contains(&n) {
+                        Ok(n.to_string())
+                    } else {
+                        Err(bounds.refusal())
+                    }
+                }))
+            }
             ParamType::One(scalar) => arg.value_parser(parser(api, scalar)),
             ParamType::List(scalar, _) => {
                 arg.value_parser(parser(api, scalar)).action(ArgAction::Append).value_delimiter(',')

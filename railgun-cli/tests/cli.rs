@@ -317,6 +317,17 @@ async fn v4_operations_are_commands_too_on_the_same_railguns() {
     assert_eq!(zones, ["example.com", "example.org"]);
     assert_eq!(emu.hits("list_connections"), 1 + 2);
 
+    // Outside the spec's bounds: 2, nothing sent.
+    let args = ["cloudflare", "list-account-railguns", "--account", &account, "--per-page", "2"];
+    let small = run(railgun_v4(&emu, None, &args)).await;
+    assert_eq!(small.status.code(), Some(2));
+    assert!(
+        stderr(&small).starts_with("error: invalid value '2' for '--per-page <NUMBER>': must be between 5 and 50\n"),
+        "{}",
+        stderr(&small)
+    );
+    assert_eq!(emu.hits("list_account_railguns"), 0);
+
     // Refusals: 1 with the typed error; no credentials: 2, nothing sent.
     let mut wrong = railgun_v4(&emu, None, &["cloudflare", "railgun-details", "--railgun", &id]);
     wrong.env("RAILGUN_API_KEY", "wrong-key-sentinel");

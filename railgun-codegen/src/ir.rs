@@ -387,8 +387,35 @@ pub struct Param {
     pub optional: bool,
     /// Where it goes.
     pub location: ParamLocation,
+    /// The values an integer takes, when the spec bounds them.
+    pub bounds: Option<Bounds>,
     /// What it means.
     pub doc: String,
+}
+
+/// The values an integer parameter takes, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    /// The least (0 when the spec gives only a maximum).
+    pub minimum: u64,
+    /// The greatest (`u64::MAX` when the spec gives only a minimum).
+    pub maximum: u64,
+}
+
+impl Bounds {
+    /// Why a value outside them is refused: `must be between 5 and 50`.
+    pub fn refusal(&self) -> String {
+        format!("must be {}", self.described())
+    }
+
+    /// The values they allow: `between 5 and 50`, `at least 1`.
+    pub fn described(&self) -> String {
+        match (self.minimum, self.maximum) {
+            (minimum, u64::MAX) => format!("at least {minimum}"),
+            (0, maximum) => format!("at most {maximum}"),
+            (minimum, maximum) => format!("between {minimum} and {maximum}"),
+        }
+    }
 }
 
 /// How an endpoint is reached and answers.

@@ -271,8 +271,25 @@ pub struct Member {
     /// How a list parameter is written into one value (version 2).
     #[serde(default)]
     pub encoding: Option<Encoding>,
+    /// The least value an integer parameter takes (version 2).
+    #[serde(default)]
+    pub minimum: Option<u64>,
+    /// The greatest value an integer parameter takes (version 2).
+    #[serde(default)]
+    pub maximum: Option<u64>,
     /// Rustdoc: what the value means, as the docs say it.
     pub doc: String,
+}
+
+impl Member {
+    /// The first bound key it has (`minimum`, else `maximum`), if any.
+    pub fn bounds_key(&self) -> Option<&'static str> {
+        match (self.minimum, self.maximum) {
+            (Some(_), _) => Some("minimum"),
+            (None, Some(_)) => Some("maximum"),
+            (None, None) => None,
+        }
+    }
 }
 
 /// A field of a response object.

@@ -393,6 +393,45 @@ fn domain_is_a_parameter_type_of_version_2() {
 }
 
 #[test]
+fn integer_parameters_take_bounds() {
+    let count = "      - name: count\n        type: integer\n        optional: true\n        minimum: 5\n        maximum: 50\n        doc: How many.\n";
+    let src = with(IPR_SET, "        doc: The ranges.\n", &format!("        doc: The ranges.\n{count}"));
+    let spec = railgun_codegen::parse(&src, "spec.yaml").unwrap();
+    let p = &spec.api().endpoints[0].params[1];
+    let bounds = p.bounds.unwrap();
+    assert_eq!((bounds.minimum, bounds.maximum), (5, 50));
+    assert_eq!(bounds.refusal(), "must be between 5 and 50");
+    let at_least = with(&src, "        maximum: 50\n", "");
+    let bounds = railgun_codegen::parse(&at_least, "spec.yaml").unwrap().api().endpoints[0].params[1].bounds.unwrap();
+    assert_eq!((bounds.maximum, bounds.refusal()), (u64::MAX, "must be at least 5".to_owned()));
+    assert_eq!(spec.api().endpoints[0].params[0].bounds, None);
+
+    let reversed = with(&src, "        minimum: 5\n", "        minimum: 51\n");
+    assert_eq!(
+        errors(&reversed),
+        ["endpoints[0].params[1].minimum: minimum 51 is above maximum 50 at spec.yaml:44:18"]
+    );
+    let text = with(&src, "        type: integer\n", "        type: string\n");
+    assert_eq!(
+        errors(&text),
+        ["endpoints[0].params[1].minimum: `minimum` and `maximum` are for integer parameters at spec.yaml:44:18"]
+    );
+    let field = with(&src, "        type: id\n", "        type: id\n        maximum: 9\n");
+    assert_eq!(
+        errors(&field),
+        [
+            "types[1].fields[0].maximum: `minimum` and `maximum` are for parameters, not response fields at spec.yaml:28:18"
+        ]
+    );
+    let credential = with(&src, "        type: secret\n", "        type: secret\n        minimum: 1\n");
+    assert_eq!(
+        errors(&credential),
+        ["families[0].auth[0].minimum: `minimum` and `maximum` are for integer parameters, not credentials at \
+          spec.yaml:14:18"]
+    );
+}
+
+#[test]
 fn version_1_files_read_as_before_and_refuse_version_2_keys() {
     let v1 = railgun_codegen::parse(
         &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/delete.yaml")).unwrap(),

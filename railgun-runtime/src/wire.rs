@@ -266,6 +266,36 @@ impl ToParam for DomainName<'_> {
     }
 }
 
+/// An integer argument the spec bounds (`minimum`, `maximum`): sent once
+/// it is within them, both included; refused with `refusal` otherwise.
+#[derive(Debug, Clone, Copy)]
+pub struct Bounded {
+    /// The argument.
+    pub value: u64,
+    /// The least value allowed.
+    pub minimum: u64,
+    /// The greatest value allowed.
+    pub maximum: u64,
+    /// Why a value outside them is refused: `must be between 5 and 50`.
+    pub refusal: &'static str,
+}
+
+impl ToParam for Bounded {
+    fn to_param(&self) -> Result<Cow<'_, str>, &'static str> {
+        self.check()?.to_param().map(|text| Cow::Owned(text.into_owned()))
+    }
+
+    fn to_json(&self) -> Result<serde_json::Value, &'static str> {
+        self.check()?.to_json()
+    }
+}
+
+impl Bounded {
+    fn check(&self) -> Result<u64, &'static str> {
+        if (self.minimum..=self.maximum).contains(&self.value) { Ok(self.value) } else { Err(self.refusal) }
+    }
+}
+
 /// Why a `domain` argument is refused.
 const NOT_A_DOMAIN_NAME: &str =
     "must be a domain name: two or more dot-separated labels of letters, digits and inner hyphens";
@@ -368,6 +398,17 @@ mod tests {
         assert_eq!(DomainName(" ").to_param(), Err("must not be empty"));
         for bad in ["bad zone", "example.com/x", "example.com?a=1", "localhost", "example.com."] {
             assert_eq!(DomainName(bad).to_param(), Err(NOT_A_DOMAIN_NAME), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bounded_integers_are_sent_within_their_bounds_only() {
+        let per_page = |value| Bounded { value, minimum: 5, maximum: 50, refusal: "must be between 5 and 50" };
+        assert_eq!(per_page(5).to_param(), Ok(Cow::Owned("5".to_owned())));
+        assert_eq!(per_page(50).to_json(), Ok(serde_json::json!(50)));
+        for bad in [0, 4, 51, u64::MAX] {
+            assert_eq!(per_page(bad).to_param(), Err("must be between 5 and 50"), "{bad}");
+            assert_eq!(per_page(bad).to_json(), Err("must be between 5 and 50"), "{bad}");
         }
     }
 

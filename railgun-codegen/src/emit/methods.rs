@@ -1,8 +1,8 @@
 //! One async method per endpoint: the endpoint's description for the
 //! runtime, the arguments, and where each goes.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Literal, TokenStream};
+use quote::{ToTokens, quote};
 
 use super::docs::{attrs, paragraphs};
 use super::models::ip_range_type;
@@ -21,7 +21,7 @@ pub fn method(api: &Api, family: &Family, ep: &Endpoint) -> TokenStream {
         let ty = param_type(p, None);
         quote! { #arg: #ty }
     });
-    let checked = ep.params.iter().filter_map(domain_check);
+    let checked = ep.params.iter().filter_map(checked_wrap);
     let pushes = ep.params.iter().map(|p| push(p, &request));
     let item = match &ep.response {
         Response::Struct(named) | Response::List(named) => {
@@ -160,18 +160,35 @@ fn endpoint_const(ep: &Endpoint) -> TokenStream {
     }
 }
 
-/// For a `domain` argument, the statement that wraps it in the runtime's
-/// `DomainName`, whose text is refused unless it is a domain name.
-fn domain_check(p: &Param) -> Option<TokenStream> {
-    if p.ty != ParamType::One(ParamScalar::Domain) {
-        return None;
-    }
+/// For an argument the runtime checks as it is sent, the statement that
+/// wraps it: a `domain` in `DomainName`, whose text is refused unless it is
+/// a domain name; a bounded integer in `Bounded`, refused outside its
+/// bounds.
+fn checked_wrap(p: &Param) -> Option<TokenStream> {
     let arg = ident(&p.rust);
-    let domain = rt("__private::DomainName");
+    if p.ty == ParamType::One(ParamScalar::Domain) {
+        let domain = rt("__private::DomainName");
+        return Some(if p.optional {
+            quote! { let #arg = #arg.map(#domain); }
+        } else {
+            quote! { let #arg = #domain(#arg); }
+        });
+    }
+    let bounds = p.bounds?;
+    let bounded = rt("__private::Bounded");
+    let minimum = Literal::u64_unsuffixed(bounds.minimum);
+    let maximum = match bounds.maximum {
+        u64::MAX => quote! { ::std::primitive::u64::MAX },
+        maximum => Literal::u64_unsuffixed(maximum).into_token_stream(),
+    };
+    let refusal = bounds.refusal();
+    let value = local("value");
     Some(if p.optional {
-        quote! { let #arg = #arg.map(#domain); }
+        quote! {
+            let #arg = #arg.map(|#value| #bounded { #value, minimum: #minimum, maximum: #maximum, refusal: #refusal });
+        }
     } else {
-        quote! { let #arg = #domain(#arg); }
+        quote! { let #arg = #bounded { value: #arg, minimum: #minimum, maximum: #maximum, refusal: #refusal }; }
     })
 }
 
@@ -309,23 +326,28 @@ fn method_doc(api: &Api, family: &Family, ep: &Endpoint) -> String {
                 ParamLocation::Header => format!("header `{}`", p.wire),
                 ParamLocation::Body => format!("body `{}`", p.wire),
             };
-            let domain = if p.ty == ParamType::One(ParamScalar::Domain) {
+            let checked = if p.ty == ParamType::One(ParamScalar::Domain) {
                 " Refused before anything is sent unless it is a domain name \
                  ([`railgun_runtime::is_domain_name`])."
+                    .to_owned()
+            } else if let Some(bounds) = p.bounds {
+                format!(" Refused before anything is sent unless it is {}.", bounds.described())
             } else {
-                ""
+                String::new()
             };
-            format!("- `{}` ({place}): {}{domain}{optional}", p.rust, p.doc.trim())
+            format!("- `{}` ({place}): {}{checked}{optional}", p.rust, p.doc.trim())
         })
         .collect();
     if args.is_empty() {
         args.push("None besides the client's credentials.".to_owned());
     }
-    let not_a_domain = if ep.params.iter().any(|p| p.ty == ParamType::One(ParamScalar::Domain)) {
-        ", or a domain argument is not a domain name"
-    } else {
-        ""
-    };
+    let mut not_a_domain = String::new();
+    if ep.params.iter().any(|p| p.ty == ParamType::One(ParamScalar::Domain)) {
+        not_a_domain.push_str(", or a domain argument is not a domain name");
+    }
+    if ep.params.iter().any(|p| p.bounds.is_some()) {
+        not_a_domain.push_str(", or an integer argument is outside its bounds");
+    }
     let deviations = if ep.deviations.is_empty() {
         String::new()
     } else {

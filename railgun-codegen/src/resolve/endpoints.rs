@@ -255,14 +255,38 @@ impl Resolver<'_> {
         if header && !names::is_header_name(&p.name) {
             self.report(format!("{path}.name"), format!("'{}' is not a valid header name", p.name));
         }
+        let bounds = self.bounds(path, p, &ty);
         Some(ir::Param {
             wire: p.name.clone(),
             rust: p.rust_name().to_owned(),
             ty,
             optional: p.optional,
             location,
+            bounds,
             doc: p.doc.clone(),
         })
+    }
+
+    /// An integer parameter's `minimum` and `maximum`, when it has either.
+    fn bounds(&mut self, path: &str, p: &model::Param, ty: &ir::ParamType) -> Option<ir::Bounds> {
+        let key = p.bounds_key()?;
+        if !self.v2() {
+            self.needs_v2(format!("{path}.{key}"), &format!("`{key}`"));
+            return None;
+        }
+        if *ty != ir::ParamType::One(ir::ParamScalar::Integer) {
+            self.report(format!("{path}.{key}"), "`minimum` and `maximum` are for integer parameters");
+            return None;
+        }
+        let bounds = ir::Bounds { minimum: p.minimum.unwrap_or(0), maximum: p.maximum.unwrap_or(u64::MAX) };
+        if bounds.minimum > bounds.maximum {
+            self.report(
+                format!("{path}.minimum"),
+                format!("minimum {} is above maximum {}", bounds.minimum, bounds.maximum),
+            );
+            return None;
+        }
+        Some(bounds)
     }
 
     fn param_location(&mut self, path: &str, p: &model::Param, method: Option<Method>) -> Option<ir::ParamLocation> {

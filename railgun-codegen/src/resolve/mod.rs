@@ -192,6 +192,9 @@ impl<'a> Resolver<'a> {
         if p.encoding.is_some() {
             self.report(format!("{path}.encoding"), "credentials are one value, not a list");
         }
+        if let Some(key) = p.bounds_key() {
+            self.report(format!("{path}.{key}"), "`minimum` and `maximum` are for integer parameters, not credentials");
+        }
         let secret = match TypeExpr::parse(&p.ty, self.spec.version) {
             Ok(TypeExpr::Scalar(Scalar::Secret)) => true,
             Ok(TypeExpr::Scalar(Scalar::String)) => false,

@@ -60,6 +60,12 @@ impl Resolver<'_> {
             if field.location.is_some() || field.encoding.is_some() {
                 self.report(&fpath, "`in` and `encoding` are for parameters and credentials, not response fields");
             }
+            if let Some(key) = field.bounds_key() {
+                self.report(
+                    format!("{fpath}.{key}"),
+                    "`minimum` and `maximum` are for parameters, not response fields",
+                );
+            }
             if let Some(ty) = self.field_type(&fpath, field) {
                 resolved.push(ir::Field {
                     wire: field.name.clone(),

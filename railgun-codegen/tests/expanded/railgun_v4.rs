@@ -654,8 +654,8 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `page` (query `page`): Page number of paginated results, from 1. Optional: `None` leaves it out.
-        /// - `per_page` (query `per_page`): Number of items per page (5 to 50; 20 when left out). Optional: `None` leaves it out.
+        /// - `page` (query `page`): Page number of paginated results, from 1. Refused before anything is sent unless it is at least 1. Optional: `None` leaves it out.
+        /// - `per_page` (query `per_page`): Number of items per page; 20 when left out. Refused before anything is sent unless it is between 5 and 50. Optional: `None` leaves it out.
         /// - `direction` (query `direction`): Sort Railguns in ascending or descending order. Optional: `None` leaves it out.
         ///
         /// # Retries
@@ -664,7 +664,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or an integer argument is outside its bounds; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -686,6 +686,20 @@ pub mod cloudflare {
                 paginated: true,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
             };
+            let page = page
+                .map(|value| ::railgun_runtime::__private::Bounded {
+                    value,
+                    minimum: 1,
+                    maximum: ::std::primitive::u64::MAX,
+                    refusal: "must be at least 1",
+                });
+            let per_page = per_page
+                .map(|value| ::railgun_runtime::__private::Bounded {
+                    value,
+                    minimum: 5,
+                    maximum: 50,
+                    refusal: "must be between 5 and 50",
+                });
             let mut request = self.session.request(&ENDPOINT);
             if let ::std::option::Option::Some(value) = &page {
                 request.query("page", value)?;
@@ -1120,8 +1134,8 @@ pub mod cloudflare {
         /// # Arguments
         ///
         /// - `account` (path `{account_identifier}`): Account identifier tag.
-        /// - `page` (query `page`): Page number of paginated results, from 1. Optional: `None` leaves it out.
-        /// - `per_page` (query `per_page`): Number of items per page (5 to 50; 20 when left out). Optional: `None` leaves it out.
+        /// - `page` (query `page`): Page number of paginated results, from 1. Refused before anything is sent unless it is at least 1. Optional: `None` leaves it out.
+        /// - `per_page` (query `per_page`): Number of items per page; 20 when left out. Refused before anything is sent unless it is between 5 and 50. Optional: `None` leaves it out.
         /// - `direction` (query `direction`): Sort Railguns in ascending or descending order. Optional: `None` leaves it out.
         ///
         /// # Retries
@@ -1130,7 +1144,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or an integer argument is outside its bounds; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1159,6 +1173,20 @@ pub mod cloudflare {
                 paginated: true,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
             };
+            let page = page
+                .map(|value| ::railgun_runtime::__private::Bounded {
+                    value,
+                    minimum: 1,
+                    maximum: ::std::primitive::u64::MAX,
+                    refusal: "must be at least 1",
+                });
+            let per_page = per_page
+                .map(|value| ::railgun_runtime::__private::Bounded {
+                    value,
+                    minimum: 5,
+                    maximum: 50,
+                    refusal: "must be between 5 and 50",
+                });
             let mut request = self.session.request(&ENDPOINT);
             request.path("account_identifier", account)?;
             if let ::std::option::Option::Some(value) = &page {
@@ -1729,8 +1757,8 @@ pub mod cloudflare {
         /// # Arguments
         ///
         /// - `organization` (path `{organization_identifier}`): Organization identifier tag.
-        /// - `page` (query `page`): Page number of paginated results, from 1. Optional: `None` leaves it out.
-        /// - `per_page` (query `per_page`): Number of items per page (5 to 50; 20 when left out). Optional: `None` leaves it out.
+        /// - `page` (query `page`): Page number of paginated results, from 1. Refused before anything is sent unless it is at least 1. Optional: `None` leaves it out.
+        /// - `per_page` (query `per_page`): Number of items per page; 20 when left out. Refused before anything is sent unless it is between 5 and 50. Optional: `None` leaves it out.
         /// - `direction` (query `direction`): Sort Railguns in ascending or descending order. Optional: `None` leaves it out.
         ///
         /// # Retries
@@ -1739,7 +1767,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or an integer argument is outside its bounds; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1771,6 +1799,20 @@ pub mod cloudflare {
                 paginated: true,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
             };
+            let page = page
+                .map(|value| ::railgun_runtime::__private::Bounded {
+                    value,
+                    minimum: 1,
+                    maximum: ::std::primitive::u64::MAX,
+                    refusal: "must be at least 1",
+                });
+            let per_page = per_page
+                .map(|value| ::railgun_runtime::__private::Bounded {
+                    value,
+                    minimum: 5,
+                    maximum: 50,
+                    refusal: "must be between 5 and 50",
+                });
             let mut request = self.session.request(&ENDPOINT);
             request.path("organization_identifier", organization)?;
             if let ::std::option::Option::Some(value) = &page {
