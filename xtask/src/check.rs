@@ -48,6 +48,9 @@ pub enum Kind {
     Path,
     /// A parameter goes elsewhere than the description says (`rest_json`).
     ParamLocation(String),
+    /// An integer parameter's `minimum` or `maximum` differs from the
+    /// description's schema (`rest_json`).
+    ParamBounds(String),
     /// The description leaves the answer's `result` untyped (`rest_json`).
     Response,
     /// A page the reader could not make sense of (file, line): every fact
@@ -144,9 +147,11 @@ impl Kind {
             Kind::ActionMissing | Kind::ActionUndocumented => "action".to_owned(),
             Kind::MethodMissing(m) | Kind::MethodUndocumented(m) => format!("method {m}"),
             Kind::Auth => "auth".to_owned(),
-            Kind::ParamMissing(p) | Kind::ParamUndocumented(p) | Kind::ParamOptional(p, _) | Kind::ParamLocation(p) => {
-                format!("param {p}")
-            }
+            Kind::ParamMissing(p)
+            | Kind::ParamUndocumented(p)
+            | Kind::ParamOptional(p, _)
+            | Kind::ParamLocation(p)
+            | Kind::ParamBounds(p) => format!("param {p}"),
             Kind::Path => "path".to_owned(),
             Kind::Response => "response".to_owned(),
             Kind::Act(_) => "act".to_owned(),

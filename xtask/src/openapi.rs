@@ -4,7 +4,8 @@
 //! Endpoints and operations are matched by operation id (an endpoint's
 //! `docs`). For each pair: the method and the path; the parameters by name
 //! and location (`path`, `query`, and the request body's members that are
-//! not read-only, nested objects as dotted names); the `result` of the 200
+//! not read-only, nested objects as dotted names), and an integer
+//! parameter's `minimum` and `maximum`; the `result` of the 200
 //! answer, field by field with JSON types, where the description types it,
 //! and a `response` finding where it leaves it untyped. Findings are those
 //! of `cargo xtask check` (named by family, action and item, accepted by a
@@ -13,7 +14,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use railgun_codegen::ValidSpec;
-use railgun_codegen::ir::{Api, Binding, Endpoint, FieldType, ParamLocation, Response, Scalar, TypeId, TypeKind};
+use railgun_codegen::ir::{
+    Api, Binding, Endpoint, FieldType, ParamLocation, ParamScalar, ParamType, Response, Scalar, TypeId, TypeKind,
+};
 use serde_json::Value;
 
 use crate::check::{Finding, Kind, Report};
@@ -150,6 +153,23 @@ fn compare(api: &Api, docs: &Docs<'_>, ep: &Endpoint, operation: &Operation<'_>,
     for p in operation.op["parameters"].as_array().into_iter().flatten() {
         let p = docs.resolve(p);
         if let (Some(name), Some(place)) = (p["name"].as_str(), p["in"].as_str()) {
+            let theirs = docs.bounds(docs.resolve(&p["schema"]));
+            let ours = ep.params.iter().find(|ours| ours.wire == name);
+            if let Some(ours) = ours.filter(|ours| ours.ty == ParamType::One(ParamScalar::Integer)) {
+                let ours = ours.bounds.map_or((None, None), |b| {
+                    ((b.minimum > 0).then_some(b.minimum), (b.maximum < u64::MAX).then_some(b.maximum))
+                });
+                if ours != theirs {
+                    found(
+                        Kind::ParamBounds(name.to_owned()),
+                        format!(
+                            "parameter {name} takes {} in spec, {} in the description",
+                            describe_bounds(ours),
+                            describe_bounds(theirs)
+                        ),
+                    );
+                }
+            }
             let place = match place {
                 "path" => "path",
                 "query" => "query",
@@ -220,6 +240,16 @@ fn compare(api: &Api, docs: &Docs<'_>, ep: &Endpoint, operation: &Operation<'_>,
     match item {
         Some(schema) if !docs.properties(schema).is_empty() => compare_object(api, docs, named.id, schema, path, found),
         _ => found(Kind::Response, "the description leaves `result` untyped".to_owned()),
+    }
+}
+
+/// `5 to 50`, `at least 1`, `any value`.
+pub fn describe_bounds(bounds: (Option<u64>, Option<u64>)) -> String {
+    match bounds {
+        (None, None) => "any value".to_owned(),
+        (Some(minimum), None) => format!("at least {minimum}"),
+        (None, Some(maximum)) => format!("at most {maximum}"),
+        (Some(minimum), Some(maximum)) => format!("{minimum} to {maximum}"),
     }
 }
 
@@ -342,6 +372,8 @@ pub struct ParamFacts {
     pub ty: Option<String>,
     /// The string values its schema allows, for an enum.
     pub values: Vec<String>,
+    /// Its schema's `minimum` and `maximum` (a number's).
+    pub bounds: (Option<u64>, Option<u64>),
     /// Whether the description lets it be left out.
     pub optional: bool,
     /// The description's words for it.
@@ -372,6 +404,7 @@ pub fn operation(description: &Value, id: &str) -> Option<OperationFacts> {
                     location,
                     ty: docs.spec_type(schema),
                     values: docs.string_values(schema),
+                    bounds: docs.bounds(schema),
                     optional: location != "path" && p["required"] != true,
                     doc: describe(&docs, p, schema),
                 });
@@ -388,6 +421,7 @@ pub fn operation(description: &Value, id: &str) -> Option<OperationFacts> {
                     params.push(ParamFacts {
                         ty: docs.spec_type(schema),
                         values: docs.string_values(schema),
+                        bounds: docs.bounds(schema),
                         optional: !required,
                         doc: describe(&docs, schema, schema),
                         name,
@@ -483,6 +517,17 @@ impl<'d> Docs<'d> {
             "array" if self.json_type(&schema["items"]) == Some("string") => "list<string>".to_owned(),
             _ => return None,
         })
+    }
+
+    /// A number schema's `minimum` and `maximum`, as whole numbers; a
+    /// minimum of 0 says nothing a `u64` does not.
+    fn bounds(&self, schema: &'d Value) -> (Option<u64>, Option<u64>) {
+        let schema = self.unwrapped(schema);
+        let whole = |key: &str| {
+            let n = schema[key].as_f64()?;
+            (n.fract() == 0.0 && n >= 0.0 && n < u64::MAX as f64).then_some(n as u64)
+        };
+        (whole("minimum").filter(|&n| n > 0), whole("maximum"))
     }
 
     /// The values an enum schema allows.

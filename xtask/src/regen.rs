@@ -551,6 +551,32 @@ impl Editor<'_> {
         Ok(Self::join(lines))
     }
 
+    /// Replaces the `minimum` and `maximum` of a parameter mapping: the
+    /// old lines go, the new ones follow its `optional` (else its `type`).
+    fn set_bounds(&self, item: &str, (minimum, maximum): (Option<u64>, Option<u64>)) -> Result<String, String> {
+        let mut lines = self.lines();
+        let mut old: Vec<usize> = ["minimum", "maximum"]
+            .iter()
+            .filter_map(|key| self.locs.get(&format!("{item}.{key}")))
+            .map(|l| l.line)
+            .collect();
+        old.sort_unstable();
+        let after = self.locs.get(&format!("{item}.optional")).or_else(|| self.locs.get(&format!("{item}.type")));
+        let after = after.ok_or("no type")?.line;
+        let indent = lines[after - 1].len() - lines[after - 1].trim_start().len();
+        let new: Vec<String> = [("minimum", minimum), ("maximum", maximum)]
+            .into_iter()
+            .filter_map(|(key, value)| Some(format!("{}{key}: {}", " ".repeat(indent), value?)))
+            .collect();
+        // From the bottom up, so the lines above keep their numbers.
+        let at = after - old.iter().filter(|&&line| line < after).count();
+        for line in old.iter().rev() {
+            lines.remove(line - 1);
+        }
+        lines.splice(at..at, new);
+        Ok(Self::join(lines))
+    }
+
     /// Adds a deviation to endpoint `i`, creating `deviations:` if needed.
     fn add_deviation(&self, i: usize, item: &str, reason: &str) -> Result<String, String> {
         let block = vec![format!("- item: {}", scalar(item)), format!("  reason: {}", scalar(reason))];
@@ -603,6 +629,12 @@ impl Editor<'_> {
                 let Some(param) = facts.params.iter().find(|p| &p.name == name) else { return Ok(None) };
                 let at = format!("{}.params[{}].in", ep(i), self.param_index(i, name)?);
                 Some((self.set_value(&at, param.location)?, format!("parameter {name} moved to {}", param.location)))
+            }
+            (Kind::ParamBounds(name), Some(i), Some(facts)) => {
+                let Some(param) = facts.params.iter().find(|p| &p.name == name) else { return Ok(None) };
+                let at = format!("{}.params[{}]", ep(i), self.param_index(i, name)?);
+                let text = self.set_bounds(&at, param.bounds)?;
+                Some((text, format!("parameter {name} takes {}", openapi::describe_bounds(param.bounds))))
             }
             (Kind::FieldMissing(path), Some(i), _) => {
                 let Some(ty) = openapi::answer_field_type(description, &self.spec.endpoints[i].docs, path) else {
@@ -713,6 +745,11 @@ impl Editor<'_> {
         lines.push(format!("  type: {ty}"));
         if param.optional {
             lines.push("  optional: true".to_owned());
+        }
+        if ty == "integer" {
+            let (minimum, maximum) = param.bounds;
+            lines.extend(minimum.map(|n| format!("  minimum: {n}")));
+            lines.extend(maximum.map(|n| format!("  maximum: {n}")));
         }
         let doc = match known {
             Some(p) => p.doc.trim().to_owned(),

@@ -147,3 +147,50 @@ fn an_operation_the_description_dropped_is_removed() {
     );
     assert!(!spec.contains("action: list_railgun_zones"), "{spec}");
 }
+
+#[test]
+fn parameter_bounds_follow_the_description() {
+    // The description changes per_page's maximum and drops page's minimum.
+    let mut d = description();
+    let list = operation(&mut d, "/railguns", "get");
+    parameter(list, "per_page")["schema"]["maximum"] = json!(100);
+    parameter(list, "page")["schema"].as_object_mut().unwrap().remove("minimum");
+    let check = {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("openapi.json");
+        std::fs::write(&path, serde_json::to_string(&d).unwrap()).unwrap();
+        xtask(&[&"check-v4", &"--description", &path])
+    };
+    assert_eq!(check.code, 1, "{}{}", check.stdout, check.stderr);
+    for line in [
+        "cloudflare list_railguns: parameter page takes at least 1 in spec, any value in the description\n",
+        "cloudflare list_railguns: parameter per_page takes 5 to 50 in spec, 5 to 100 in the description\n",
+    ] {
+        assert!(check.stdout.contains(line), "{line:?} not in\n{}", check.stdout);
+    }
+    let (run, spec, check) = regen(&d, &vendored_spec());
+    let mut lines = changes(&run, &check);
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "changed: cloudflare list_railguns: parameter page takes any value",
+            "changed: cloudflare list_railguns: parameter per_page takes 5 to 100",
+        ]
+    );
+    let block = &spec[spec.find("  - action: list_railguns\n").unwrap()..];
+    let block = &block[..block.find("  - action: create_railgun\n").unwrap()];
+    assert!(block.contains(
+        "      - name: page\n        in: query\n        type: integer\n        optional: true\n        doc:"
+    ));
+    assert!(
+        block.contains("        optional: true\n        minimum: 5\n        maximum: 100\n        doc:"),
+        "{block}"
+    );
+
+    // A spec that lost its bounds gets them back, the rest untouched.
+    let lost = vendored_spec().replace("        minimum: 5\n        maximum: 50\n", "");
+    let (run, spec, check) = regen(&description(), &lost);
+    assert_eq!(changes(&run, &check).len(), 3, "one per list of Railguns");
+    assert_eq!(spec, vendored_spec());
+}
