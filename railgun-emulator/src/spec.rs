@@ -106,6 +106,8 @@ pub struct RestParam {
     pub kind: Kind,
     /// Whether it may be left out.
     pub optional: bool,
+    /// The values an integer takes, when the spec bounds them.
+    pub bounds: Option<ir::Bounds>,
 }
 
 /// One v4 operation.
@@ -151,7 +153,8 @@ impl RestTable {
         };
         let params = |e: &ir::Endpoint, at: ParamLocation| {
             let of = e.params.iter().filter(|p| p.location == at);
-            of.map(|p| RestParam { wire: p.wire.clone(), kind: kind(&p.ty), optional: p.optional }).collect()
+            of.map(|p| RestParam { wire: p.wire.clone(), kind: kind(&p.ty), optional: p.optional, bounds: p.bounds })
+                .collect()
         };
         let operations = api.endpoints.iter().filter_map(|e| {
             let Binding::RestJson(rest) = &e.binding else { return None };
