@@ -72,21 +72,16 @@ fn endpoint_command(api: &Api, ep: &ir::Endpoint) -> Command {
         if p.rust != p.wire {
             arg = arg.alias(kebab(&p.wire));
         }
-        arg = match &p.ty {
+        arg = match (&p.ty, p.bounds) {
             // The generated clients' own bounds, and their words.
-            ParamType::One(ParamScalar::Integer) if p.bounds.is_some() => {
-                let bounds = p.bounds.expect("checked");
+            (ParamType::One(ParamScalar::Integer), Some(bounds)) => {
                 arg.value_parser(clap::builder::ValueParser::new(move |s: &str| {
                     let n = s.parse::<u64>().map_err(|e| e.to_string())?;
-                    if (bounds.minimum..=bounds.maximum).contains(&n) {
-                        Ok(n.to_string())
-                    } else {
-                        Err(bounds.refusal())
-                    }
+                    if bounds.allows(n) { Ok(n.to_string()) } else { Err(bounds.refusal()) }
                 }))
             }
-            ParamType::One(scalar) => arg.value_parser(parser(api, scalar)),
-            ParamType::List(scalar, _) => {
+            (ParamType::One(scalar), _) => arg.value_parser(parser(api, scalar)),
+            (ParamType::List(scalar, _), _) => {
                 arg.value_parser(parser(api, scalar)).action(ArgAction::Append).value_delimiter(',')
             }
         };

@@ -36,8 +36,8 @@ pub enum Failure {
     Call(railgun_api::Error),
     /// A call not safe to repeat failed after it may have taken effect
     /// (its answer was lost or unreadable): exit status 1, and a note that
-    /// it was sent once and the state should be read before sending it
-    /// again.
+    /// it was not sent again and the state should be read before sending
+    /// it again.
     MayHaveBeenApplied {
         /// How it was called: `railgun partner init`.
         command: String,
@@ -55,8 +55,8 @@ impl std::fmt::Display for Failure {
             Failure::Call(error) => write!(f, "{error}"),
             Failure::MayHaveBeenApplied { command, error } => write!(
                 f,
-                "{error}\nnote: {command} is not safe to repeat and may have taken effect before it failed; it was \
-                 sent once. Check the state before running it again."
+                "{error}\nnote: {command} is not safe to repeat and may have taken effect before it failed, so it \
+                 was not sent again. Check the state before running it again."
             ),
         }
     }

@@ -203,8 +203,8 @@ async fn a_call_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
     assert!(text.starts_with("error: init: the answer (HTTP 200 OK) is cut short: "), "{text}");
     assert!(
         text.ends_with(
-            "\nnote: railgun partner init is not safe to repeat and may have taken effect before it failed; it was \
-             sent once. Check the state before running it again.\n"
+            "\nnote: railgun partner init is not safe to repeat and may have taken effect before it failed, so it \
+             was not sent again. Check the state before running it again.\n"
         ),
         "{text}"
     );

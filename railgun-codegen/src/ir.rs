@@ -403,6 +403,11 @@ pub struct Bounds {
 }
 
 impl Bounds {
+    /// Whether `value` is within them.
+    pub fn allows(&self, value: u64) -> bool {
+        (self.minimum..=self.maximum).contains(&value)
+    }
+
     /// Why a value outside them is refused: `must be between 5 and 50`.
     pub fn refusal(&self) -> String {
         format!("must be {}", self.described())

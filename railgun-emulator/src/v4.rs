@@ -341,7 +341,7 @@ fn check(param: &RestParam, value: &Value, text: bool) -> Result<(), Refusal> {
     };
     let number = value.as_u64().or_else(|| value.as_str().and_then(|s| s.parse().ok()));
     match (ok, param.bounds, number) {
-        (true, Some(bounds), Some(n)) if !(bounds.minimum..=bounds.maximum).contains(&n) => {
+        (true, Some(bounds), Some(n)) if !bounds.allows(n) => {
             return Err(Refusal::invalid(format!("{name}: {}", bounds.refusal())));
         }
         (true, ..) => return Ok(()),
