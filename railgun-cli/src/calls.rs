@@ -16,7 +16,7 @@ use railgun_codegen::ir::{
     PathSegment, Response, Scalar, TypeKind,
 };
 use railgun_runtime::__private::{
-    ActionEndpoint, Credential, DomainName, FromSession, RestEndpoint, RestMethod, Session, ToParam,
+    ActionEndpoint, Credential, DomainName, FromSession, Limited, RestEndpoint, RestMethod, Session, ToParam,
 };
 use railgun_runtime::Page;
 use serde_json::Value;
@@ -80,9 +80,9 @@ fn endpoint_command(api: &Api, ep: &ir::Endpoint) -> Command {
                     if bounds.allows(n) { Ok(n.to_string()) } else { Err(bounds.refusal()) }
                 }))
             }
-            (ParamType::One(scalar), _) => arg.value_parser(parser(api, scalar)),
+            (ParamType::One(scalar), _) => arg.value_parser(parser(api, scalar, p.max_length)),
             (ParamType::List(scalar, _), _) => {
-                arg.value_parser(parser(api, scalar)).action(ArgAction::Append).value_delimiter(',')
+                arg.value_parser(parser(api, scalar, None)).action(ArgAction::Append).value_delimiter(',')
             }
         };
         command = command.arg(arg);
@@ -115,29 +115,38 @@ fn value_name(ty: &ParamType) -> &'static str {
     }
 }
 
-/// Parses one value into its wire text.
-fn parser(api: &Api, scalar: &ParamScalar) -> clap::builder::ValueParser {
-    match scalar {
-        ParamScalar::Text | ParamScalar::Secret => {
+/// Parses one value into its wire text; a text of at most `max_length`
+/// characters when the spec limits it.
+fn parser(api: &Api, scalar: &ParamScalar, max_length: Option<usize>) -> clap::builder::ValueParser {
+    match (scalar, max_length) {
+        // The generated clients' own check, and its words.
+        (ParamScalar::Text, Some(max_chars)) => {
+            let refusal = leak(&ir::too_long(max_chars));
+            clap::builder::ValueParser::new(move |s: &str| -> Result<String, String> {
+                let limited = Limited { text: s, max_chars, refusal };
+                limited.to_param().map(|_| s.to_owned()).map_err(str::to_owned)
+            })
+        }
+        (ParamScalar::Text | ParamScalar::Secret, _) => {
             clap::builder::ValueParser::new(|s: &str| -> Result<String, String> {
                 if s.trim().is_empty() { Err("must not be empty".to_owned()) } else { Ok(s.to_owned()) }
             })
         }
         // The generated clients' own check, and its words.
-        ParamScalar::Domain => clap::builder::ValueParser::new(|s: &str| -> Result<String, String> {
+        (ParamScalar::Domain, _) => clap::builder::ValueParser::new(|s: &str| -> Result<String, String> {
             DomainName(s).to_param().map(|_| s.to_owned()).map_err(str::to_owned)
         }),
-        ParamScalar::Integer => clap::builder::ValueParser::new(|s: &str| {
+        (ParamScalar::Integer, _) => clap::builder::ValueParser::new(|s: &str| {
             s.parse::<u64>().map(|n| n.to_string()).map_err(|e| e.to_string())
         }),
         // Sent as the generated clients send a bool.
-        ParamScalar::Flag => clap::builder::ValueParser::new(|s: &str| match s {
+        (ParamScalar::Flag, _) => clap::builder::ValueParser::new(|s: &str| match s {
             "true" | "1" | "yes" => Ok("true".to_owned()),
             "false" | "0" | "no" => Ok("false".to_owned()),
             _ => Err("must be true or false".to_owned()),
         }),
-        ParamScalar::Enum(e) => enum_parser(api, e),
-        ParamScalar::IpRange(range) => {
+        (ParamScalar::Enum(e), _) => enum_parser(api, e),
+        (ParamScalar::IpRange(range), _) => {
             let bounds = range.netmask;
             clap::builder::ValueParser::new(move |s: &str| {
                 railgun_runtime::normalize_ip_range(s, bounds.ipv4, bounds.ipv6).map_err(|e| e.to_string())

@@ -389,8 +389,15 @@ pub struct Param {
     pub location: ParamLocation,
     /// The values an integer takes, when the spec bounds them.
     pub bounds: Option<Bounds>,
+    /// The most characters a string takes, when the spec limits it.
+    pub max_length: Option<usize>,
     /// What it means.
     pub doc: String,
+}
+
+/// Why a string longer than `max_length` characters is refused.
+pub fn too_long(max_length: usize) -> String {
+    format!("must be at most {max_length} characters")
 }
 
 /// The values an integer parameter takes, both included.

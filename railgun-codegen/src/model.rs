@@ -277,6 +277,9 @@ pub struct Member {
     /// The greatest value an integer parameter takes (version 2).
     #[serde(default)]
     pub maximum: Option<u64>,
+    /// The most characters a string parameter takes (version 2).
+    #[serde(default)]
+    pub max_length: Option<usize>,
     /// Rustdoc: what the value means, as the docs say it.
     pub doc: String,
 }

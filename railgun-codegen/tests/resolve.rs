@@ -432,6 +432,36 @@ fn integer_parameters_take_bounds() {
 }
 
 #[test]
+fn string_parameters_take_a_max_length() {
+    let name = "      - name: name\n        type: string\n        max_length: 160\n        doc: A name.\n";
+    let src = with(IPR_SET, "        doc: The ranges.\n", &format!("        doc: The ranges.\n{name}"));
+    let spec = railgun_codegen::parse(&src, "spec.yaml").unwrap();
+    assert_eq!(spec.api().endpoints[0].params[1].max_length, Some(160));
+    assert_eq!(railgun_codegen::ir::too_long(160), "must be at most 160 characters");
+
+    let zero = with(&src, "        max_length: 160\n", "        max_length: 0\n");
+    assert_eq!(
+        errors(&zero),
+        ["endpoints[0].params[1].max_length: `max_length` must be at least 1 at spec.yaml:43:21"]
+    );
+    let number = with(&src, "        type: string\n        max_length", "        type: integer\n        max_length");
+    assert_eq!(
+        errors(&number),
+        ["endpoints[0].params[1].max_length: `max_length` is for string parameters at spec.yaml:43:21"]
+    );
+    let field = with(&src, "        type: id\n", "        type: id\n        max_length: 9\n");
+    assert_eq!(
+        errors(&field),
+        ["types[1].fields[0].max_length: `max_length` is for parameters, not response fields at spec.yaml:28:21"]
+    );
+    let credential = with(&src, "        type: secret\n", "        type: secret\n        max_length: 1\n");
+    assert_eq!(
+        errors(&credential),
+        ["families[0].auth[0].max_length: `max_length` is for string parameters, not credentials at spec.yaml:14:21"]
+    );
+}
+
+#[test]
 fn version_1_files_read_as_before_and_refuse_version_2_keys() {
     let v1 = railgun_codegen::parse(
         &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs/delete.yaml")).unwrap(),

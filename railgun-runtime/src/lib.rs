@@ -92,7 +92,7 @@ pub mod __private {
     /// `Answer` too, so a benchmark can decode a body as a call would.
     pub use crate::protocol::{Answer, Call, Endpoint};
     pub use crate::session::{Credential, FromSession, Session};
-    pub use crate::wire::{Bounded, DomainName, FromWire, ListEncoding, ToParam};
+    pub use crate::wire::{Bounded, DomainName, FromWire, Limited, ListEncoding, ToParam};
 
     /// `deserialize_with` helpers.
     pub mod wire {

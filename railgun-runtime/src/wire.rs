@@ -296,6 +296,26 @@ impl Bounded {
     }
 }
 
+/// A string argument the spec limits (`max_length`): sent once it holds
+/// at most `max_chars` characters (and is not empty); refused with
+/// `refusal` otherwise.
+#[derive(Debug, Clone, Copy)]
+pub struct Limited<'a> {
+    /// The argument.
+    pub text: &'a str,
+    /// The most characters allowed.
+    pub max_chars: usize,
+    /// Why a longer text is refused: `must be at most 160 characters`.
+    pub refusal: &'static str,
+}
+
+impl ToParam for Limited<'_> {
+    fn to_param(&self) -> Result<Cow<'_, str>, &'static str> {
+        let text = self.text.to_param()?;
+        if self.text.chars().count() > self.max_chars { Err(self.refusal) } else { Ok(text) }
+    }
+}
+
 /// Why a `domain` argument is refused.
 const NOT_A_DOMAIN_NAME: &str =
     "must be a domain name: two or more dot-separated labels of letters, digits and inner hyphens";
@@ -399,6 +419,17 @@ mod tests {
         for bad in ["bad zone", "example.com/x", "example.com?a=1", "localhost", "example.com."] {
             assert_eq!(DomainName(bad).to_param(), Err(NOT_A_DOMAIN_NAME), "{bad}");
         }
+    }
+
+    #[test]
+    fn limited_texts_are_sent_up_to_their_length_in_characters() {
+        let name = |text| Limited { text, max_chars: 3, refusal: "must be at most 3 characters" };
+        assert_eq!(name("abc").to_param(), Ok(Cow::Borrowed("abc")));
+        // Characters, not bytes: three of two bytes each.
+        assert_eq!(name("\u{e9}\u{e9}\u{e9}").to_json(), Ok(serde_json::json!("\u{e9}\u{e9}\u{e9}")));
+        assert_eq!(name("abcd").to_param(), Err("must be at most 3 characters"));
+        assert_eq!(name("abcd").to_json(), Err("must be at most 3 characters"));
+        assert_eq!(name(" ").to_param(), Err("must not be empty"));
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub enum Kind {
     /// An integer parameter's `minimum` or `maximum` differs from the
     /// description's schema (`rest_json`).
     ParamBounds(String),
+    /// A string parameter's `max_length` differs from the description's
+    /// `maxLength` (`rest_json`).
+    ParamLength(String),
     /// The description leaves the answer's `result` untyped (`rest_json`).
     Response,
     /// A page the reader could not make sense of (file, line): every fact
@@ -151,7 +154,8 @@ impl Kind {
             | Kind::ParamUndocumented(p)
             | Kind::ParamOptional(p, _)
             | Kind::ParamLocation(p)
-            | Kind::ParamBounds(p) => format!("param {p}"),
+            | Kind::ParamBounds(p)
+            | Kind::ParamLength(p) => format!("param {p}"),
             Kind::Path => "path".to_owned(),
             Kind::Response => "response".to_owned(),
             Kind::Act(_) => "act".to_owned(),

@@ -4,8 +4,9 @@
 //! Endpoints and operations are matched by operation id (an endpoint's
 //! `docs`). For each pair: the method and the path; the parameters by name
 //! and location (`path`, `query`, and the request body's members that are
-//! not read-only, nested objects as dotted names), and an integer
-//! parameter's `minimum` and `maximum`; the `result` of the 200
+//! not read-only, nested objects as dotted names), an integer parameter's
+//! `minimum` and `maximum` and a string parameter's `maxLength`; the
+//! `result` of the 200
 //! answer, field by field with JSON types, where the description types it,
 //! and a `response` finding where it leaves it untyped. Findings are those
 //! of `cargo xtask check` (named by family, action and item, accepted by a
@@ -153,23 +154,7 @@ fn compare(api: &Api, docs: &Docs<'_>, ep: &Endpoint, operation: &Operation<'_>,
     for p in operation.op["parameters"].as_array().into_iter().flatten() {
         let p = docs.resolve(p);
         if let (Some(name), Some(place)) = (p["name"].as_str(), p["in"].as_str()) {
-            let theirs = docs.bounds(docs.resolve(&p["schema"]));
-            let ours = ep.params.iter().find(|ours| ours.wire == name);
-            if let Some(ours) = ours.filter(|ours| ours.ty == ParamType::One(ParamScalar::Integer)) {
-                let ours = ours.bounds.map_or((None, None), |b| {
-                    ((b.minimum > 0).then_some(b.minimum), (b.maximum < u64::MAX).then_some(b.maximum))
-                });
-                if ours != theirs {
-                    found(
-                        Kind::ParamBounds(name.to_owned()),
-                        format!(
-                            "parameter {name} takes {} in spec, {} in the description",
-                            describe_bounds(ours),
-                            describe_bounds(theirs)
-                        ),
-                    );
-                }
-            }
+            compare_limits(docs, ep, name, docs.resolve(&p["schema"]), found);
             let place = match place {
                 "path" => "path",
                 "query" => "query",
@@ -181,7 +166,11 @@ fn compare(api: &Api, docs: &Docs<'_>, ep: &Endpoint, operation: &Operation<'_>,
     }
     let body = &operation.op["requestBody"]["content"]["application/json"]["schema"];
     if !body.is_null() {
+        let before = documented.len();
         body_members(docs, body, "", &mut documented);
+        for (name, _) in &documented[before..] {
+            compare_limits(docs, ep, name, member_schema(docs, body, name), found);
+        }
     }
     let ours: Vec<(&str, &'static str)> = ep
         .params
@@ -240,6 +229,49 @@ fn compare(api: &Api, docs: &Docs<'_>, ep: &Endpoint, operation: &Operation<'_>,
     match item {
         Some(schema) if !docs.properties(schema).is_empty() => compare_object(api, docs, named.id, schema, path, found),
         _ => found(Kind::Response, "the description leaves `result` untyped".to_owned()),
+    }
+}
+
+/// The spec's limits of parameter `name` (an integer's bounds, a string's
+/// length) against its schema's.
+fn compare_limits(docs: &Docs<'_>, ep: &Endpoint, name: &str, schema: &Value, found: &mut impl FnMut(Kind, String)) {
+    let Some(ours) = ep.params.iter().find(|ours| ours.wire == name) else { return };
+    if ours.ty == ParamType::One(ParamScalar::Integer) {
+        let theirs = docs.bounds(schema);
+        let ours = ours.bounds.map_or((None, None), |b| {
+            ((b.minimum > 0).then_some(b.minimum), (b.maximum < u64::MAX).then_some(b.maximum))
+        });
+        if ours != theirs {
+            found(
+                Kind::ParamBounds(name.to_owned()),
+                format!(
+                    "parameter {name} takes {} in spec, {} in the description",
+                    describe_bounds(ours),
+                    describe_bounds(theirs)
+                ),
+            );
+        }
+    }
+    if ours.ty == ParamType::One(ParamScalar::Text) {
+        let theirs = docs.max_length(schema);
+        if ours.max_length != theirs {
+            found(
+                Kind::ParamLength(name.to_owned()),
+                format!(
+                    "parameter {name} takes {} in spec, {} in the description",
+                    describe_length(ours.max_length),
+                    describe_length(theirs)
+                ),
+            );
+        }
+    }
+}
+
+/// `at most 160 characters`, `any length`.
+pub fn describe_length(max_length: Option<usize>) -> String {
+    match max_length {
+        Some(n) => format!("at most {n} characters"),
+        None => "any length".to_owned(),
     }
 }
 
@@ -374,6 +406,8 @@ pub struct ParamFacts {
     pub values: Vec<String>,
     /// Its schema's `minimum` and `maximum` (a number's).
     pub bounds: (Option<u64>, Option<u64>),
+    /// Its schema's `maxLength` (a string's).
+    pub max_length: Option<usize>,
     /// Whether the description lets it be left out.
     pub optional: bool,
     /// The description's words for it.
@@ -405,6 +439,7 @@ pub fn operation(description: &Value, id: &str) -> Option<OperationFacts> {
                     ty: docs.spec_type(schema),
                     values: docs.string_values(schema),
                     bounds: docs.bounds(schema),
+                    max_length: docs.max_length(schema),
                     optional: location != "path" && p["required"] != true,
                     doc: describe(&docs, p, schema),
                 });
@@ -422,6 +457,7 @@ pub fn operation(description: &Value, id: &str) -> Option<OperationFacts> {
                         ty: docs.spec_type(schema),
                         values: docs.string_values(schema),
                         bounds: docs.bounds(schema),
+                        max_length: docs.max_length(schema),
                         optional: !required,
                         doc: describe(&docs, schema, schema),
                         name,
@@ -528,6 +564,11 @@ impl<'d> Docs<'d> {
             (n.fract() == 0.0 && n >= 0.0 && n < u64::MAX as f64).then_some(n as u64)
         };
         (whole("minimum").filter(|&n| n > 0), whole("maximum"))
+    }
+
+    /// A string schema's `maxLength`.
+    fn max_length(&self, schema: &'d Value) -> Option<usize> {
+        self.unwrapped(schema)["maxLength"].as_u64().and_then(|n| usize::try_from(n).ok())
     }
 
     /// The values an enum schema allows.

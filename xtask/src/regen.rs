@@ -551,22 +551,20 @@ impl Editor<'_> {
         Ok(Self::join(lines))
     }
 
-    /// Replaces the `minimum` and `maximum` of a parameter mapping: the
-    /// old lines go, the new ones follow its `optional` (else its `type`).
-    fn set_bounds(&self, item: &str, (minimum, maximum): (Option<u64>, Option<u64>)) -> Result<String, String> {
+    /// Replaces the `keys` of a parameter mapping (`minimum`, `maximum`;
+    /// `max_length`): the old lines go, the new ones follow its `optional`
+    /// (else its `type`).
+    fn set_limits(&self, item: &str, keys: &[(&str, Option<u64>)]) -> Result<String, String> {
         let mut lines = self.lines();
-        let mut old: Vec<usize> = ["minimum", "maximum"]
-            .iter()
-            .filter_map(|key| self.locs.get(&format!("{item}.{key}")))
-            .map(|l| l.line)
-            .collect();
+        let mut old: Vec<usize> =
+            keys.iter().filter_map(|(key, _)| self.locs.get(&format!("{item}.{key}"))).map(|l| l.line).collect();
         old.sort_unstable();
         let after = self.locs.get(&format!("{item}.optional")).or_else(|| self.locs.get(&format!("{item}.type")));
         let after = after.ok_or("no type")?.line;
         let indent = lines[after - 1].len() - lines[after - 1].trim_start().len();
-        let new: Vec<String> = [("minimum", minimum), ("maximum", maximum)]
-            .into_iter()
-            .filter_map(|(key, value)| Some(format!("{}{key}: {}", " ".repeat(indent), value?)))
+        let new: Vec<String> = keys
+            .iter()
+            .filter_map(|(key, value)| Some(format!("{}{key}: {}", " ".repeat(indent), (*value)?)))
             .collect();
         // From the bottom up, so the lines above keep their numbers.
         let at = after - old.iter().filter(|&&line| line < after).count();
@@ -633,8 +631,15 @@ impl Editor<'_> {
             (Kind::ParamBounds(name), Some(i), Some(facts)) => {
                 let Some(param) = facts.params.iter().find(|p| &p.name == name) else { return Ok(None) };
                 let at = format!("{}.params[{}]", ep(i), self.param_index(i, name)?);
-                let text = self.set_bounds(&at, param.bounds)?;
+                let (minimum, maximum) = param.bounds;
+                let text = self.set_limits(&at, &[("minimum", minimum), ("maximum", maximum)])?;
                 Some((text, format!("parameter {name} takes {}", openapi::describe_bounds(param.bounds))))
+            }
+            (Kind::ParamLength(name), Some(i), Some(facts)) => {
+                let Some(param) = facts.params.iter().find(|p| &p.name == name) else { return Ok(None) };
+                let at = format!("{}.params[{}]", ep(i), self.param_index(i, name)?);
+                let text = self.set_limits(&at, &[("max_length", param.max_length.map(|n| n as u64))])?;
+                Some((text, format!("parameter {name} takes {}", openapi::describe_length(param.max_length))))
             }
             (Kind::FieldMissing(path), Some(i), _) => {
                 let Some(ty) = openapi::answer_field_type(description, &self.spec.endpoints[i].docs, path) else {
@@ -750,6 +755,9 @@ impl Editor<'_> {
             let (minimum, maximum) = param.bounds;
             lines.extend(minimum.map(|n| format!("  minimum: {n}")));
             lines.extend(maximum.map(|n| format!("  maximum: {n}")));
+        }
+        if ty == "string" {
+            lines.extend(param.max_length.map(|n| format!("  max_length: {n}")));
         }
         let doc = match known {
             Some(p) => p.doc.trim().to_owned(),

@@ -194,3 +194,34 @@ fn parameter_bounds_follow_the_description() {
     assert_eq!(changes(&run, &check).len(), 3, "one per list of Railguns");
     assert_eq!(spec, vendored_spec());
 }
+
+#[test]
+fn string_lengths_follow_the_description() {
+    // The description lets a name be longer (the schema four operations
+    // share), and drops an identifier's limit on one.
+    let mut d = description();
+    d["components"]["schemas"]["legacy-jhs_railgun_components-schemas-name"]["maxLength"] = json!(200);
+    let details = operation(&mut d, "/railguns/{identifier}", "get");
+    let identifier = parameter(details, "identifier");
+    if identifier["schema"].get("$ref").is_some() {
+        identifier["schema"] = json!({"type": "string"});
+    } else {
+        identifier["schema"].as_object_mut().unwrap().remove("maxLength");
+    }
+    let (run, spec, check) = regen(&d, &vendored_spec());
+    let lines = changes(&run, &check);
+    assert!(lines.contains(&"changed: cloudflare railgun_details: parameter identifier takes any length".to_owned()));
+    let names = lines.iter().filter(|l| l.ends_with(": parameter name takes at most 200 characters")).count();
+    assert_eq!((names, lines.len()), (4, 5), "{lines:#?}");
+    let block = &spec[spec.find("  - action: create_railgun\n").unwrap()..];
+    assert!(block.contains("      - name: name\n        in: body\n        type: string\n        max_length: 200\n"));
+
+    // A spec that lost a limit gets it back, the rest untouched.
+    let lost = vendored_spec().replacen("        max_length: 160\n", "", 1);
+    let (run, spec, check) = regen(&description(), &lost);
+    assert_eq!(
+        changes(&run, &check),
+        ["changed: cloudflare create_railgun: parameter name takes at most 160 characters"]
+    );
+    assert_eq!(spec, vendored_spec());
+}

@@ -162,8 +162,8 @@ fn endpoint_const(ep: &Endpoint) -> TokenStream {
 
 /// For an argument the runtime checks as it is sent, the statement that
 /// wraps it: a `domain` in `DomainName`, whose text is refused unless it is
-/// a domain name; a bounded integer in `Bounded`, refused outside its
-/// bounds.
+/// a domain name; a limited string in `Limited`, refused when longer; a
+/// bounded integer in `Bounded`, refused outside its bounds.
 fn checked_wrap(p: &Param) -> Option<TokenStream> {
     let arg = ident(&p.rust);
     if p.ty == ParamType::One(ParamScalar::Domain) {
@@ -172,6 +172,17 @@ fn checked_wrap(p: &Param) -> Option<TokenStream> {
             quote! { let #arg = #arg.map(#domain); }
         } else {
             quote! { let #arg = #domain(#arg); }
+        });
+    }
+    if let Some(max_length) = p.max_length {
+        let limited = rt("__private::Limited");
+        let refusal = crate::ir::too_long(max_length);
+        let max_length = Literal::usize_unsuffixed(max_length);
+        let text = local("text");
+        return Some(if p.optional {
+            quote! { let #arg = #arg.map(|#text| #limited { #text, max_chars: #max_length, refusal: #refusal }); }
+        } else {
+            quote! { let #arg = #limited { text: #arg, max_chars: #max_length, refusal: #refusal }; }
         });
     }
     let bounds = p.bounds?;
@@ -214,8 +225,9 @@ fn push(p: &Param, request: &proc_macro2::Ident) -> TokenStream {
             quote! { #request.#verb(#wire, #v, #encoding)?; }
         }
     };
-    // A `domain` argument is a `DomainName` by now, owned like a flag.
-    let owned = by_value(&p.ty) || p.ty == ParamType::One(ParamScalar::Domain);
+    // A checked argument is wrapped by now (`DomainName`, `Limited`),
+    // owned like a flag.
+    let owned = by_value(&p.ty) || checked_wrap(p).is_some();
     match (p.optional, owned) {
         (false, false) => call(quote! { #arg }),
         (false, true) => call(quote! { &#arg }),
@@ -332,6 +344,8 @@ fn method_doc(api: &Api, family: &Family, ep: &Endpoint) -> String {
                     .to_owned()
             } else if let Some(bounds) = p.bounds {
                 format!(" Refused before anything is sent unless it is {}.", bounds.described())
+            } else if let Some(max_length) = p.max_length {
+                format!(" Refused before anything is sent when longer than {max_length} characters.")
             } else {
                 String::new()
             };
@@ -347,6 +361,9 @@ fn method_doc(api: &Api, family: &Family, ep: &Endpoint) -> String {
     }
     if ep.params.iter().any(|p| p.bounds.is_some()) {
         not_a_domain.push_str(", or an integer argument is outside its bounds");
+    }
+    if ep.params.iter().any(|p| p.max_length.is_some()) {
+        not_a_domain.push_str(", or a text argument is longer than its limit");
     }
     let deviations = if ep.deviations.is_empty() {
         String::new()

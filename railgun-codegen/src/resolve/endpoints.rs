@@ -256,6 +256,7 @@ impl Resolver<'_> {
             self.report(format!("{path}.name"), format!("'{}' is not a valid header name", p.name));
         }
         let bounds = self.bounds(path, p, &ty);
+        let max_length = self.max_length(path, p, &ty);
         Some(ir::Param {
             wire: p.name.clone(),
             rust: p.rust_name().to_owned(),
@@ -263,8 +264,28 @@ impl Resolver<'_> {
             optional: p.optional,
             location,
             bounds,
+            max_length,
             doc: p.doc.clone(),
         })
+    }
+
+    /// A string parameter's `max_length`, when it has one.
+    fn max_length(&mut self, path: &str, p: &model::Param, ty: &ir::ParamType) -> Option<usize> {
+        let max_length = p.max_length?;
+        let at = format!("{path}.max_length");
+        if !self.v2() {
+            self.needs_v2(at, "`max_length`");
+            return None;
+        }
+        if *ty != ir::ParamType::One(ir::ParamScalar::Text) {
+            self.report(at, "`max_length` is for string parameters");
+            return None;
+        }
+        if max_length == 0 {
+            self.report(at, "`max_length` must be at least 1");
+            return None;
+        }
+        Some(max_length)
     }
 
     /// An integer parameter's `minimum` and `maximum`, when it has either.

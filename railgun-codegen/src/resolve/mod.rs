@@ -195,6 +195,9 @@ impl<'a> Resolver<'a> {
         if let Some(key) = p.bounds_key() {
             self.report(format!("{path}.{key}"), "`minimum` and `maximum` are for integer parameters, not credentials");
         }
+        if p.max_length.is_some() {
+            self.report(format!("{path}.max_length"), "`max_length` is for string parameters, not credentials");
+        }
         let secret = match TypeExpr::parse(&p.ty, self.spec.version) {
             Ok(TypeExpr::Scalar(Scalar::Secret)) => true,
             Ok(TypeExpr::Scalar(Scalar::String)) => false,

@@ -66,6 +66,9 @@ impl Resolver<'_> {
                     "`minimum` and `maximum` are for parameters, not response fields",
                 );
             }
+            if field.max_length.is_some() {
+                self.report(format!("{fpath}.max_length"), "`max_length` is for parameters, not response fields");
+            }
             if let Some(ty) = self.field_type(&fpath, field) {
                 resolved.push(ir::Field {
                     wire: field.name.clone(),
