@@ -347,14 +347,17 @@ async fn every_refusal_is_a_typed_error_with_status_code_and_message() {
         1001,
         "connection 'nope' not found",
     );
-    // Out of the spec's bounds, the client refuses before sending; the
-    // emulator's own refusal is asserted by
+    // Beyond the spec's limits, the client refuses before sending; the
+    // emulator's own refusals are asserted by
     // requests_the_client_never_sends_are_refused_in_the_v4_envelope.
-    let hits = emu.hits("list_railguns");
+    let hits = emu.total_hits();
     let err = v4.list_railguns(None, Some(51), None).await.unwrap_err();
     assert_eq!(err.to_string(), "list_railguns: invalid `per_page`: must be between 5 and 50");
-    assert_eq!(emu.hits("list_railguns"), hits);
-    assert_refused(v4.create_railgun(&"n".repeat(161)).await, 400, 1002, "name: must be at most 160 characters");
+    let err = v4.create_railgun(&"\u{e9}".repeat(161)).await.unwrap_err();
+    assert_eq!(err.to_string(), "create_railgun: invalid `name`: must be at most 160 characters");
+    let err = v4.railgun_details(&"0".repeat(33)).await.unwrap_err();
+    assert_eq!(err.to_string(), "railgun_details: invalid `identifier`: must be at most 32 characters");
+    assert_eq!(emu.total_hits(), hits);
 
     // A zone connected elsewhere: one's own Railgun is named, another user's never.
     let first = active_railgun(&emu, &v4, "first").await;
@@ -393,11 +396,14 @@ async fn every_refusal_is_a_typed_error_with_status_code_and_message() {
     );
     assert_eq!(emu.refused("connect_or_disconnect_zone_railgun", "1003"), 3);
     assert_eq!(emu.snapshot().connections["example.com"], (2, true), "still the first Railgun's");
+
+    // The limit counts characters: 160 of two bytes each are within it.
+    assert_eq!(v4.create_railgun(&"\u{e9}".repeat(160)).await.unwrap().name, "\u{e9}".repeat(160));
 }
 
 /// What the client cannot send: no credentials, unknown routes, methods a
-/// route lacks, pages out of bounds, bodies that are not JSON or miss a
-/// member.
+/// route lacks, pages out of bounds, bodies that are not JSON, miss a
+/// member or hold one too long.
 #[tokio::test]
 async fn requests_the_client_never_sends_are_refused_in_the_v4_envelope() {
     let emu = emulator(Faults::default()).await;
@@ -441,6 +447,11 @@ async fn requests_the_client_never_sends_are_refused_in_the_v4_envelope() {
     assert_eq!(
         send(keyed(http.get(url("railguns?page=0")))).await,
         (StatusCode::BAD_REQUEST, envelope(1002, "page: must be at least 1"))
+    );
+    let long = serde_json::json!({"name": "n".repeat(161)}).to_string();
+    assert_eq!(
+        send(keyed(http.post(url("railguns")).body(long))).await,
+        (StatusCode::BAD_REQUEST, envelope(1002, "name: must be at most 160 characters"))
     );
     assert_eq!(
         send(keyed(http.post(url("railguns")).body("{}"))).await,

@@ -327,6 +327,11 @@ async fn v4_operations_are_commands_too_on_the_same_railguns() {
         stderr(&small)
     );
     assert_eq!(emu.hits("list_account_railguns"), 0);
+    let long = "\u{e9}".repeat(161);
+    let long = run(railgun_v4(&emu, None, &["cloudflare", "create-railgun", "--name", &long])).await;
+    assert_eq!(long.status.code(), Some(2));
+    assert!(stderr(&long).contains("for '--name <TEXT>': must be at most 160 characters\n"), "{}", stderr(&long));
+    assert_eq!(emu.snapshot().names.len(), 1, "only edge, made above");
 
     // Refusals: 1 with the typed error; no credentials: 2, nothing sent.
     let mut wrong = railgun_v4(&emu, None, &["cloudflare", "railgun-details", "--railgun", &id]);

@@ -108,6 +108,8 @@ pub struct RestParam {
     pub optional: bool,
     /// The values an integer takes, when the spec bounds them.
     pub bounds: Option<ir::Bounds>,
+    /// The most characters a string takes, when the spec limits it.
+    pub max_length: Option<usize>,
 }
 
 /// One v4 operation.
@@ -153,8 +155,14 @@ impl RestTable {
         };
         let params = |e: &ir::Endpoint, at: ParamLocation| {
             let of = e.params.iter().filter(|p| p.location == at);
-            of.map(|p| RestParam { wire: p.wire.clone(), kind: kind(&p.ty), optional: p.optional, bounds: p.bounds })
-                .collect()
+            of.map(|p| RestParam {
+                wire: p.wire.clone(),
+                kind: kind(&p.ty),
+                optional: p.optional,
+                bounds: p.bounds,
+                max_length: p.max_length,
+            })
+            .collect()
         };
         let operations = api.endpoints.iter().filter_map(|e| {
             let Binding::RestJson(rest) = &e.binding else { return None };

@@ -225,9 +225,6 @@ fn answer(state: &State, op: &RestSpec, call: &Call<'_>) -> Result<Answer, Refus
         if name.trim().is_empty() {
             return Err(Refusal::invalid("name: must not be empty"));
         }
-        if name.chars().count() > 160 {
-            return Err(Refusal::invalid("name: must be at most 160 characters"));
-        }
         Ok(name)
     };
     Ok(match op.action.as_str() {
@@ -339,13 +336,20 @@ fn check(param: &RestParam, value: &Value, text: bool) -> Result<(), Refusal> {
         (Kind::OneOf(values), Value::String(s)) => values.contains(s),
         _ => false,
     };
-    let number = value.as_u64().or_else(|| value.as_str().and_then(|s| s.parse().ok()));
-    match (ok, param.bounds, number) {
-        (true, Some(bounds), Some(n)) if !bounds.allows(n) => {
+    if ok {
+        // The spec's limits: an integer's bounds, a string's length.
+        let number = value.as_u64().or_else(|| value.as_str().and_then(|s| s.parse().ok()));
+        if let (Kind::Integer, Some(bounds), Some(n)) = (&param.kind, param.bounds, number)
+            && !bounds.allows(n)
+        {
             return Err(Refusal::invalid(format!("{name}: {}", bounds.refusal())));
         }
-        (true, ..) => return Ok(()),
-        (false, ..) => {}
+        if let (Kind::Text, Some(max_length), Some(text)) = (&param.kind, param.max_length, value.as_str())
+            && text.chars().count() > max_length
+        {
+            return Err(Refusal::invalid(format!("{name}: {}", railgun_codegen::ir::too_long(max_length))));
+        }
+        return Ok(());
     }
     Err(Refusal::invalid(match &param.kind {
         Kind::Text => format!("{name}: must be a string"),

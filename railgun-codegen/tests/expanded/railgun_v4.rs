@@ -742,7 +742,7 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `name` (body `name`): Readable identifier of the Railgun (at most 160 characters).
+        /// - `name` (body `name`): Readable identifier of the Railgun. Refused before anything is sent when longer than 160 characters.
         ///
         /// # Retries
         ///
@@ -750,7 +750,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -770,8 +770,13 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
             };
+            let name = ::railgun_runtime::__private::Limited {
+                text: name,
+                max_chars: 160,
+                refusal: "must be at most 160 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.body("name", name)?;
+            request.body("name", &name)?;
             self.session.call(request).await
         }
         /// Railgun details.
@@ -780,7 +785,7 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `railgun` (path `{identifier}`): Railgun identifier tag.
+        /// - `railgun` (path `{identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         ///
         /// # Retries
         ///
@@ -788,7 +793,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -811,8 +816,13 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
             };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("identifier", railgun)?;
+            request.path("identifier", &railgun)?;
             self.session.call(request).await
         }
         /// Enable or disable a Railgun for all zones connected to it.
@@ -821,7 +831,7 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `railgun` (path `{identifier}`): Railgun identifier tag.
+        /// - `railgun` (path `{identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         /// - `enabled` (body `enabled`): `true` enables the Railgun, `false` disables it.
         ///
         /// # Retries
@@ -830,7 +840,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -854,8 +864,13 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
             };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("identifier", railgun)?;
+            request.path("identifier", &railgun)?;
             request.body("enabled", &enabled)?;
             self.session.call(request).await
         }
@@ -867,7 +882,7 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `railgun` (path `{identifier}`): Railgun identifier tag.
+        /// - `railgun` (path `{identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         ///
         /// # Retries
         ///
@@ -875,7 +890,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -895,8 +910,13 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("identifier", railgun)?;
+            request.path("identifier", &railgun)?;
             self.session.call(request).await
         }
         /// List the zones that are currently using this Railgun.
@@ -905,7 +925,7 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `railgun` (path `{identifier}`): Railgun identifier tag.
+        /// - `railgun` (path `{identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         ///
         /// # Retries
         ///
@@ -913,7 +933,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -937,8 +957,13 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("identifier", railgun)?;
+            request.path("identifier", &railgun)?;
             self.session.call(request).await
         }
         /// List the Railguns a zone can use.
@@ -947,7 +972,7 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `zone` (path `{zone_identifier}`): Zone identifier tag.
+        /// - `zone` (path `{zone_identifier}`): Zone identifier tag. Refused before anything is sent when longer than 32 characters.
         ///
         /// # Retries
         ///
@@ -955,7 +980,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -982,8 +1007,13 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
+            let zone = ::railgun_runtime::__private::Limited {
+                text: zone,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("zone_identifier", zone)?;
+            request.path("zone_identifier", &zone)?;
             self.session.call(request).await
         }
         /// A Railgun as a zone sees it.
@@ -992,8 +1022,8 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `zone` (path `{zone_identifier}`): Zone identifier tag.
-        /// - `railgun` (path `{identifier}`): Railgun identifier tag.
+        /// - `zone` (path `{zone_identifier}`): Zone identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         ///
         /// # Retries
         ///
@@ -1001,7 +1031,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1027,9 +1057,19 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
+            let zone = ::railgun_runtime::__private::Limited {
+                text: zone,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("zone_identifier", zone)?;
-            request.path("identifier", railgun)?;
+            request.path("zone_identifier", &zone)?;
+            request.path("identifier", &railgun)?;
             self.session.call(request).await
         }
         /// Connect a zone to a Railgun, or disconnect it.
@@ -1038,8 +1078,8 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `zone` (path `{zone_identifier}`): Zone identifier tag.
-        /// - `railgun` (path `{identifier}`): Railgun identifier tag.
+        /// - `zone` (path `{zone_identifier}`): Zone identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         /// - `connected` (body `connected`): `true` connects the zone to the Railgun, `false` disconnects it.
         ///
         /// # Retries
@@ -1048,7 +1088,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1075,9 +1115,19 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
+            let zone = ::railgun_runtime::__private::Limited {
+                text: zone,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("zone_identifier", zone)?;
-            request.path("identifier", railgun)?;
+            request.path("zone_identifier", &zone)?;
+            request.path("identifier", &railgun)?;
             request.body("connected", &connected)?;
             self.session.call(request).await
         }
@@ -1087,8 +1137,8 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `zone` (path `{zone_identifier}`): Zone identifier tag.
-        /// - `railgun` (path `{identifier}`): Railgun identifier tag.
+        /// - `zone` (path `{zone_identifier}`): Zone identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         ///
         /// # Retries
         ///
@@ -1096,7 +1146,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1120,9 +1170,19 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
+            let zone = ::railgun_runtime::__private::Limited {
+                text: zone,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("zone_identifier", zone)?;
-            request.path("identifier", railgun)?;
+            request.path("zone_identifier", &zone)?;
+            request.path("identifier", &railgun)?;
             self.session.call(request).await
         }
         /// List an account's Railguns.
@@ -1133,7 +1193,7 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `account` (path `{account_identifier}`): Account identifier tag.
+        /// - `account` (path `{account_identifier}`): Account identifier tag. Refused before anything is sent when longer than 32 characters.
         /// - `page` (query `page`): Page number of paginated results, from 1. Refused before anything is sent unless it is at least 1. Optional: `None` leaves it out.
         /// - `per_page` (query `per_page`): Number of items per page; 20 when left out. Refused before anything is sent unless it is between 5 and 50. Optional: `None` leaves it out.
         /// - `direction` (query `direction`): Sort Railguns in ascending or descending order. Optional: `None` leaves it out.
@@ -1144,7 +1204,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or an integer argument is outside its bounds; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or an integer argument is outside its bounds, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1173,6 +1233,11 @@ pub mod cloudflare {
                 paginated: true,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
             };
+            let account = ::railgun_runtime::__private::Limited {
+                text: account,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let page = page
                 .map(|value| ::railgun_runtime::__private::Bounded {
                     value,
@@ -1188,7 +1253,7 @@ pub mod cloudflare {
                     refusal: "must be between 5 and 50",
                 });
             let mut request = self.session.request(&ENDPOINT);
-            request.path("account_identifier", account)?;
+            request.path("account_identifier", &account)?;
             if let ::std::option::Option::Some(value) = &page {
                 request.query("page", value)?;
             }
@@ -1232,8 +1297,8 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `account` (path `{account_identifier}`): Account identifier tag.
-        /// - `name` (body `name`): Readable identifier of the Railgun (at most 160 characters).
+        /// - `account` (path `{account_identifier}`): Account identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `name` (body `name`): Readable identifier of the Railgun. Refused before anything is sent when longer than 160 characters.
         ///
         /// # Retries
         ///
@@ -1241,7 +1306,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1268,9 +1333,19 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
             };
+            let account = ::railgun_runtime::__private::Limited {
+                text: account,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let name = ::railgun_runtime::__private::Limited {
+                text: name,
+                max_chars: 160,
+                refusal: "must be at most 160 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("account_identifier", account)?;
-            request.body("name", name)?;
+            request.path("account_identifier", &account)?;
+            request.body("name", &name)?;
             self.session.call(request).await
         }
         /// Railgun details.
@@ -1279,8 +1354,8 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `account` (path `{account_identifier}`): Account identifier tag.
-        /// - `railgun` (path `{identifier}`): Railgun identifier tag.
+        /// - `account` (path `{account_identifier}`): Account identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         ///
         /// # Retries
         ///
@@ -1288,7 +1363,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1316,9 +1391,19 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
             };
+            let account = ::railgun_runtime::__private::Limited {
+                text: account,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("account_identifier", account)?;
-            request.path("identifier", railgun)?;
+            request.path("account_identifier", &account)?;
+            request.path("identifier", &railgun)?;
             self.session.call(request).await
         }
         /// Update a Railgun's name, and whether it is enabled.
@@ -1327,9 +1412,9 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `account` (path `{account_identifier}`): Account identifier tag.
-        /// - `railgun` (path `{identifier}`): Railgun identifier tag.
-        /// - `name` (body `name`): Readable identifier of the Railgun (at most 160 characters).
+        /// - `account` (path `{account_identifier}`): Account identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `name` (body `name`): Readable identifier of the Railgun. Refused before anything is sent when longer than 160 characters.
         /// - `enabled` (body `enabled`): Whether the Railgun accepts connections.
         ///
         /// # Retries
@@ -1338,7 +1423,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1370,10 +1455,25 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
             };
+            let account = ::railgun_runtime::__private::Limited {
+                text: account,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let name = ::railgun_runtime::__private::Limited {
+                text: name,
+                max_chars: 160,
+                refusal: "must be at most 160 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("account_identifier", account)?;
-            request.path("identifier", railgun)?;
-            request.body("name", name)?;
+            request.path("account_identifier", &account)?;
+            request.path("identifier", &railgun)?;
+            request.body("name", &name)?;
             request.body("enabled", &enabled)?;
             self.session.call(request).await
         }
@@ -1385,8 +1485,8 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `account` (path `{account_identifier}`): Account identifier tag.
-        /// - `railgun` (path `{identifier}`): Railgun identifier tag.
+        /// - `account` (path `{account_identifier}`): Account identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         ///
         /// # Retries
         ///
@@ -1394,7 +1494,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1419,9 +1519,19 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
+            let account = ::railgun_runtime::__private::Limited {
+                text: account,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("account_identifier", account)?;
-            request.path("identifier", railgun)?;
+            request.path("account_identifier", &account)?;
+            request.path("identifier", &railgun)?;
             self.session.call(request).await
         }
         /// List the connections of a Railgun.
@@ -1432,8 +1542,8 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `account` (path `{account_identifier}`): Account identifier tag.
-        /// - `railgun` (path `{railgun_identifier}`): Railgun identifier tag.
+        /// - `account` (path `{account_identifier}`): Account identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{railgun_identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         /// - `enabled` (query `enabled`): Only the connections that are enabled (`true`) or disabled (`false`). Optional: `None` leaves it out.
         /// - `page` (query `page`): Page number of paginated results, from 1. Optional: `None` leaves it out.
         /// - `per_page` (query `per_page`): Number of items per page. Optional: `None` leaves it out.
@@ -1444,7 +1554,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1478,9 +1588,19 @@ pub mod cloudflare {
                 paginated: true,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
+            let account = ::railgun_runtime::__private::Limited {
+                text: account,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("account_identifier", account)?;
-            request.path("railgun_identifier", railgun)?;
+            request.path("account_identifier", &account)?;
+            request.path("railgun_identifier", &railgun)?;
             if let ::std::option::Option::Some(value) = &enabled {
                 request.query("enabled", value)?;
             }
@@ -1529,8 +1649,8 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `account` (path `{account_identifier}`): Account identifier tag.
-        /// - `railgun` (path `{railgun_identifier}`): Railgun identifier tag.
+        /// - `account` (path `{account_identifier}`): Account identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{railgun_identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         /// - `zone` (body `zone.id`): Identifier tag of the zone to connect.
         /// - `enabled` (body `enabled`): Whether the connection is enabled (`false` when left out). Optional: `None` leaves it out.
         ///
@@ -1540,7 +1660,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1574,9 +1694,19 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
+            let account = ::railgun_runtime::__private::Limited {
+                text: account,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("account_identifier", account)?;
-            request.path("railgun_identifier", railgun)?;
+            request.path("account_identifier", &account)?;
+            request.path("railgun_identifier", &railgun)?;
             request.body("zone.id", zone)?;
             if let ::std::option::Option::Some(value) = &enabled {
                 request.body("enabled", value)?;
@@ -1589,9 +1719,9 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `account` (path `{account_identifier}`): Account identifier tag.
-        /// - `railgun` (path `{railgun_identifier}`): Railgun identifier tag.
-        /// - `connection` (path `{identifier}`): Connection identifier tag.
+        /// - `account` (path `{account_identifier}`): Account identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{railgun_identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `connection` (path `{identifier}`): Connection identifier tag. Refused before anything is sent when longer than 32 characters.
         ///
         /// # Retries
         ///
@@ -1599,7 +1729,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1632,10 +1762,25 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
+            let account = ::railgun_runtime::__private::Limited {
+                text: account,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let connection = ::railgun_runtime::__private::Limited {
+                text: connection,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("account_identifier", account)?;
-            request.path("railgun_identifier", railgun)?;
-            request.path("identifier", connection)?;
+            request.path("account_identifier", &account)?;
+            request.path("railgun_identifier", &railgun)?;
+            request.path("identifier", &connection)?;
             self.session.call(request).await
         }
         /// Enable or disable a connection.
@@ -1644,9 +1789,9 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `account` (path `{account_identifier}`): Account identifier tag.
-        /// - `railgun` (path `{railgun_identifier}`): Railgun identifier tag.
-        /// - `connection` (path `{identifier}`): Connection identifier tag.
+        /// - `account` (path `{account_identifier}`): Account identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{railgun_identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `connection` (path `{identifier}`): Connection identifier tag. Refused before anything is sent when longer than 32 characters.
         /// - `enabled` (body `enabled`): Whether the connection is enabled.
         ///
         /// # Retries
@@ -1655,7 +1800,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1689,10 +1834,25 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
+            let account = ::railgun_runtime::__private::Limited {
+                text: account,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let connection = ::railgun_runtime::__private::Limited {
+                text: connection,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("account_identifier", account)?;
-            request.path("railgun_identifier", railgun)?;
-            request.path("identifier", connection)?;
+            request.path("account_identifier", &account)?;
+            request.path("railgun_identifier", &railgun)?;
+            request.path("identifier", &connection)?;
             request.body("enabled", &enabled)?;
             self.session.call(request).await
         }
@@ -1702,9 +1862,9 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `account` (path `{account_identifier}`): Account identifier tag.
-        /// - `railgun` (path `{railgun_identifier}`): Railgun identifier tag.
-        /// - `connection` (path `{identifier}`): Connection identifier tag.
+        /// - `account` (path `{account_identifier}`): Account identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{railgun_identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `connection` (path `{identifier}`): Connection identifier tag. Refused before anything is sent when longer than 32 characters.
         ///
         /// # Retries
         ///
@@ -1712,7 +1872,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1742,10 +1902,25 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
+            let account = ::railgun_runtime::__private::Limited {
+                text: account,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let connection = ::railgun_runtime::__private::Limited {
+                text: connection,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("account_identifier", account)?;
-            request.path("railgun_identifier", railgun)?;
-            request.path("identifier", connection)?;
+            request.path("account_identifier", &account)?;
+            request.path("railgun_identifier", &railgun)?;
+            request.path("identifier", &connection)?;
             self.session.call(request).await
         }
         /// List Railguns.
@@ -1756,7 +1931,7 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `organization` (path `{organization_identifier}`): Organization identifier tag.
+        /// - `organization` (path `{organization_identifier}`): Organization identifier tag. Refused before anything is sent when longer than 32 characters.
         /// - `page` (query `page`): Page number of paginated results, from 1. Refused before anything is sent unless it is at least 1. Optional: `None` leaves it out.
         /// - `per_page` (query `per_page`): Number of items per page; 20 when left out. Refused before anything is sent unless it is between 5 and 50. Optional: `None` leaves it out.
         /// - `direction` (query `direction`): Sort Railguns in ascending or descending order. Optional: `None` leaves it out.
@@ -1767,7 +1942,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or an integer argument is outside its bounds; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or an integer argument is outside its bounds, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1799,6 +1974,11 @@ pub mod cloudflare {
                 paginated: true,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
             };
+            let organization = ::railgun_runtime::__private::Limited {
+                text: organization,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let page = page
                 .map(|value| ::railgun_runtime::__private::Bounded {
                     value,
@@ -1814,7 +1994,7 @@ pub mod cloudflare {
                     refusal: "must be between 5 and 50",
                 });
             let mut request = self.session.request(&ENDPOINT);
-            request.path("organization_identifier", organization)?;
+            request.path("organization_identifier", &organization)?;
             if let ::std::option::Option::Some(value) = &page {
                 request.query("page", value)?;
             }
@@ -1862,8 +2042,8 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `organization` (path `{organization_identifier}`): Organization identifier tag.
-        /// - `name` (body `name`): Readable identifier of the Railgun (at most 160 characters).
+        /// - `organization` (path `{organization_identifier}`): Organization identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `name` (body `name`): Readable identifier of the Railgun. Refused before anything is sent when longer than 160 characters.
         ///
         /// # Retries
         ///
@@ -1871,7 +2051,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1901,9 +2081,19 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
             };
+            let organization = ::railgun_runtime::__private::Limited {
+                text: organization,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let name = ::railgun_runtime::__private::Limited {
+                text: name,
+                max_chars: 160,
+                refusal: "must be at most 160 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("organization_identifier", organization)?;
-            request.body("name", name)?;
+            request.path("organization_identifier", &organization)?;
+            request.body("name", &name)?;
             self.session.call(request).await
         }
         /// Railgun details.
@@ -1912,8 +2102,8 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `organization` (path `{organization_identifier}`): Organization identifier tag.
-        /// - `railgun` (path `{identifier}`): Railgun identifier tag.
+        /// - `organization` (path `{organization_identifier}`): Organization identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         ///
         /// # Retries
         ///
@@ -1921,7 +2111,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -1952,9 +2142,19 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
             };
+            let organization = ::railgun_runtime::__private::Limited {
+                text: organization,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("organization_identifier", organization)?;
-            request.path("identifier", railgun)?;
+            request.path("organization_identifier", &organization)?;
+            request.path("identifier", &railgun)?;
             self.session.call(request).await
         }
         /// Enable or disable a Railgun for all zones connected to it.
@@ -1963,8 +2163,8 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `organization` (path `{organization_identifier}`): Organization identifier tag.
-        /// - `railgun` (path `{identifier}`): Railgun identifier tag.
+        /// - `organization` (path `{organization_identifier}`): Organization identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         /// - `enabled` (body `enabled`): `true` enables the Railgun, `false` disables it.
         ///
         /// # Retries
@@ -1973,7 +2173,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -2005,9 +2205,19 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
             };
+            let organization = ::railgun_runtime::__private::Limited {
+                text: organization,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("organization_identifier", organization)?;
-            request.path("identifier", railgun)?;
+            request.path("organization_identifier", &organization)?;
+            request.path("identifier", &railgun)?;
             request.body("enabled", &enabled)?;
             self.session.call(request).await
         }
@@ -2019,8 +2229,8 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `organization` (path `{organization_identifier}`): Organization identifier tag.
-        /// - `railgun` (path `{identifier}`): Railgun identifier tag.
+        /// - `organization` (path `{organization_identifier}`): Organization identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         ///
         /// # Retries
         ///
@@ -2028,7 +2238,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -2056,9 +2266,19 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
+            let organization = ::railgun_runtime::__private::Limited {
+                text: organization,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("organization_identifier", organization)?;
-            request.path("identifier", railgun)?;
+            request.path("organization_identifier", &organization)?;
+            request.path("identifier", &railgun)?;
             self.session.call(request).await
         }
         /// List the zones that are currently using this Railgun.
@@ -2067,8 +2287,8 @@ pub mod cloudflare {
         ///
         /// # Arguments
         ///
-        /// - `organization` (path `{organization_identifier}`): Organization identifier tag.
-        /// - `railgun` (path `{identifier}`): Railgun identifier tag.
+        /// - `organization` (path `{organization_identifier}`): Organization identifier tag. Refused before anything is sent when longer than 32 characters.
+        /// - `railgun` (path `{identifier}`): Railgun identifier tag. Refused before anything is sent when longer than 32 characters.
         ///
         /// # Retries
         ///
@@ -2076,7 +2296,7 @@ pub mod cloudflare {
         ///
         /// # Errors
         ///
-        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
+        /// [`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument is empty, or a text argument is longer than its limit; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as [`railgun_runtime::Error::ApiErrors`] when the service answers `success: false`.
         ///
         /// # Upstream
         ///
@@ -2108,9 +2328,19 @@ pub mod cloudflare {
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
             };
+            let organization = ::railgun_runtime::__private::Limited {
+                text: organization,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
+            let railgun = ::railgun_runtime::__private::Limited {
+                text: railgun,
+                max_chars: 32,
+                refusal: "must be at most 32 characters",
+            };
             let mut request = self.session.request(&ENDPOINT);
-            request.path("organization_identifier", organization)?;
-            request.path("identifier", railgun)?;
+            request.path("organization_identifier", &organization)?;
+            request.path("identifier", &railgun)?;
             self.session.call(request).await
         }
     }
