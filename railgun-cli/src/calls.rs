@@ -16,7 +16,7 @@ use railgun_codegen::ir::{
     PathSegment, Response, Scalar, TypeKind,
 };
 use railgun_runtime::__private::{
-    ActionEndpoint, Credential, DomainName, FromSession, Limited, RestEndpoint, RestMethod, Session, ToParam,
+    ActionEndpoint, Bounded, Credential, DomainName, FromSession, Limited, RestEndpoint, RestMethod, Session, ToParam,
 };
 use railgun_runtime::Page;
 use serde_json::Value;
@@ -72,16 +72,9 @@ fn endpoint_command(api: &Api, ep: &ir::Endpoint) -> Command {
         if p.rust != p.wire {
             arg = arg.alias(kebab(&p.wire));
         }
-        arg = match (&p.ty, p.bounds) {
-            // The generated clients' own bounds, and their words.
-            (ParamType::One(ParamScalar::Integer), Some(bounds)) => {
-                arg.value_parser(clap::builder::ValueParser::new(move |s: &str| {
-                    let n = s.parse::<u64>().map_err(|e| e.to_string())?;
-                    if bounds.allows(n) { Ok(n.to_string()) } else { Err(bounds.refusal()) }
-                }))
-            }
-            (ParamType::One(scalar), _) => arg.value_parser(parser(api, scalar, p.max_length)),
-            (ParamType::List(scalar, _), _) => {
+        arg = match &p.ty {
+            ParamType::One(scalar) => arg.value_parser(parser(api, scalar, Some(p))),
+            ParamType::List(scalar, _) => {
                 arg.value_parser(parser(api, scalar, None)).action(ArgAction::Append).value_delimiter(',')
             }
         };
@@ -115,9 +108,11 @@ fn value_name(ty: &ParamType) -> &'static str {
     }
 }
 
-/// Parses one value into its wire text; a text of at most `max_length`
-/// characters when the spec limits it.
-fn parser(api: &Api, scalar: &ParamScalar, max_length: Option<usize>) -> clap::builder::ValueParser {
+/// Parses one value into its wire text, within the limits the spec gives
+/// `param` (a text's `max_length`, an integer's bounds) when it is one
+/// value of that parameter.
+fn parser(api: &Api, scalar: &ParamScalar, param: Option<&ir::Param>) -> clap::builder::ValueParser {
+    let (max_length, bounds) = param.map_or((None, None), |p| (p.max_length, p.bounds));
     match (scalar, max_length) {
         // The generated clients' own check, and its words.
         (ParamScalar::Text, Some(max_chars)) => {
@@ -136,9 +131,17 @@ fn parser(api: &Api, scalar: &ParamScalar, max_length: Option<usize>) -> clap::b
         (ParamScalar::Domain, _) => clap::builder::ValueParser::new(|s: &str| -> Result<String, String> {
             DomainName(s).to_param().map(|_| s.to_owned()).map_err(str::to_owned)
         }),
-        (ParamScalar::Integer, _) => clap::builder::ValueParser::new(|s: &str| {
-            s.parse::<u64>().map(|n| n.to_string()).map_err(|e| e.to_string())
-        }),
+        (ParamScalar::Integer, _) => {
+            // The generated clients' own bounds, and their words.
+            let bounds = bounds.map(|b| (b.minimum, b.maximum, leak(&b.refusal())));
+            clap::builder::ValueParser::new(move |s: &str| -> Result<String, String> {
+                let value = s.parse::<u64>().map_err(|e| e.to_string())?;
+                if let Some((minimum, maximum, refusal)) = bounds {
+                    Bounded { value, minimum, maximum, refusal }.to_param().map_err(str::to_owned)?;
+                }
+                Ok(value.to_string())
+            })
+        }
         // Sent as the generated clients send a bool.
         (ParamScalar::Flag, _) => clap::builder::ValueParser::new(|s: &str| match s {
             "true" | "1" | "yes" => Ok("true".to_owned()),

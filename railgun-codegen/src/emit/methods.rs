@@ -355,15 +355,15 @@ fn method_doc(api: &Api, family: &Family, ep: &Endpoint) -> String {
     if args.is_empty() {
         args.push("None besides the client's credentials.".to_owned());
     }
-    let mut not_a_domain = String::new();
+    let mut refused_early = String::new();
     if ep.params.iter().any(|p| p.ty == ParamType::One(ParamScalar::Domain)) {
-        not_a_domain.push_str(", or a domain argument is not a domain name");
+        refused_early.push_str(", or a domain argument is not a domain name");
     }
     if ep.params.iter().any(|p| p.bounds.is_some()) {
-        not_a_domain.push_str(", or an integer argument is outside its bounds");
+        refused_early.push_str(", or an integer argument is outside its bounds");
     }
     if ep.params.iter().any(|p| p.max_length.is_some()) {
-        not_a_domain.push_str(", or a text argument is longer than its limit");
+        refused_early.push_str(", or a text argument is longer than its limit");
     }
     let deviations = if ep.deviations.is_empty() {
         String::new()
@@ -398,7 +398,7 @@ fn method_doc(api: &Api, family: &Family, ep: &Endpoint) -> String {
         },
         &format!(
             "# Errors\n\n[`railgun_runtime::Error::InvalidInput`] before anything is sent when an argument \
-             is empty{not_a_domain}; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as \
+             is empty{refused_early}; otherwise any other [`railgun_runtime::Error`] the exchange meets, such as \
              {refusal}."
         ),
         &match &ep.undocumented {
