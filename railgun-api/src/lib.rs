@@ -59,8 +59,8 @@
 
 pub use railgun_runtime::{
     ApiBuilder, ApiMessage, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_MAX_LIST_ITEMS, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
-    ErrCode, Error, HttpMethod, MalformedKind, Page, ParseIpRangeError, ParseTimestampError, ResultInfo, RetryDecision,
-    RetryPolicy, Secret, StopReason, Stream, Timestamp, http_client_builder, is_domain_name, reqwest,
+    ErrCode, Error, HttpMethod, MalformedKind, Page, ParseIpRangeError, ParseTimestampError, Pauses, ResultInfo,
+    RetryDecision, RetryPolicy, Secret, StopReason, Stream, Timestamp, http_client_builder, is_domain_name, reqwest,
 };
 
 railgun_runtime::generate_api!("spec/railgun.yaml");

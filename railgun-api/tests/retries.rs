@@ -93,8 +93,12 @@ async fn a_429_holds_back_every_clone_of_the_client() {
         tokio::time::sleep(SECOND).await;
         other.conn_set("example.org", &rtkn(), Mode::Active).await
     });
+    assert_eq!(api.pauses().count, 0);
     api.conn_set("example.com", &rtkn(), Mode::Active).await.unwrap();
     second.await.unwrap().unwrap();
+    // Every clone sees the one pause, and that it is over.
+    let pauses = api.clone().pauses();
+    assert_eq!((pauses.count, pauses.total, pauses.remaining), (1, 5 * SECOND, Duration::ZERO));
     let seen = server.requests();
     assert_eq!(seen.len(), 3);
     assert_eq!(seen[0].at - start, Duration::ZERO);
@@ -116,6 +120,9 @@ async fn a_server_cannot_hold_the_client_back_longer_than_a_call_may_take() {
     let err = api.conn_set("example.com", &rtkn(), Mode::Active).await.unwrap_err();
     assert_eq!(err.retry_after(), Some(Duration::from_secs(u64::MAX)));
     assert_eq!(server.requests().len(), 1, "a wait past the 30 s allowed is not waited");
+    let pauses = api.pauses();
+    assert_eq!((pauses.count, pauses.total), (1, 30 * SECOND));
+    assert!(pauses.remaining > 29 * SECOND && pauses.remaining <= 30 * SECOND, "{pauses:?}");
     // The client pauses for the 30 s a call may take, not for ever.
     api.conn_set("example.com", &rtkn(), Mode::Active).await.unwrap();
     let waited = server.requests()[1].at - start;

@@ -9,9 +9,11 @@
 use std::collections::HashSet;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use futures_util::StreamExt;
+use railgun_api::Pauses;
 use railgun_api::fleet::{AccountRailgun, Connections, Desired, Fleet, Railgun, Target, ZoneReport};
 use serde::{Deserialize, Serialize};
 
@@ -172,8 +174,18 @@ pub struct Summary {
     pub cancelled: bool,
 }
 
-/// Runs `op` over the zones of `matches` through `api`.
-pub async fn run<A>(api: A, op: &str, matches: &ArgMatches, config: &Config) -> Result<Summary, Failure>
+/// The pauses 429 answers imposed on the run's client so far.
+pub type PausesFn = Arc<dyn Fn() -> Pauses + Send + Sync>;
+
+/// Runs `op` over the zones of `matches` through `api`; `pauses` reads the
+/// client's pauses, shown on the progress bar and after the summary.
+pub async fn run<A>(
+    api: A,
+    pauses: PausesFn,
+    op: &str,
+    matches: &ArgMatches,
+    config: &Config,
+) -> Result<Summary, Failure>
 where
     A: Connections,
     A::Railgun: Named,
@@ -200,13 +212,7 @@ where
         None => None,
     };
 
-    let bar =
-        indicatif::ProgressBar::with_draw_target(Some(todo.len() as u64), indicatif::ProgressDrawTarget::stderr());
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} zones [{bar:30}] {per_sec} eta {eta} {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    let bar = progress_bar(todo.len() as u64, pauses.clone());
     let progress_bar = bar.clone();
     let fleet = Fleet::new(api)
         .concurrency(*matches.get_one::<u32>("concurrency").expect("has a default") as usize)
@@ -262,7 +268,42 @@ where
         summary.push_str(&format!(", {} not started (interrupted)", todo.len() - finished as usize));
     }
     eprintln!("{summary}");
+    let pauses = pauses();
+    if pauses.count > 0 {
+        eprintln!(
+            "note: the service answered 429 (too many requests) {} time{}; the run paused as it asked, {:.1}s in \
+             all (--rate-limit spaces calls out)",
+            pauses.count,
+            if pauses.count == 1 { "" } else { "s" },
+            pauses.total.as_secs_f64()
+        );
+    }
     Ok(Summary { failed, cancelled })
+}
+
+/// The bar on stderr (hidden when stderr is not a terminal): zones done,
+/// their rate, and while the service holds the client back, for how long.
+fn progress_bar(zones: u64, pauses: PausesFn) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(Some(zones), indicatif::ProgressDrawTarget::stderr());
+    let rate = |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+        let _ = write!(w, "{:.0}/s", state.per_sec());
+    };
+    let paused = move |_: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+        let pauses = pauses();
+        if !pauses.remaining.is_zero() {
+            let _ = write!(w, "429: waiting {:.1}s ", pauses.remaining.as_secs_f64());
+        }
+    };
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos}/{len} zones [{bar:30}] {rate} eta {eta} {paused}{msg}",
+    )
+    .map(|style| style.with_key("rate", rate).with_key("paused", paused))
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    // Redrawn while no zone finishes, as during a pause.
+    bar.enable_steady_tick(std::time::Duration::from_millis(250));
+    bar
 }
 
 fn desired<T: Named>(op: &str, matches: &ArgMatches, config: &Config) -> Result<Desired<T>, Failure> {

@@ -17,6 +17,7 @@ mod output;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -293,15 +294,18 @@ async fn run(apis: &[&Api], matches: &ArgMatches) -> Result<ExitCode, Failure> {
         let summary = match family.client.as_str() {
             "PartnerApi" => {
                 let client: PartnerApi = calls::client(api, family, &globals, &config)?;
-                fleet::run(client, op, args, &config).await?
+                let shared = client.clone();
+                fleet::run(client, Arc::new(move || shared.pauses()), op, args, &config).await?
             }
             "ClientApi" => {
                 let client: ClientApi = calls::client(api, family, &globals, &config)?;
-                fleet::run(client, op, args, &config).await?
+                let shared = client.clone();
+                fleet::run(client, Arc::new(move || shared.pauses()), op, args, &config).await?
             }
             "V4Api" => {
                 let client: V4Api = calls::client(api, family, &globals, &config)?;
-                fleet::run(ByConnection::new(client), op, args, &config).await?
+                let shared = client.clone();
+                fleet::run(ByConnection::new(client), Arc::new(move || shared.pauses()), op, args, &config).await?
             }
             other => return Err(Failure::Usage(format!("no fleet client for {other}"))),
         };

@@ -17,6 +17,10 @@ pub const TYPES_MODULE: &str = "types";
 /// Names of the constructors every client type has.
 pub const CONSTRUCTORS: [&str; 2] = ["new", "builder"];
 
+/// Names of the methods every client type has beside its constructors and
+/// its endpoints' methods.
+pub const CLIENT_METHODS: [&str; 1] = ["pauses"];
+
 /// Whether `name` is a Rust keyword in some edition.
 pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)

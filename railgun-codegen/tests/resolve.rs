@@ -316,6 +316,11 @@ fn credentials_are_headers_or_a_bearer_and_constructors_are_taken() {
         errors(&src),
         ["endpoints[0].action: 'with_api_token' is the name of a client constructor at spec.yaml:39:13"]
     );
+    let src = with(REST, "  - action: connect", "  - action: pauses");
+    assert_eq!(
+        errors(&src),
+        ["endpoints[0].action: 'pauses' is the name of a method every client has at spec.yaml:39:13"]
+    );
 }
 
 #[test]

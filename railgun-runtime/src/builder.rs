@@ -153,7 +153,10 @@ impl<T: FromSession> ApiBuilder<T> {
     /// Sends at most `per_second` calls a second on average, and at most
     /// `burst` at once after a quiet time; no limit unless set. The limit
     /// is shared by the clones of the client, as are the pauses that 429
-    /// answers ask for (those apply with or without a limit).
+    /// answers ask for (those apply with or without a limit: every call of
+    /// the client waits for the answer's `Retry-After`, capped by the
+    /// [`RetryPolicy`]'s time limit). The generated clients' `pauses`
+    /// method counts them ([`Pauses`](crate::Pauses)).
     pub fn rate_limit(mut self, per_second: u32, burst: u32) -> Self {
         self.rate_limit = Some(RateLimit { per_second, burst });
         self

@@ -35,6 +35,25 @@ struct GateState {
     theoretical_arrival: Option<Instant>,
     /// No call is sent before this (set by 429 answers).
     paused_until: Option<Instant>,
+    /// The 429 answers so far.
+    pauses: u64,
+    /// How long the pauses held calls back, overlaps counted once.
+    paused_for: Duration,
+}
+
+/// How the service's 429 answers have held a client back: the pauses of
+/// the client and its clones so far ([`crate::ApiBuilder::rate_limit`]
+/// explains them). Generated clients return it from their `pauses` method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Pauses {
+    /// The 429 answers received; each holds every call of the client back.
+    pub count: u64,
+    /// How long calls were held back in all, what is left of the current
+    /// pause included (pauses that overlap count once).
+    pub total: Duration,
+    /// What is left of the current pause: zero when calls may go.
+    pub remaining: Duration,
 }
 
 impl Gate {
@@ -73,7 +92,18 @@ impl Gate {
         let now = Instant::now();
         let until = now.checked_add(delay).unwrap_or(now + Duration::from_secs(86_400));
         let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        state.paused_until = Some(state.paused_until.map_or(until, |current| current.max(until)));
+        let current = state.paused_until.map_or(now, |current| current.max(now));
+        state.paused_for += until.saturating_duration_since(current);
+        state.paused_until = Some(current.max(until));
+        state.pauses += 1;
+    }
+
+    /// The pauses so far.
+    pub(crate) fn pauses(&self) -> Pauses {
+        let state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let remaining =
+            state.paused_until.map_or(Duration::ZERO, |until| until.saturating_duration_since(Instant::now()));
+        Pauses { count: state.pauses, total: state.paused_for, remaining }
     }
 }
 

@@ -65,6 +65,7 @@ pub use error::{ApiMessage, ErrCode, Error, MalformedKind};
 /// The trait of what the `<action>_stream` methods of paginated
 /// operations return (`futures_util::StreamExt` has its methods).
 pub use futures_util::stream::Stream;
+pub use gate::Pauses;
 pub use ip_range::{IpRange, ParseIpRangeError, normalize_ip_range};
 pub use page::{Page, ResultInfo};
 /// Expands a spec into client types and models; see the crate docs and

@@ -186,6 +186,11 @@ impl Session {
         self.inner.max_list_items
     }
 
+    /// The pauses 429 answers imposed on this session so far.
+    pub fn pauses(&self) -> crate::Pauses {
+        self.inner.gate.pauses()
+    }
+
     /// Starts a call of `endpoint`, with the client's credentials.
     pub fn request<'a, E: Endpoint>(&'a self, endpoint: &'a E) -> E::Request<'a> {
         endpoint.start(self)

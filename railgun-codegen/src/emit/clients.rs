@@ -23,6 +23,7 @@ pub fn family_module(api: &Api, id: FamilyId, family: &Family) -> TokenStream {
     let from_session = rt("__private::FromSession");
     let methods = api.endpoints_of(id).map(|ep| methods::method(api, family, ep));
     let connections = super::fleet::fleet_impl(&client, family.fleet.as_ref());
+    let pauses = pauses_method();
 
     quote! {
         #[doc = #module_doc]
@@ -35,6 +36,8 @@ pub fn family_module(api: &Api, id: FamilyId, family: &Family) -> TokenStream {
 
             impl #client {
                 #(#constructors)*
+
+                #pauses
 
                 #(#methods)*
             }
@@ -136,6 +139,24 @@ fn constructors(api: &Api, scheme: &AuthScheme) -> TokenStream {
         #builder_doc
         pub fn #builder(#(#args),*) -> #api_builder<Self> {
             #new_builder(#base_url, ::std::vec![#(#values),*])
+        }
+    }
+}
+
+/// The client's own method beside the endpoints' (its name is reserved:
+/// [`names::CLIENT_METHODS`]).
+fn pauses_method() -> TokenStream {
+    let pauses = rt("Pauses");
+    let doc = attrs(&paragraphs([
+        "How the service's 429 answers have held this client and its clones back so far: how many, for how \
+         long in all, and what is left of the current pause. Every call waits out a 429's `Retry-After`; see \
+         [`railgun_runtime::ApiBuilder::rate_limit`]."
+            .to_owned(),
+    ]));
+    quote! {
+        #doc
+        pub fn pauses(&self) -> #pauses {
+            self.session.pauses()
         }
     }
 }

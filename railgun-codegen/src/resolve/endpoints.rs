@@ -62,8 +62,15 @@ impl Resolver<'_> {
         if let Some(model::Auth::Schemes(schemes)) = family_def.map(|f| &f.auth) {
             constructors.extend(schemes.iter().flat_map(|(name, _)| names::scheme_constructors(name)));
         }
-        if self.snake_ident(&format!("{path}.action"), &ep.action) && constructors.contains(&ep.action) {
-            self.report(format!("{path}.action"), format!("'{}' is the name of a client constructor", ep.action));
+        if self.snake_ident(&format!("{path}.action"), &ep.action) {
+            if constructors.contains(&ep.action) {
+                self.report(format!("{path}.action"), format!("'{}' is the name of a client constructor", ep.action));
+            } else if names::CLIENT_METHODS.contains(&ep.action.as_str()) {
+                self.report(
+                    format!("{path}.action"),
+                    format!("'{}' is the name of a method every client has", ep.action),
+                );
+            }
         }
         if family.is_none() {
             let known: Vec<_> = spec.families.iter().map(|f| f.name.as_str()).collect();

@@ -523,6 +523,10 @@ pub mod client {
                 ],
             )
         }
+        /// How the service's 429 answers have held this client and its clones back so far: how many, for how long in all, and what is left of the current pause. Every call waits out a 429's `Retry-After`; see [`railgun_runtime::ApiBuilder::rate_limit`].
+        pub fn pauses(&self) -> ::railgun_runtime::Pauses {
+            self.session.pauses()
+        }
         /// Create a Railgun.
         ///
         /// If the request is successful, a new Railgun is added to the user account
@@ -991,6 +995,10 @@ pub mod partner {
                     .into())
                 ],
             )
+        }
+        /// How the service's 429 answers have held this client and its clones back so far: how many, for how long in all, and what is left of the current pause. Every call waits out a 429's `Retry-After`; see [`railgun_runtime::ApiBuilder::rate_limit`].
+        pub fn pauses(&self) -> ::railgun_runtime::Pauses {
+            self.session.pauses()
         }
         /// Create a Railgun.
         ///

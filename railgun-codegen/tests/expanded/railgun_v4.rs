@@ -646,6 +646,10 @@ pub mod cloudflare {
                 ],
             )
         }
+        /// How the service's 429 answers have held this client and its clones back so far: how many, for how long in all, and what is left of the current pause. Every call waits out a 429's `Retry-After`; see [`railgun_runtime::ApiBuilder::rate_limit`].
+        pub fn pauses(&self) -> ::railgun_runtime::Pauses {
+            self.session.pauses()
+        }
         /// List Railguns.
         ///
         /// Sent as `GET` to `https://api.cloudflare.com/client/v4/railguns`.
