@@ -11,8 +11,9 @@ use crate::Failure;
 pub enum Format {
     /// One JSON document.
     Json,
-    /// A list of objects as rows and columns; anything else as `key  value`
-    /// lines. Nested keys are joined with dots in both (`zone.name`).
+    /// A list of objects as rows and columns, after the rest of the answer
+    /// (a count, a page's `info`) as `key  value` lines. Nested keys are
+    /// joined with dots in both (`zone.name`).
     Table,
 }
 
@@ -53,9 +54,15 @@ pub fn table(answer: &Value) -> String {
         }
         let widths: Vec<usize> =
             (0..columns.len()).map(|i| lines.iter().map(|l| l[i].chars().count()).max().unwrap_or(0)).collect();
-        let mut out = String::new();
+        // What is beside the rows, such as a page's place in the list.
+        let mut rest = Vec::new();
+        flatten_beside(answer, String::new(), &path, &mut rest);
+        let mut out = key_values(&rest);
+        if !out.is_empty() {
+            out.push('\n');
+        }
         if !path.is_empty() {
-            out.push_str(&format!("{path}: {} rows\n", rows.len()));
+            out.push_str(&format!("{path}: {} row{}\n", rows.len(), if rows.len() == 1 { "" } else { "s" }));
         }
         for line in &lines {
             let cells: Vec<String> = line.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
@@ -66,8 +73,26 @@ pub fn table(answer: &Value) -> String {
     }
     let mut pairs = Vec::new();
     flatten(answer, String::new(), &mut pairs, true);
+    key_values(&pairs)
+}
+
+/// `key  value` lines, the values aligned.
+fn key_values(pairs: &[(String, String)]) -> String {
     let width = pairs.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
     pairs.iter().map(|(k, v)| format!("{k:<width$}  {v}")).collect::<Vec<_>>().join("\n")
+}
+
+/// The scalars and lists of `value` but the rows at `rows`.
+fn flatten_beside(value: &Value, path: String, rows: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        _ if path == rows => {}
+        Value::Object(map) if !map.is_empty() => {
+            for (k, v) in map {
+                flatten_beside(v, join(&path, k), rows, out);
+            }
+        }
+        other => out.push((path, cell(other))),
+    }
 }
 
 /// The first list of objects in the answer, and its path.
@@ -121,6 +146,7 @@ mod tests {
         assert_eq!(
             table(&answer),
             [
+                "railguns.count  2",
                 "railguns.objs: 2 rows",
                 "railgun_id  railgun_name  railgun_pubname  props.build",
                 "1           a             -                -",
@@ -137,5 +163,28 @@ mod tests {
             table(&answer),
             "items: 2 rows\nid  zone.id  zone.name\nc1  z1       example.com\nc2  z2       example.org"
         );
+        // A page says where it is in the list before its rows.
+        let answer = serde_json::json!({
+            "info": {"page": 2, "per_page": 5, "count": 1, "total_count": 6},
+            "items": [{"id": "c6", "zone": null}],
+            "messages": [],
+        });
+        assert_eq!(
+            table(&answer),
+            [
+                "info.count        1",
+                "info.page         2",
+                "info.per_page     5",
+                "info.total_count  6",
+                "messages          []",
+                "items: 1 row",
+                "id  zone",
+                "c6  -",
+            ]
+            .join("\n")
+        );
+        // The whole answer a list: nothing beside it.
+        let answer = serde_json::json!([{"id": 1}]);
+        assert_eq!(table(&answer), "id\n1");
     }
 }

@@ -96,7 +96,8 @@ async fn single_calls_of_both_families_print_typed_answers() {
     let table = run(railgun(&emu, &["partner", "host-get-all", "--output", "table"])).await;
     let text = String::from_utf8(table.stdout).unwrap();
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("railguns.objs: 1 rows"));
+    assert_eq!(lines.next(), Some("railguns.count  1"));
+    assert_eq!(lines.next(), Some("railguns.objs: 1 row"));
     // Columns in name order, one row per Railgun; a nested object's
     // members are columns of their own.
     let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
@@ -311,11 +312,24 @@ async fn v4_operations_are_commands_too_on_the_same_railguns() {
     let page = stdout_json(&run(railgun_v4(&emu, None, &args)).await);
     assert_eq!(page["info"], serde_json::json!({"page": 2, "per_page": 1, "count": 1, "total_count": 2}));
     assert_eq!(page["items"][0]["zone"]["name"], "example.org");
+    let mut table = railgun_v4(&emu, None, &args);
+    table.arg("--output=table");
+    let table = String::from_utf8(run(table).await.stdout).unwrap();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(
+        lines[..5],
+        ["info.count        1", "info.page         2", "info.per_page     1", "info.total_count  2", "items: 1 row"],
+        "{table}"
+    );
+    assert_eq!(lines.len(), 7, "{table}");
+    let header: Vec<&str> = lines[5].split_whitespace().collect();
+    let zone = header.iter().position(|h| *h == "zone.name").expect(&table);
+    assert_eq!(lines[6].split_whitespace().nth(zone), Some("example.org"), "{table}");
     let args = ["cloudflare", "list-connections", "--account", &account, "--railgun", &id, "--per-page", "1", "--all"];
     let all = stdout_json(&run(railgun_v4(&emu, Some(V4_TOKEN), &args)).await);
     let zones: Vec<&str> = all.as_array().unwrap().iter().map(|c| c["zone"]["name"].as_str().unwrap()).collect();
     assert_eq!(zones, ["example.com", "example.org"]);
-    assert_eq!(emu.hits("list_connections"), 1 + 2);
+    assert_eq!(emu.hits("list_connections"), 2 + 2);
 
     // Outside the spec's bounds: 2, nothing sent.
     let args = ["cloudflare", "list-account-railguns", "--account", &account, "--per-page", "2"];
