@@ -212,7 +212,12 @@ where
         None => None,
     };
 
-    let bar = progress_bar(todo.len() as u64, pauses.clone());
+    // With --verbose, stderr has the runtime's lines instead.
+    let bar = if matches.get_count("verbose") > 0 {
+        indicatif::ProgressBar::hidden()
+    } else {
+        progress_bar(todo.len() as u64, pauses.clone())
+    };
     let progress_bar = bar.clone();
     let fleet = Fleet::new(api)
         .concurrency(*matches.get_one::<u32>("concurrency").expect("has a default") as usize)

@@ -231,6 +231,18 @@ fn command(apis: &[&Api]) -> Command {
                 ),
         )
         .arg(
+            Arg::new("verbose")
+                .help_heading("Global options")
+                .long("verbose")
+                .short('v')
+                .global(true)
+                .action(ArgAction::Count)
+                .help(
+                    "Say on stderr what calls do: -v each retry and why, -vv each request, answer and call with \
+                     its time (never a secret); a fleet run shows no progress bar then",
+                ),
+        )
+        .arg(
             Arg::new("rate-limit")
                 .help_heading("Global options")
                 .long("rate-limit")
@@ -359,6 +371,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    log_to_stderr(matches.get_count("verbose"));
     match runtime.block_on(run(&apis, &matches)) {
         Ok(code) => code,
         Err(failure) => {
@@ -369,6 +382,28 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `--verbose`: the runtime's events on stderr, its retries (`-v`) or
+/// everything (`-vv`: requests, answers, and each call's span as it closes,
+/// with its time). The runtime's events hold no secret, and only the
+/// runtime's are shown.
+fn log_to_stderr(verbose: u8) {
+    use tracing_subscriber::layer::SubscriberExt;
+
+    let level = match verbose {
+        0 => return,
+        1 => tracing::Level::INFO,
+        _ => tracing::Level::DEBUG,
+    };
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .finish()
+        .with(tracing_subscriber::filter::Targets::new().with_target("railgun_runtime", level));
+    // Only fails when a subscriber is set already, which nothing else does.
+    let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
 #[cfg(test)]

@@ -388,16 +388,17 @@ async fn tokens_from_files_and_never_in_errors() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
-/// A server that answers every request `result: error` with the request's
-/// body in its message, as sent and decoded: what a hostile or buggy
-/// service could do with the credentials it receives.
-async fn echo_server() -> (String, tokio::task::JoinHandle<()>) {
-    async fn echo(body: String) -> String {
+/// A server that answers every request `result: error`, with `status`,
+/// with the request's body in its message, as sent and decoded: what a
+/// hostile or buggy service could do with the credentials it receives.
+async fn echo_server(status: u16) -> (String, tokio::task::JoinHandle<()>) {
+    let status = axum::http::StatusCode::from_u16(status).unwrap();
+    let echo = move |body: String| async move {
         let decoded: Vec<String> =
             url::form_urlencoded::parse(body.as_bytes()).map(|(k, v)| format!("{k}={v}")).collect();
         let msg = format!("you sent {body} | {}", decoded.join(" "));
-        serde_json::json!({"result": "error", "msg": msg, "err_code": "E_ECHO", "response": null}).to_string()
-    }
+        (status, serde_json::json!({"result": "error", "msg": msg, "err_code": "E_ECHO", "response": null}).to_string())
+    };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/api/v2/railgun/", listener.local_addr().unwrap());
     let app = axum::Router::new().fallback(echo);
@@ -410,13 +411,8 @@ async fn echo_server() -> (String, tokio::task::JoinHandle<()>) {
 #[tokio::test]
 async fn secrets_echoed_by_the_server_reach_neither_stderr_nor_the_json_lines() {
     let emu = emulator(Faults::default()).await;
-    let (url, server) = echo_server().await;
-    let host_key = "hk\"&=+ %2F<é>\\😀";
-    let rtkn = "rt'k n&x=1%41\u{2028}";
-    let forms = |secret: &str| {
-        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        [secret.to_owned(), encoded, serde_json::to_string(secret).unwrap().trim_matches('"').to_owned()]
-    };
+    let (url, server) = echo_server(200).await;
+    let (host_key, rtkn) = (HOST_KEY_SENTINEL, RTKN_SENTINEL);
     let dir = temp_dir("echo");
     std::fs::write(dir.join("zones"), "example.com\nexample.org\n").unwrap();
     let zones = dir.join("zones");
@@ -438,6 +434,52 @@ async fn secrets_echoed_by_the_server_reach_neither_stderr_nor_the_json_lines() 
     }
     server.abort();
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Secrets of awkward characters, and the forms they could be shown in.
+const HOST_KEY_SENTINEL: &str = "hk\"&=+ %2F<é>\\😀";
+const RTKN_SENTINEL: &str = "rt'k n&x=1%41\u{2028}";
+
+fn forms(secret: &str) -> [String; 3] {
+    let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    [secret.to_owned(), encoded, serde_json::to_string(secret).unwrap().trim_matches('"').to_owned()]
+}
+
+#[tokio::test]
+async fn verbose_runs_say_what_each_attempt_did_and_never_show_a_secret() {
+    let emu = emulator(Faults::default()).await;
+    // 503s carrying the request's secrets: retried, each retry logged with
+    // its reason, which quotes the answer.
+    let (url, server) = echo_server(503).await;
+    let call = ["--attempts", "3", "partner", "conn-setmode-enabled", "--zone", "example.com"];
+    for (verbose, requests) in [(None, 0), (Some("-v"), 0), (Some("-vv"), 3)] {
+        let mut command = railgun(&emu, &[verbose.as_slice(), &call].concat());
+        command
+            .env("RAILGUN_BASE_URL", &url)
+            .env("RAILGUN_HOST_KEY", HOST_KEY_SENTINEL)
+            .env("RAILGUN_RTKN", RTKN_SENTINEL);
+        let output = run(command).await;
+        assert_eq!(output.status.code(), Some(1));
+        let text = stderr(&output);
+        let lines: Vec<&str> = text.lines().collect();
+        let count = |what: &str| lines.iter().filter(|l| l.contains(what)).count();
+        let retries = if verbose.is_some() { 2 } else { 0 };
+        assert_eq!(count("railgun retry attempt="), retries, "{text}");
+        for attempt in 1..=retries {
+            let retry = lines.iter().find(|l| l.contains(&format!("railgun retry attempt={attempt} "))).unwrap();
+            assert!(
+                retry.contains("reason=conn_setmode_enabled: HTTP 503 Service Unavailable: {\"err_code\":\"E_ECHO\""),
+                "{retry}"
+            );
+        }
+        assert_eq!(count("railgun request method=\"POST\""), requests, "{text}");
+        assert_eq!(count("railgun answer status=503"), requests, "{text}");
+        assert!(lines.last().unwrap().starts_with("error: conn_setmode_enabled: HTTP 503"), "{text}");
+        for form in forms(HOST_KEY_SENTINEL).iter().chain(&forms(RTKN_SENTINEL)) {
+            assert!(!text.contains(form.as_str()), "{verbose:?} shows {form:?}: {text}");
+        }
+    }
+    server.abort();
 }
 
 fn temp_dir(name: &str) -> PathBuf {
