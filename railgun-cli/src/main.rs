@@ -15,6 +15,7 @@ mod config;
 mod fleet;
 mod output;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -267,6 +268,21 @@ fn command(apis: &[&Api]) -> Command {
         }
     }
     root.subcommand(
+        Command::new("completions")
+            .about("Print a completion script for a shell")
+            .long_about(
+                "Print a completion script for a shell, for every command and option: for instance \
+                 `railgun completions bash > ~/.local/share/bash-completion/completions/railgun`, or \
+                 `railgun completions zsh > \"${fpath[1]}/_railgun\"`.",
+            )
+            .arg(
+                Arg::new("shell")
+                    .required(true)
+                    .value_parser(clap::value_parser!(clap_complete::Shell))
+                    .help("bash, zsh, fish, elvish or powershell"),
+            ),
+    )
+    .subcommand(
         Command::new("activate")
             .about("Activate a Railgun on the local emulator, as its daemon would (emulator only)")
             .long_about(
@@ -284,9 +300,19 @@ fn command(apis: &[&Api]) -> Command {
 }
 
 async fn run(apis: &[&Api], matches: &ArgMatches) -> Result<ExitCode, Failure> {
+    let (family_name, sub) = matches.subcommand().expect("a subcommand is required");
+    if family_name == "completions" {
+        let shell = *sub.get_one::<clap_complete::Shell>("shell").expect("required");
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut command(apis), "railgun", &mut script);
+        let mut out = std::io::stdout().lock();
+        out.write_all(&script)
+            .and_then(|()| out.flush())
+            .map_err(|e| Failure::Io(format!("cannot write to stdout: {e}")))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let globals = Globals::from(matches);
     let config = Config::load(matches.get_one::<PathBuf>("config").map(PathBuf::as_path))?;
-    let (family_name, sub) = matches.subcommand().expect("a subcommand is required");
     if family_name == "activate" {
         // The emulator's `activate` is a v2 action.
         let session = calls::anonymous(apis[0], &globals, &config)?;
@@ -417,6 +443,6 @@ mod tests {
         let command = command(&apis);
         command.clone().debug_assert();
         let families: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
-        assert_eq!(families, ["client", "partner", "cloudflare", "activate"]);
+        assert_eq!(families, ["client", "partner", "cloudflare", "completions", "activate"]);
     }
 }

@@ -436,6 +436,46 @@ async fn secrets_echoed_by_the_server_reach_neither_stderr_nor_the_json_lines() 
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+#[tokio::test]
+async fn completion_scripts_complete_commands_options_and_their_values() {
+    let completions = |shell: &str| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_railgun"));
+        command.args(["completions", shell]).env_clear();
+        run(command)
+    };
+    let zsh = completions("zsh").await;
+    assert!(String::from_utf8(zsh.stdout).unwrap().starts_with("#compdef railgun"));
+    let bash = completions("bash").await;
+    assert_eq!(bash.status.code(), Some(0));
+    let dir = temp_dir("completions");
+    let script = dir.join("railgun.bash");
+    std::fs::write(&script, &bash.stdout).unwrap();
+    // What bash offers after each line, as its completion would ask.
+    let offered = |words: &[&str]| {
+        let mut command = Command::new("bash");
+        let words_list: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        let (current, previous) = (words[words.len() - 1], words[words.len() - 2]);
+        command.arg("-c").arg(format!(
+            "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; _railgun railgun '{current}' '{previous}'; \
+             echo \"${{COMPREPLY[@]}}\"",
+            script.display(),
+            words_list.join(" "),
+            words.len() - 1
+        ));
+        async move { String::from_utf8(run(command).await.stdout).unwrap().trim().to_owned() }
+    };
+    assert_eq!(
+        offered(&["railgun", "partner", "conn-se"]).await,
+        "conn-set conn-setmode-enabled conn-setmode-disabled"
+    );
+    assert_eq!(offered(&["railgun", "partner", "conn-set", "--mo"]).await, "--mode");
+    assert_eq!(offered(&["railgun", "partner", "conn-set", "--mode", ""]).await, "active inactive");
+    assert_eq!(offered(&["railgun", "cloudflare", "fleet", "dis"]).await, "disconnect disable");
+    let unknown = completions("tcsh").await;
+    assert_eq!(unknown.status.code(), Some(2));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 /// Secrets of awkward characters, and the forms they could be shown in.
 const HOST_KEY_SENTINEL: &str = "hk\"&=+ %2F<é>\\😀";
 const RTKN_SENTINEL: &str = "rt'k n&x=1%41\u{2028}";
