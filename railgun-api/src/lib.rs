@@ -65,10 +65,7 @@ pub use railgun_runtime::{
 
 railgun_runtime::generate_api!("spec/railgun.yaml");
 
-/// Desired-state operations over many zones: connect, enable, disable,
-/// disconnect or audit thousands of zones through a [`ClientApi`] or a
-/// [`PartnerApi`], reading each zone before and after every change.
-pub use railgun_runtime::fleet;
+pub mod fleet;
 
 pub use types::IpRange;
 

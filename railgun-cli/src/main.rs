@@ -25,7 +25,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use railgun_api::fleet::{AccountRailgun, ByConnection, Target};
 use railgun_api::v4::cloudflare::V4Api;
 use railgun_api::{ApiBuilder, ClientApi, HttpMethod, PartnerApi, RetryPolicy};
-use railgun_codegen::ir::{Api, FleetRoles};
+use railgun_codegen::ir::Api;
 
 use config::Config;
 
@@ -259,9 +259,9 @@ fn command(apis: &[&Api]) -> Command {
                 .long_about(format!("{}\nUpstream: {}", family.doc.trim(), family.docs_url))
                 .subcommand_required(true)
                 .subcommands(calls::endpoint_commands(api, id));
-            match family.fleet {
-                Some(FleetRoles::Actions(_)) => sub = sub.subcommand(fleet::command::<Target>()),
-                Some(FleetRoles::Connections(_)) => sub = sub.subcommand(fleet::command::<AccountRailgun>()),
+            match fleet_client(&family.client) {
+                Some(FleetClient::V2) => sub = sub.subcommand(fleet::command::<Target>()),
+                Some(FleetClient::V4) => sub = sub.subcommand(fleet::command::<AccountRailgun>()),
                 None => {}
             }
             root = root.subcommand(sub);
@@ -297,6 +297,25 @@ fn command(apis: &[&Api]) -> Command {
                     .help("Read the token from this file ('-': stdin)"),
             ),
     )
+}
+
+/// How a family's client takes part in fleet runs.
+enum FleetClient {
+    /// `railgun_api::fleet::Connections` itself, naming a Railgun by
+    /// [`Target`].
+    V2,
+    /// Through `railgun_api::fleet::ByConnection`, naming a Railgun by
+    /// [`AccountRailgun`].
+    V4,
+}
+
+/// The fleet of the client type `client` names, if it has one.
+fn fleet_client(client: &str) -> Option<FleetClient> {
+    match client {
+        "ClientApi" | "PartnerApi" => Some(FleetClient::V2),
+        "V4Api" => Some(FleetClient::V4),
+        _ => None,
+    }
 }
 
 async fn run(apis: &[&Api], matches: &ArgMatches) -> Result<ExitCode, Failure> {

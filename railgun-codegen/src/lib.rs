@@ -70,14 +70,6 @@ pub fn parse(source: &str, file: &str) -> Result<ValidSpec, SpecErrors> {
     load::parse(source, file).map(|(spec, api)| ValidSpec { spec, api })
 }
 
-/// [`parse`] without resolving the `fleet:` section, whose roles name
-/// endpoints: for tools that repair the endpoints (`cargo xtask regen`
-/// brings back an endpoint a role names), which [`parse`] would refuse
-/// while it is missing. [`expand`] on the result generates no fleet code.
-pub fn parse_endpoints(source: &str, file: &str) -> Result<ValidSpec, SpecErrors> {
-    load::parse_with(source, file, false).map(|(spec, api)| ValidSpec { spec, api })
-}
-
 /// Expands a spec into the client's items.
 pub fn expand(spec: &ValidSpec) -> proc_macro2::TokenStream {
     emit::expand(&spec.api)

@@ -12,12 +12,6 @@ use crate::resolve;
 /// at the first one, as the YAML cannot be read further; semantic errors are
 /// all collected and reported together.
 pub fn parse(source: &str, file: &str) -> Result<(Spec, Api), SpecErrors> {
-    parse_with(source, file, true)
-}
-
-/// [`parse`], with the `fleet:` section left unresolved when `fleet` is
-/// false.
-pub fn parse_with(source: &str, file: &str, fleet: bool) -> Result<(Spec, Api), SpecErrors> {
     let deserializer = serde_yaml::Deserializer::from_str(source);
     let spec: Spec = serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
@@ -31,9 +25,7 @@ pub fn parse_with(source: &str, file: &str, fleet: bool) -> Result<(Spec, Api), 
             location,
         }])
     })?;
-    let resolved =
-        if fleet { resolve::resolve(&spec) } else { resolve::resolve(&Spec { fleet: None, ..spec.clone() }) };
-    let problems = match resolved {
+    let problems = match resolve::resolve(&spec) {
         Ok(api) => return Ok((spec, api)),
         Err(problems) => problems,
     };

@@ -45,7 +45,6 @@
 
 mod builder;
 mod error;
-pub mod fleet;
 mod gate;
 mod ip_range;
 mod page;
@@ -87,7 +86,7 @@ pub mod __private {
     pub use serde;
 
     pub use crate::builder::new_builder as builder;
-    pub use crate::page::{collect_items, pages};
+    pub use crate::page::pages;
     pub use crate::protocol::action_form::{ActionEndpoint, ActionRequest};
     pub use crate::protocol::rest_json::{PathSegment, RestEndpoint, RestMethod, RestRequest};
     /// `Answer` too, so a benchmark can decode a body as a call would.

@@ -116,14 +116,6 @@ where
     .try_flatten()
 }
 
-/// Every item of `stream`, each mapped by `f`, or the stream's first error.
-pub async fn collect_items<T, U>(
-    stream: impl Stream<Item = Result<T, Error>>,
-    f: impl FnMut(T) -> U,
-) -> Result<Vec<U>, Error> {
-    stream.map_ok(f).try_collect().await
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};

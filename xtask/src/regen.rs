@@ -105,9 +105,7 @@ fn settle(
     let mut changes = Vec::new();
     let mut seen = HashSet::new();
     loop {
-        // The fleet roles may name an endpoint regen is about to bring back.
-        let spec =
-            railgun_codegen::parse_endpoints(&text, file).map_err(|e| format!("the spec does not validate:\n{e}"))?;
+        let spec = railgun_codegen::parse(&text, file).map_err(|e| format!("the spec does not validate:\n{e}"))?;
         let report = check(&spec);
         if report.findings.is_empty() {
             return Ok(Outcome { text, changes, remaining: Vec::new(), kept: report.undocumented });

@@ -22,7 +22,6 @@ pub fn family_module(api: &Api, id: FamilyId, family: &Family) -> TokenStream {
     let session = rt("__private::Session");
     let from_session = rt("__private::FromSession");
     let methods = api.endpoints_of(id).map(|ep| methods::method(api, family, ep));
-    let connections = super::fleet::fleet_impl(&client, family.fleet.as_ref());
     let pauses = pauses_method();
 
     quote! {
@@ -42,7 +41,6 @@ pub fn family_module(api: &Api, id: FamilyId, family: &Family) -> TokenStream {
                 #(#methods)*
             }
 
-            #connections
 
             impl #from_session for #client {
                 fn from_session(session: #session) -> Self {

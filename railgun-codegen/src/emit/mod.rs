@@ -7,7 +7,6 @@
 
 mod clients;
 mod docs;
-mod fleet;
 mod methods;
 mod models;
 

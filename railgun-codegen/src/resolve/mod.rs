@@ -5,9 +5,7 @@
 //! Problems are `(spec path, message)` pairs; [`crate::load`] turns the
 //! paths into lines and columns.
 
-mod connections;
 mod endpoints;
-mod fleet;
 mod types;
 
 use std::collections::{HashMap, HashSet};
@@ -25,10 +23,9 @@ pub fn resolve(spec: &Spec) -> Result<ir::Api, Vec<Problem>> {
     let mut r = Resolver::new(spec);
     r.top_level();
     // In the file's order, so errors are too.
-    let mut families = r.families();
+    let families = r.families();
     let types = r.types();
     let endpoints = r.endpoints(&types, &families);
-    r.fleet(&mut families, &types, &endpoints);
     if !r.problems.is_empty() {
         return Err(r.problems);
     }
@@ -152,7 +149,6 @@ impl<'a> Resolver<'a> {
                 doc: family.doc.clone(),
                 docs_url: format!("{}{}", spec.docs_base, family.docs),
                 auth,
-                fleet: None,
             });
         }
         families

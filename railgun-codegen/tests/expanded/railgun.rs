@@ -882,68 +882,6 @@ pub mod client {
             self.session.call(request).await
         }
     }
-    /// The spec's `fleet:` roles: `zone_conn_get_active` reads, `conn_set` connects, `conn_setmode_enabled` and `conn_setmode_disabled` set the mode, `conn_delete` disconnects; [`railgun_runtime::fleet::Fleet`] reconciles zones through them.
-    impl ::railgun_runtime::fleet::Connections for ClientApi {
-        type Railgun = ::railgun_runtime::fleet::Target;
-        async fn active(
-            &self,
-            zone: &str,
-            _railgun: ::std::option::Option<&::railgun_runtime::fleet::Target>,
-        ) -> ::std::result::Result<
-            ::std::option::Option<::railgun_runtime::fleet::Link>,
-            ::railgun_runtime::fleet::FleetError,
-        > {
-            let answer = self.zone_conn_get_active(zone).await?;
-            ::std::result::Result::Ok(
-                answer
-                    .connection
-                    .active
-                    .map(|c| ::railgun_runtime::fleet::Link::new(
-                        c.railgun_id,
-                        c.enabled,
-                    )),
-            )
-        }
-        async fn connect(
-            &self,
-            zone: &str,
-            railgun: &::railgun_runtime::fleet::Target,
-            enabled: bool,
-        ) -> ::std::result::Result<(), ::railgun_runtime::fleet::FleetError> {
-            self.conn_set(
-                    zone,
-                    &railgun.rtkn,
-                    if enabled {
-                        super::types::Mode::Active
-                    } else {
-                        super::types::Mode::Inactive
-                    },
-                )
-                .await?;
-            ::std::result::Result::Ok(())
-        }
-        async fn set_enabled(
-            &self,
-            zone: &str,
-            railgun: &::railgun_runtime::fleet::Target,
-            enabled: bool,
-        ) -> ::std::result::Result<(), ::railgun_runtime::fleet::FleetError> {
-            if enabled {
-                self.conn_setmode_enabled(zone, &railgun.rtkn).await?;
-            } else {
-                self.conn_setmode_disabled(zone, &railgun.rtkn).await?;
-            }
-            ::std::result::Result::Ok(())
-        }
-        async fn disconnect(
-            &self,
-            zone: &str,
-            railgun: &::railgun_runtime::fleet::Target,
-        ) -> ::std::result::Result<(), ::railgun_runtime::fleet::FleetError> {
-            self.conn_delete(zone, &railgun.rtkn).await?;
-            ::std::result::Result::Ok(())
-        }
-    }
     impl ::railgun_runtime::__private::FromSession for ClientApi {
         fn from_session(session: ::railgun_runtime::__private::Session) -> Self {
             Self { session }
@@ -1466,68 +1404,6 @@ pub mod partner {
                     ::railgun_runtime::__private::ListEncoding::Json,
                 )?;
             self.session.call(request).await
-        }
-    }
-    /// The spec's `fleet:` roles: `zone_conn_get_active` reads, `conn_set` connects, `conn_setmode_enabled` and `conn_setmode_disabled` set the mode, `conn_delete` disconnects; [`railgun_runtime::fleet::Fleet`] reconciles zones through them.
-    impl ::railgun_runtime::fleet::Connections for PartnerApi {
-        type Railgun = ::railgun_runtime::fleet::Target;
-        async fn active(
-            &self,
-            zone: &str,
-            _railgun: ::std::option::Option<&::railgun_runtime::fleet::Target>,
-        ) -> ::std::result::Result<
-            ::std::option::Option<::railgun_runtime::fleet::Link>,
-            ::railgun_runtime::fleet::FleetError,
-        > {
-            let answer = self.zone_conn_get_active(zone).await?;
-            ::std::result::Result::Ok(
-                answer
-                    .connection
-                    .active
-                    .map(|c| ::railgun_runtime::fleet::Link::new(
-                        c.railgun_id,
-                        c.enabled,
-                    )),
-            )
-        }
-        async fn connect(
-            &self,
-            zone: &str,
-            railgun: &::railgun_runtime::fleet::Target,
-            enabled: bool,
-        ) -> ::std::result::Result<(), ::railgun_runtime::fleet::FleetError> {
-            self.conn_set(
-                    zone,
-                    &railgun.rtkn,
-                    if enabled {
-                        super::types::Mode::Active
-                    } else {
-                        super::types::Mode::Inactive
-                    },
-                )
-                .await?;
-            ::std::result::Result::Ok(())
-        }
-        async fn set_enabled(
-            &self,
-            zone: &str,
-            railgun: &::railgun_runtime::fleet::Target,
-            enabled: bool,
-        ) -> ::std::result::Result<(), ::railgun_runtime::fleet::FleetError> {
-            if enabled {
-                self.conn_setmode_enabled(zone, &railgun.rtkn).await?;
-            } else {
-                self.conn_setmode_disabled(zone, &railgun.rtkn).await?;
-            }
-            ::std::result::Result::Ok(())
-        }
-        async fn disconnect(
-            &self,
-            zone: &str,
-            railgun: &::railgun_runtime::fleet::Target,
-        ) -> ::std::result::Result<(), ::railgun_runtime::fleet::FleetError> {
-            self.conn_delete(zone, &railgun.rtkn).await?;
-            ::std::result::Result::Ok(())
         }
     }
     impl ::railgun_runtime::__private::FromSession for PartnerApi {

@@ -12,18 +12,19 @@
 //! operation again over the same zones changes nothing that is already
 //! right.
 //!
-//! The calls go through a client whose spec declares its `fleet:` endpoints
-//! (see `spec/README.md`): `generate_api!` implements [`Connections`] for a
-//! v2 client, whose actions address a zone's connection by the zone, and
-//! [`ConnectionCalls`] for the v4 client, whose connections are the
-//! Railgun's, which [`ByConnection`] turns into [`Connections`]. Either way
-//! the client's retries and rate limit apply to every call:
+//! The calls go through a generated client: [`ClientApi`](crate::ClientApi)
+//! and [`PartnerApi`](crate::PartnerApi) implement [`Connections`], their
+//! actions addressing a zone's connection by the zone; [`V4Api`](crate::v4::V4Api)
+//! implements [`ConnectionCalls`], its connections being the Railgun's,
+//! which [`ByConnection`] turns into [`Connections`]. Each role is one call
+//! of a generated method, so a spec change that breaks one fails to compile.
+//! Either way the client's retries and rate limit apply to every call:
 //!
 //! ```no_run
-//! # use railgun_runtime::fleet::{Connections, Desired, Fleet, Target};
+//! # use railgun_api::fleet::{Connections, Desired, Fleet, Target};
 //! # use futures_util::StreamExt;
 //! # async fn run(api: impl Connections<Railgun = Target>, zones: Vec<String>) {
-//! let target = Target::new(42, railgun_runtime::Secret::new("rtkn"));
+//! let target = Target::new(42, railgun_api::Secret::new("rtkn"));
 //! let fleet = Fleet::new(api).concurrency(32).on_progress(|p| eprintln!("{}/{:?}", p.finished, p.total));
 //! let mut reports = std::pin::pin!(fleet.run(zones, Desired::Connected { railgun: target, enabled: true }));
 //! while let Some(report) = reports.next().await {
@@ -44,10 +45,12 @@ use serde::ser::SerializeMap;
 use crate::{Error, Secret};
 
 mod by_connection;
+mod v2;
+mod v4;
 
 pub use by_connection::{AccountRailgun, ByConnection, ConnectionCalls, ConnectionState};
 
-pub use crate::wire::is_domain_name;
+pub use railgun_runtime::is_domain_name;
 
 /// How a zone's connection names a Railgun: v2 by a number, v4 by a tag.
 ///
@@ -116,9 +119,9 @@ impl Link {
 
 /// The calls a reconcile needs, one per role.
 ///
-/// `generate_api!` implements it for every client of a v2 spec with a
-/// `fleet:` section, and [`ByConnection`] for a v4 client; an
-/// implementation of your own (a test double, say) works too.
+/// [`ClientApi`](crate::ClientApi), [`PartnerApi`](crate::PartnerApi) and
+/// [`ByConnection`] implement it; an implementation of your own (a test
+/// double, say) works too.
 pub trait Connections: Clone + Send + Sync + 'static {
     /// How this API addresses the Railgun an operation acts on.
     type Railgun: Railgun;

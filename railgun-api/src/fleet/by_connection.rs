@@ -58,9 +58,8 @@ impl ConnectionState {
     }
 }
 
-/// The calls [`ByConnection`] is made of, one per role of a v4 spec's
-/// `fleet:` section. `generate_api!` implements it for such a client; an
-/// implementation of your own works too.
+/// The calls [`ByConnection`] is made of. [`V4Api`](crate::v4::V4Api)
+/// implements it; an implementation of your own works too.
 pub trait ConnectionCalls: Clone + Send + Sync + 'static {
     /// The tag of the Railgun zone `zone` is connected to, `None` when it is
     /// connected to none this caller can see.
@@ -184,7 +183,7 @@ impl<A: ConnectionCalls> Connections for ByConnection<A> {
             match self.api.connection(railgun, &id).await {
                 Ok(c) if c.zone.as_deref().is_none_or(|z| z == zone) => return Ok(Some(Link::new(tag, c.enabled))),
                 Ok(_) => {}
-                Err(e) if e.status() == Some(reqwest::StatusCode::NOT_FOUND) => {}
+                Err(e) if e.status() == Some(railgun_runtime::reqwest::StatusCode::NOT_FOUND) => {}
                 Err(e) => return Err(e.into()),
             }
             self.forget(railgun, zone);
