@@ -88,7 +88,6 @@ pub struct Railgun {
     pub owner: Owner,
     pub name: String,
     pub pubname: Option<String>,
-    pub api_key: String,
     /// The v2 `railgun_tag`, which is also the Railgun's v4 `id`.
     pub tag: String,
     /// The token the daemon activates with: v2 `rtkn`, v4 `activation_key`.
@@ -401,7 +400,6 @@ impl Inner {
             owner,
             name,
             pubname: pubname.map(str::to_owned),
-            api_key: self.token(32),
             tag: self.token(28),
             rtkn: rtkn.clone(),
             status: Status::Initializing,
@@ -632,7 +630,9 @@ impl serde::Serialize for RailgunView<'_> {
         map.serialize_entry("edate", &pg_timestamp(r.edited))?;
         map.serialize_entry("props", &BTreeMap::from(props))?;
         map.serialize_entry("railgun_activated_on", &r.activated.map(pg_timestamp))?;
-        map.serialize_entry("railgun_api_key", &r.api_key)?;
+        // The Railgun's token: Cloudflare's cPanel plugin sent this value
+        // back as `rtkn` (see railgun_api::fleet).
+        map.serialize_entry("railgun_api_key", &r.rtkn)?;
         map.serialize_entry("railgun_deleted_on", &r.deleted.map(pg_timestamp))?;
         map.serialize_entry("railgun_host_id", &host_id)?;
         map.serialize_entry("railgun_id", &r.id.to_string())?;

@@ -250,7 +250,7 @@ pub mod types {
             deserialize_with = "::railgun_runtime::__private::wire::optional"
         )]
         pub mode: ::std::option::Option<Mode>,
-        /// The Railgun's API key.
+        /// The Railgun's API key, which is its token (`rtkn`).
         ///
         /// Wire name: `railgun_api_key`.
         #[serde(
