@@ -3,14 +3,18 @@
 //! every zone read, changed once and verified, under faults of every kind;
 //! a second run changing nothing; zones changed meanwhile through v2 (a
 //! connection made, or removed and made again under a new id) read right;
-//! conflicts with another Railgun reported by its tag. Paused tokio time:
+//! conflicts with another Railgun reported by its tag; a Railgun the
+//! account lacks, or another's activation key, stopping a run before it
+//! changes anything. Paused tokio time:
 //! backoff costs no real time.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use railgun_api::fleet::{AccountRailgun, ByConnection, Change, Desired, Fleet, FleetError, Link, ZoneReport};
+use railgun_api::fleet::{
+    AccountRailgun, ByConnection, Change, Desired, Fleet, FleetError, Link, RailgunId, Stop, ZoneReport,
+};
 use railgun_api::types::Mode;
 use railgun_api::v4::V4Api;
 use railgun_api::{ClientApi, RetryPolicy, Secret};
@@ -241,4 +245,62 @@ async fn a_zone_costs_two_reads_and_zones_that_miss_at_once_share_one_listing() 
     assert_eq!(hits("list_connections"), 10);
     assert_eq!((hits("update_connection"), hits("connection_details")), (200, 600));
     assert_eq!(connections(&emu.snapshot(), &zones), vec![Some((id, false)); 200]);
+}
+
+#[tokio::test]
+async fn a_railgun_the_account_lacks_or_another_s_key_stops_every_operation_before_any_zone() {
+    let emu = emulator(3, Faults::default()).await;
+    let api = v4(&emu);
+    let (one, _, _) = railgun(&emu, &api, "one").await;
+    let (two, two_id, two_key) = railgun(&emu, &api, "two").await;
+    let zones = names(3);
+    let done = run(
+        &Fleet::new(ByConnection::new(api.clone())),
+        ids(&zones),
+        Desired::Connected { railgun: two.clone(), enabled: true },
+    )
+    .await;
+    assert!(done.values().all(ZoneReport::is_ok), "{done:#?}");
+    let zone_calls = ["list_zone_railguns", "create_connection", "update_connection", "delete_connection"];
+    let before = (emu.snapshot(), zone_calls.map(|a| emu.hits(a)), emu.hits("list_account_railguns"));
+
+    let given = RailgunId::Tag(one.railgun.clone());
+    let cases = [
+        // Railgun one's tag, Railgun two's key.
+        (one.clone().with_activation_key(two_key.clone()), Some(RailgunId::Tag(two.railgun.clone()))),
+        // A key no Railgun of the account has.
+        (one.clone().with_activation_key("no Railgun's key"), None),
+        // A tag the account does not have (another account's, say).
+        (AccountRailgun::new(account_id(EMAIL), "0123456789abcdef0123456789abcdef"), None),
+    ];
+    let mut checks = 0;
+    for (railgun, named) in cases {
+        let given =
+            if railgun.railgun == one.railgun { given.clone() } else { RailgunId::Tag(railgun.railgun.clone()) };
+        for dry_run in [false, true] {
+            for desired in [
+                Desired::Connected { railgun: railgun.clone(), enabled: true },
+                Desired::Disconnected { railgun: railgun.clone() },
+                Desired::Enabled { railgun: railgun.clone() },
+                Desired::Disabled { railgun: railgun.clone() },
+            ] {
+                let fleet = Fleet::new(ByConnection::new(api.clone())).dry_run(dry_run);
+                let mut run = fleet.run(ids(&zones), desired.clone());
+                assert!(run.next().await.is_none(), "{desired:?}, dry run {dry_run}: no zone starts");
+                let stop = Stop::WrongRailgun { given: given.clone(), named: named.clone() };
+                assert_eq!(run.stopped(), Some(&stop), "{desired:?}, dry run {dry_run}");
+                checks += 1;
+            }
+        }
+    }
+    let after = (emu.snapshot(), zone_calls.map(|a| emu.hits(a)), emu.hits("list_account_railguns"));
+    assert_eq!(after, (before.0, before.1, before.2 + checks), "one listing per run, nothing else");
+    assert_eq!(connections(&emu.snapshot(), &zones), vec![Some((two_id, true)); 3]);
+
+    // Railgun two named by its tag and its own key goes on.
+    let mut run = Fleet::new(ByConnection::new(api))
+        .run(ids(&zones), Desired::Disabled { railgun: two.with_activation_key(two_key) });
+    let reports: Vec<ZoneReport> = run.by_ref().collect().await;
+    assert_eq!((reports.len(), run.stopped()), (3, None));
+    assert_eq!(connections(&emu.snapshot(), &zones), vec![Some((two_id, false)); 3]);
 }

@@ -1,16 +1,17 @@
 //! Fleet operations (`railgun_api::fleet`) against the emulator: every zone
 //! read, changed once and verified, under faults of every kind; nothing
 //! sent twice blindly; dry runs that change nothing; conflicts, progress and
-//! cancellation. Paused tokio time: backoff costs no real time.
+//! cancellation; a token of another Railgun, refused credentials and an
+//! unreachable service stopping a run before it changes anything. Paused tokio time: backoff costs no real time.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use railgun_api::fleet::{Change, Desired, Fleet, FleetError, Progress, RailgunId, Target, ZoneReport};
+use railgun_api::fleet::{Change, Desired, Fleet, FleetError, Progress, RailgunId, Stop, Target, ZoneReport};
 use railgun_api::types::Mode;
-use railgun_api::{PartnerApi, RetryPolicy};
+use railgun_api::{PartnerApi, RetryPolicy, Secret};
 use railgun_emulator::{Config, Emulator, Faults};
 
 const HOST_KEY: &str = "e111dff66d1fddfda6a888c9992d4366";
@@ -194,4 +195,105 @@ async fn cancelling_stops_new_zones_and_lets_started_ones_finish() {
     assert!(reports.iter().all(ZoneReport::is_ok));
     // Every zone that was started finished: connected and verified.
     assert_eq!(emu.snapshot().connections.len(), reports.len());
+}
+
+/// Every operation that changes zones, for `railgun`.
+fn changes<R: Clone>(railgun: &R) -> [Desired<R>; 4] {
+    [
+        Desired::Connected { railgun: railgun.clone(), enabled: true },
+        Desired::Disconnected { railgun: railgun.clone() },
+        Desired::Enabled { railgun: railgun.clone() },
+        Desired::Disabled { railgun: railgun.clone() },
+    ]
+}
+
+/// How often each action that reads or changes a zone was called.
+fn zone_hits(emu: &Emulator) -> [u64; 5] {
+    ["zone_conn_get_active", "conn_set", "conn_setmode_enabled", "conn_setmode_disabled", "conn_delete"]
+        .map(|action| emu.hits(action))
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_token_of_another_railgun_stops_every_operation_before_any_zone() {
+    let (emu, api) = emulator(Faults::default()).await;
+    let one = railgun(&emu, &api).await;
+    let two = railgun(&emu, &api).await;
+    // Zones connected to Railgun two, for every change to have something to act on.
+    let done =
+        run(&Fleet::new(api.clone()), zones(3), Desired::Connected { railgun: two.clone(), enabled: true }).await;
+    assert!(done.values().all(ZoneReport::is_ok), "{done:#?}");
+    let (before, hits, lists) = (emu.snapshot(), zone_hits(&emu), emu.hits("host_get_all"));
+
+    let given = RailgunId::Number(one.railgun_id);
+    let mixed = Target::new(one.railgun_id, two.rtkn.clone());
+    let unknown = Target::new(one.railgun_id, Secret::new("no Railgun's token"));
+    let mut checks = 0;
+    for (target, named) in [(mixed, Some(RailgunId::Number(two.railgun_id))), (unknown, None)] {
+        for dry_run in [false, true] {
+            for desired in changes(&target) {
+                let mut run = Fleet::new(api.clone()).dry_run(dry_run).run(zones(3), desired.clone());
+                assert!(run.next().await.is_none(), "{desired:?}, dry run {dry_run}: no zone starts");
+                let stop = Stop::WrongRailgun { given: given.clone(), named: named.clone() };
+                assert_eq!(run.stopped(), Some(&stop), "{desired:?}, dry run {dry_run}");
+                checks += 1;
+            }
+        }
+    }
+    // Each run listed the account's Railguns once, and did nothing else.
+    assert_eq!(emu.hits("host_get_all"), lists + checks);
+    assert_eq!(zone_hits(&emu), hits, "no zone was read or changed");
+    assert_eq!(emu.snapshot(), before);
+    // The right token goes on as before.
+    let mut run = Fleet::new(api.clone()).run(zones(3), Desired::Disabled { railgun: two.clone() });
+    let reports: Vec<ZoneReport> = run.by_ref().collect().await;
+    assert_eq!((reports.len(), run.stopped()), (3, None));
+    assert!(reports.iter().all(|r| r.is_ok() && r.change == Change::Disable), "{reports:#?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn refused_credentials_and_an_unreachable_service_stop_a_run_at_once() {
+    let (emu, api) = emulator(Faults::default()).await;
+    let target = railgun(&emu, &api).await;
+    let connect = Desired::Connected { railgun: target.clone(), enabled: true };
+
+    // A wrong host key: the identity check is refused, and nothing else is sent.
+    let wrong = PartnerApi::builder("not-the-host-key").base_url(emu.base_url()).build().unwrap();
+    let hits = emu.total_hits();
+    let mut run = Fleet::new(wrong.clone()).run(zones(5000), connect.clone());
+    assert!(run.next().await.is_none());
+    let refused = "host_get_all: the service refused the call (err_code E_UNAUTH): invalid host_key";
+    assert_eq!(run.stopped(), Some(&Stop::Refused { message: refused.into() }));
+    assert_eq!(emu.total_hits() - hits, 1);
+    assert_eq!(run.stopped().unwrap().to_string(), format!("the service refused the credentials: {refused}"),);
+
+    // An audit has no Railgun to check: its first refused read stops it,
+    // and only the zones under way then finish.
+    let hits = emu.total_hits();
+    let mut run = Fleet::new(wrong).concurrency(16).run(zones(5000), Desired::Audit);
+    let reports: Vec<ZoneReport> = run.by_ref().collect().await;
+    assert!((1..=16).contains(&reports.len()), "{}", reports.len());
+    assert!(
+        reports.iter().all(|r| matches!(&r.error, Some(FleetError::Call(e)) if e.to_string().contains("E_UNAUTH")))
+    );
+    assert_eq!(emu.total_hits() - hits, reports.len() as u64, "one refused read per zone, none retried");
+    assert!(matches!(run.stopped(), Some(Stop::Refused { .. })), "{run:?}");
+
+    // No service at all: the identity check reaches nothing.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let nowhere = PartnerApi::builder(HOST_KEY).base_url(format!("http://127.0.0.1:{port}/api/v2/railgun/"));
+    let nowhere = nowhere.build().unwrap();
+    let mut run = Fleet::new(nowhere.clone()).run(zones(5000), connect);
+    assert!(run.next().await.is_none());
+    match run.stopped() {
+        Some(Stop::Unreachable { calls: 1, message }) => {
+            assert!(message.starts_with("host_get_all: request failed: "), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // An audit stops after eight calls in a row reached nothing: the 16
+    // zones under way end there, and no other starts.
+    let mut run = Fleet::new(nowhere).concurrency(16).run(zones(5000), Desired::Audit);
+    let reports: Vec<ZoneReport> = run.by_ref().collect().await;
+    assert!((1..=16).contains(&reports.len()), "{}", reports.len());
+    assert!(matches!(run.stopped(), Some(Stop::Unreachable { calls: 8, .. })), "{run:?}");
 }

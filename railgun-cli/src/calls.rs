@@ -259,7 +259,7 @@ pub fn client<T: FromSession>(
         credentials.push(credential);
     }
     let builder = railgun_runtime::__private::builder(&api.base_url, credentials);
-    Ok(globals.apply(builder, config, base_url_name(api))?.build()?)
+    Ok(globals.apply(builder, config, base_url_name(api), &api.base_url)?.build()?)
 }
 
 /// The setting that overrides `api`'s base URL: `base_url` for v2's
@@ -283,7 +283,7 @@ pub fn anonymous(api: &Api, globals: &Globals, config: &Config) -> Result<Sessio
         )));
     }
     let builder = railgun_runtime::__private::builder(&api.base_url, Vec::new());
-    let raw: Raw = globals.apply(builder, config, name)?.build()?;
+    let raw: Raw = globals.apply(builder, config, name, &api.base_url)?.build()?;
     Ok(raw.0)
 }
 

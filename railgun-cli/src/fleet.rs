@@ -14,7 +14,7 @@ use std::sync::Arc;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use futures_util::StreamExt;
 use railgun_api::Pauses;
-use railgun_api::fleet::{AccountRailgun, Connections, Desired, Fleet, Railgun, Target, ZoneReport};
+use railgun_api::fleet::{AccountRailgun, Connections, Desired, Fleet, Railgun, RailgunId, Stop, Target, ZoneReport};
 use serde::{Deserialize, Serialize};
 
 use crate::Failure;
@@ -30,7 +30,13 @@ pub trait Named: Railgun {
     fn from_args(matches: &ArgMatches, config: &Config) -> Result<Self, Failure>;
     /// Whether `zone` (trimmed, lowercase) is one.
     fn is_zone(zone: &str) -> bool;
+    /// Why a run was refused when the Railgun `given` names is not the
+    /// one its credentials name (`named`).
+    fn mismatch(&self, given: &RailgunId, named: Option<&RailgunId>) -> String;
 }
+
+/// Where a Railgun's token is read from, for messages.
+const TOKEN_SOURCES: &str = "$RAILGUN_RTKN, the config file's `rtkn` or --rtkn-file";
 
 impl Named for Target {
     const ZONE: &'static str = "a domain name";
@@ -42,7 +48,10 @@ impl Named for Target {
                 .value_name("ID")
                 .value_parser(clap::value_parser!(u64))
                 .required(true)
-                .help("Id of the Railgun; its token comes from $RAILGUN_RTKN, the config file's `rtkn` or --rtkn-file"),
+                .help(
+                    "Id of the Railgun; its token comes from $RAILGUN_RTKN, the config file's `rtkn` or --rtkn-file, \
+                     and must be this Railgun's (checked before anything is changed)",
+                ),
             Arg::new("rtkn-file")
                 .long("rtkn-file")
                 .value_name("PATH")
@@ -59,6 +68,19 @@ impl Named for Target {
 
     fn is_zone(zone: &str) -> bool {
         railgun_api::fleet::is_domain_name(zone)
+    }
+
+    fn mismatch(&self, given: &RailgunId, named: Option<&RailgunId>) -> String {
+        match named {
+            Some(named) => format!(
+                "the Railgun token ({TOKEN_SOURCES}) is Railgun {named}'s, not Railgun {given}'s (--railgun \
+                 {given}); nothing was changed. Give --railgun {named}, or Railgun {given}'s token"
+            ),
+            None => format!(
+                "the Railgun token ({TOKEN_SOURCES}) is not the token of any Railgun this account lists, so it is \
+                 not Railgun {given}'s (--railgun {given}); nothing was changed"
+            ),
+        }
     }
 }
 
@@ -78,17 +100,49 @@ impl Named for AccountRailgun {
                 .value_name("ID")
                 .required(true)
                 .value_parser(|s: &str| tag(s, "a Railgun"))
-                .help("Identifier tag of the Railgun"),
+                .help(
+                    "Identifier tag of the Railgun; when its activation key is set too ($RAILGUN_RTKN, the config \
+                     file's `rtkn` or --rtkn-file), the key must be this Railgun's (checked before anything is \
+                     changed)",
+                ),
+            Arg::new("rtkn-file")
+                .long("rtkn-file")
+                .value_name("PATH")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("Read the Railgun's activation key from this file instead of $RAILGUN_RTKN"),
         ]
     }
 
-    fn from_args(matches: &ArgMatches, _config: &Config) -> Result<AccountRailgun, Failure> {
+    fn from_args(matches: &ArgMatches, config: &Config) -> Result<AccountRailgun, Failure> {
         let value = |name: &str| matches.get_one::<String>(name).expect("required").clone();
-        Ok(AccountRailgun::new(value("account"), value("railgun")))
+        let railgun = AccountRailgun::new(value("account"), value("railgun"));
+        let file = matches.get_one::<PathBuf>("rtkn-file").map(PathBuf::as_path);
+        // The key only names the Railgun here: without one, the tag alone does.
+        if file.is_none() && config.value("rtkn").is_none() {
+            return Ok(railgun);
+        }
+        Ok(railgun.with_activation_key(config.secret("rtkn", file)?))
     }
 
     fn is_zone(zone: &str) -> bool {
         is_tag(zone)
+    }
+
+    fn mismatch(&self, given: &RailgunId, named: Option<&RailgunId>) -> String {
+        let account = &self.account;
+        match (named, &self.activation_key) {
+            (Some(named), _) => format!(
+                "the activation key ({TOKEN_SOURCES}) is Railgun {named}'s, not Railgun {given}'s (--railgun \
+                 {given}); nothing was changed. Give --railgun {named}, or Railgun {given}'s key"
+            ),
+            (None, Some(_)) => format!(
+                "the activation key ({TOKEN_SOURCES}) is not the key of any Railgun of account {account}, so it is \
+                 not Railgun {given}'s (--railgun {given}); nothing was changed"
+            ),
+            (None, None) => {
+                format!("account {account} has no Railgun {given} (--account, --railgun); nothing was changed")
+            }
+        }
     }
 }
 
@@ -170,8 +224,10 @@ struct Done {
 
 /// What a run ended with.
 pub struct Summary {
+    /// Zones that did not end as desired.
     pub failed: u64,
-    pub cancelled: bool,
+    /// Why the run stopped before every zone was done, if it did.
+    pub stopped: Option<Stop>,
 }
 
 /// The pauses 429 answers imposed on the run's client so far.
@@ -240,7 +296,8 @@ where
 
     let stdout = std::io::stdout();
     let (mut changed, mut unchanged, mut failed, mut finished) = (0u64, 0u64, 0u64, 0u64);
-    let mut reports = std::pin::pin!(fleet.run(todo.clone(), desired));
+    let given = desired.railgun().cloned();
+    let mut reports = fleet.run(todo.clone(), desired);
     while let Some(report) = reports.next().await {
         finished += 1;
         match (&report.error, report.applied || (dry_run && report.change != railgun_api::fleet::Change::None)) {
@@ -262,15 +319,20 @@ where
     }
     signals.abort();
     bar.finish_and_clear();
-    let cancelled = cancel.is_cancelled() && (finished as usize) < todo.len();
+    let stopped = reports.stopped().cloned();
+    if let (Some(Stop::WrongRailgun { given, named }), Some(railgun)) = (&stopped, &given) {
+        // Refused before any zone started: the arguments do not fit.
+        return Err(Failure::Usage(railgun.mismatch(given, named.as_ref())));
+    }
     let verb = if dry_run { "would change" } else { "changed" };
     let mut summary =
         format!("{op}: {} zones: {changed} {verb}, {unchanged} already as desired, {failed} failed", zones.len());
     if skipped > 0 {
         summary.push_str(&format!(", {skipped} skipped (done in the journal)"));
     }
-    if cancelled {
-        summary.push_str(&format!(", {} not started (interrupted)", todo.len() - finished as usize));
+    let not_started = todo.len() - finished as usize;
+    if let Some(stop) = &stopped {
+        summary.push_str(&format!(", {not_started} not started ({})", stop.cause()));
     }
     eprintln!("{summary}");
     let pauses = pauses();
@@ -283,7 +345,7 @@ where
             pauses.total.as_secs_f64()
         );
     }
-    Ok(Summary { failed, cancelled })
+    Ok(Summary { failed, stopped })
 }
 
 /// The bar on stderr (hidden when stderr is not a terminal): zones done,

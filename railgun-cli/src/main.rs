@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use railgun_api::fleet::{AccountRailgun, ByConnection, Target};
+use railgun_api::fleet::{AccountRailgun, ByConnection, Stop, Target};
 use railgun_api::v4::cloudflare::V4Api;
 use railgun_api::{ApiBuilder, ClientApi, HttpMethod, PartnerApi, RetryPolicy};
 use railgun_codegen::ir::Api;
@@ -48,12 +48,16 @@ pub enum Failure {
     },
     /// Output could not be written: exit status 1.
     Io(String),
+    /// A fleet run stopped early on an error every zone would meet (its
+    /// credentials refused, the service unreachable): exit status 1.
+    Stopped(Stop),
 }
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Failure::Usage(message) | Failure::Io(message) => f.write_str(message),
+            Failure::Stopped(stop) => write!(f, "stopped: {stop}"),
             Failure::Call(error) => write!(f, "{error}"),
             Failure::MayHaveBeenApplied { command, error } => write!(
                 f,
@@ -124,20 +128,30 @@ impl Globals {
         self.base_url.clone().or_else(|| config.value(base_url_name))
     }
 
-    /// The builder with these settings; the base URL given, else the
-    /// spec's.
+    /// The builder with these settings and the base URL given. The
+    /// service's own, `retired_url`, answers no Railgun call since Railgun
+    /// was retired, so it is refused, given or not, instead of waiting on
+    /// it.
     pub fn apply<T>(
         &self,
-        mut builder: ApiBuilder<T>,
+        builder: ApiBuilder<T>,
         config: &Config,
         base_url_name: &str,
+        retired_url: &str,
     ) -> Result<ApiBuilder<T>, Failure>
     where
         T: railgun_runtime::__private::FromSession,
     {
-        if let Some(url) = self.given_base_url(config, base_url_name) {
-            builder = builder.base_url(url);
-        }
+        let same = |url: &str| url.trim_end_matches('/').eq_ignore_ascii_case(retired_url.trim_end_matches('/'));
+        let Some(url) = self.given_base_url(config, base_url_name).filter(|url| !same(url)) else {
+            return Err(Failure::Usage(format!(
+                "{retired_url} was retired with Railgun in January 2024 and answers no Railgun call: point \
+                 --base-url, ${} or the config file's {base_url_name} at railgun-emulator, its local stand-in \
+                 (`railgun-emulator` prints its base URLs)",
+                config::env_name(base_url_name)
+            )));
+        };
+        let mut builder = builder.base_url(url);
         builder = builder.method(self.method).retry(RetryPolicy::default().max_attempts(self.attempts));
         builder = match self.timeout {
             Some(timeout) => builder.timeout(timeout),
@@ -366,7 +380,12 @@ async fn run(apis: &[&Api], matches: &ArgMatches) -> Result<ExitCode, Failure> {
             }
             other => return Err(Failure::Usage(format!("no fleet client for {other}"))),
         };
-        return Ok(if summary.failed > 0 || summary.cancelled { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+        return match summary.stopped {
+            // The summary said so.
+            Some(Stop::Cancelled) => Ok(ExitCode::FAILURE),
+            Some(stop) => Err(Failure::Stopped(stop)),
+            None => Ok(if summary.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }),
+        };
     }
     let endpoint = api.endpoints_of(id).find(|e| calls::kebab(&e.action) == action).expect("clap knows the actions");
     let session = calls::session(api, family, &globals, &config)?;
@@ -423,7 +442,9 @@ fn main() -> ExitCode {
             eprintln!("error: {failure}");
             match failure {
                 Failure::Usage(_) => ExitCode::from(2),
-                Failure::Call(_) | Failure::MayHaveBeenApplied { .. } | Failure::Io(_) => ExitCode::FAILURE,
+                Failure::Call(_) | Failure::MayHaveBeenApplied { .. } | Failure::Io(_) | Failure::Stopped(_) => {
+                    ExitCode::FAILURE
+                }
             }
         }
     }

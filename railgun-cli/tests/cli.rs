@@ -854,3 +854,249 @@ async fn answers_print_secrets_only_when_the_call_made_them_or_when_asked() {
     let v4 = listed.as_array().unwrap().iter().find(|r| r["id"] == tag).unwrap();
     assert_eq!(v4["activation_key"], activation_key);
 }
+
+/// How often the emulator was asked to read or change a zone, v2 and v4.
+fn zone_calls(emu: &Emulator) -> Vec<u64> {
+    [
+        "zone_conn_get_active",
+        "conn_set",
+        "conn_setmode_enabled",
+        "conn_setmode_disabled",
+        "conn_delete",
+        "list_zone_railguns",
+        "create_connection",
+        "update_connection",
+        "delete_connection",
+    ]
+    .iter()
+    .map(|action| emu.hits(action))
+    .collect()
+}
+
+#[tokio::test]
+async fn a_railgun_and_a_token_that_do_not_match_are_refused_before_anything_changes() {
+    let config = Config::docs_examples().user_with_api_token(EMAIL, V4_KEY, V4_TOKEN).zones(["example.com"]);
+    let emu = Emulator::start(config, "127.0.0.1:0").await.unwrap();
+    let (one, _) = make_railgun(&emu).await;
+    let (two, rtkn_two) = make_railgun(&emu).await;
+    let dir = temp_dir("mismatch");
+    let (zones_path, _) = zones_file(&dir, 3);
+    let zones_arg = zones_path.to_str().unwrap();
+    // The README's line, with Railgun two's token: the zones connect to two.
+    let two_arg = two.to_string();
+    let mut connect = railgun(&emu, &["partner", "fleet", "connect", "--railgun", &two_arg, "--zones", zones_arg]);
+    connect.env("RAILGUN_RTKN", &rtkn_two);
+    let done = run(connect).await;
+    assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
+    let before = (emu.snapshot(), zone_calls(&emu));
+
+    let one_arg = one.to_string();
+    let given_one = format!("Railgun {one}'s (--railgun {one})");
+    let cases = [
+        (
+            rtkn_two.as_str(),
+            format!(
+                "is Railgun {two}'s, not {given_one}; nothing was changed. Give --railgun {two}, or Railgun {one}'s token"
+            ),
+        ),
+        (
+            "0123456789abcdef0123456789abcd",
+            format!(
+                "is not the token of any Railgun this account lists, so it is not {given_one}; nothing was changed"
+            ),
+        ),
+    ];
+    for (token, why) in &cases {
+        for op in ["connect", "enable", "disable", "disconnect"] {
+            for dry_run in [false, true] {
+                let mut args = vec!["partner", "fleet", op, "--railgun", &one_arg, "--zones", zones_arg];
+                args.extend(dry_run.then_some("--dry-run"));
+                let mut command = railgun(&emu, &args);
+                command.env("RAILGUN_RTKN", token);
+                let output = run(command).await;
+                assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+                assert_eq!(
+                    stderr(&output),
+                    format!(
+                        "error: the Railgun token ($RAILGUN_RTKN, the config file's `rtkn` or --rtkn-file) {why}\n"
+                    ),
+                    "{args:?}"
+                );
+                assert!(output.stdout.is_empty(), "{args:?}");
+            }
+        }
+    }
+    assert_eq!((emu.snapshot(), zone_calls(&emu)), before, "nothing was read or changed");
+
+    // The Client API lists the user's own Railguns: a host's token is none of them.
+    let mut client = railgun(&emu, &["client", "fleet", "connect", "--railgun", &two_arg, "--zones", zones_arg]);
+    client.env("RAILGUN_RTKN", &rtkn_two);
+    let output = run(client).await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("is not the token of any Railgun this account lists"), "{}", stderr(&output));
+
+    // v4: a Railgun named by its tag, and by the key its daemon activates with.
+    let account = railgun_emulator::account_id(EMAIL);
+    let made = |name: &str| {
+        let command = railgun_v4(&emu, None, &["cloudflare", "create-railgun", "--name", name]);
+        async move { stdout_json(&run(command).await) }
+    };
+    let (v4_one, v4_two) = (made("v4-one").await, made("v4-two").await);
+    let tag = |made: &Value| made["id"].as_str().unwrap().to_owned();
+    let (tag_one, tag_two) = (tag(&v4_one), tag(&v4_two));
+    let zone_ids = dir.join("zone-ids.txt");
+    std::fs::write(&zone_ids, railgun_emulator::zone_id("example.com") + "\n").unwrap();
+    let before = (emu.snapshot(), zone_calls(&emu));
+    let other_tag = "0123456789abcdef0123456789abcdef";
+    let cases = [
+        (
+            tag_one.as_str(),
+            Some(v4_two["activation_key"].as_str().unwrap()),
+            format!(
+                "error: the activation key ($RAILGUN_RTKN, the config file's `rtkn` or --rtkn-file) is Railgun {tag_two}'s, not Railgun {tag_one}'s (--railgun {tag_one}); nothing was changed. Give --railgun {tag_two}, or Railgun {tag_one}'s key\n"
+            ),
+        ),
+        (
+            other_tag,
+            None,
+            format!(
+                "error: account {account} has no Railgun {other_tag} (--account, --railgun); nothing was changed\n"
+            ),
+        ),
+    ];
+    for (railgun_tag, key, expected) in &cases {
+        for op in ["connect", "enable", "disable", "disconnect"] {
+            for dry_run in [false, true] {
+                let mut args = vec!["cloudflare", "fleet", op, "--account", &account, "--railgun", railgun_tag];
+                args.extend(["--zones", zone_ids.to_str().unwrap()]);
+                args.extend(dry_run.then_some("--dry-run"));
+                let mut command = railgun_v4(&emu, Some(V4_TOKEN), &args);
+                if let Some(key) = key {
+                    command.env("RAILGUN_RTKN", key);
+                }
+                let output = run(command).await;
+                assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+                assert_eq!(&stderr(&output), expected, "{args:?}");
+            }
+        }
+    }
+    assert_eq!((emu.snapshot(), zone_calls(&emu)), before, "nothing was read or changed");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A server that accepts connections and closes them at once, counting
+/// them: a service that cannot be reached.
+async fn dead_end() -> (String, std::sync::Arc<std::sync::atomic::AtomicU64>, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/api/v2/railgun/", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counted = count.clone();
+    let task = tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(socket);
+        }
+    });
+    (url, count, task)
+}
+
+#[tokio::test]
+async fn a_wrong_key_an_unreachable_service_or_no_base_url_end_a_fleet_at_once() {
+    let emu = emulator(Faults::default()).await;
+    let (id, rtkn) = make_railgun(&emu).await;
+    let dir = temp_dir("global");
+    let (zones_path, _) = zones_file(&dir, 5000);
+    let id_arg = id.to_string();
+    let connect = ["partner", "fleet", "connect", "--railgun", &id_arg, "--zones", zones_path.to_str().unwrap()];
+    let audit = ["partner", "fleet", "audit", "--zones", zones_path.to_str().unwrap()];
+
+    // A wrong host key: one refused call, one line naming it, exit 1.
+    let hits = emu.total_hits();
+    let mut wrong = railgun(&emu, &connect);
+    wrong.env("RAILGUN_RTKN", &rtkn).env("RAILGUN_HOST_KEY", "not-the-host-key");
+    let output = run(wrong).await;
+    assert_eq!(output.status.code(), Some(1));
+    let refused = "the service refused the credentials: host_get_all: the service refused the call (err_code \
+                   E_UNAUTH): invalid host_key";
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "connect: 5000 zones: 0 changed, 0 already as desired, 0 failed, 5000 not started (the service \
+             refused the credentials)\nerror: stopped: {refused}\n"
+        )
+    );
+    assert!(output.stdout.is_empty());
+    assert_eq!(emu.total_hits() - hits, 1);
+    // An audit checks no Railgun: its first refused read stops it.
+    let hits = emu.total_hits();
+    let mut wrong = railgun(&emu, &audit);
+    wrong.env("RAILGUN_HOST_KEY", "not-the-host-key");
+    let output = run(wrong).await;
+    assert_eq!(output.status.code(), Some(1));
+    let lines = lines_by_zone(&output.stdout);
+    assert!((1..=16).contains(&lines.len()), "{}", lines.len());
+    assert_eq!(emu.total_hits() - hits, lines.len() as u64);
+    let text = stderr(&output);
+    assert!(text.ends_with("error: stopped: the service refused the credentials: zone_conn_get_active: the service refused the call (err_code E_UNAUTH): invalid host_key\n"), "{text}");
+
+    // A service that cannot be reached: the identity check's attempts, then one line.
+    let (url, connections, server) = dead_end().await;
+    let mut nowhere = railgun(&emu, &connect);
+    nowhere.env("RAILGUN_RTKN", &rtkn).env("RAILGUN_BASE_URL", &url);
+    let output = run(nowhere).await;
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with(
+            "error: stopped: 1 call in a row reached no service; the last: host_get_all: request failed: "
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines().next(),
+        Some(
+            "connect: 5000 zones: 0 changed, 0 already as desired, 0 failed, 5000 not started (the service could \
+             not be reached)"
+        ),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 4, "the client's four attempts");
+    // An audit: eight zone reads in a row reached nothing.
+    let mut nowhere = railgun(&emu, &audit);
+    nowhere.env("RAILGUN_BASE_URL", &url);
+    let output = run(nowhere).await;
+    assert_eq!(output.status.code(), Some(1));
+    let lines = lines_by_zone(&output.stdout);
+    assert!((1..=16).contains(&lines.len()), "{}", lines.len());
+    assert!(
+        stderr(&output).contains(
+            "error: stopped: 8 calls in a row reached no service; the last: zone_conn_get_active: request failed: "
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert!(connections.load(std::sync::atomic::Ordering::SeqCst) <= 4 + 4 * 16 * 3);
+    server.abort();
+
+    // No base URL: the retired service is named, and nothing is sent.
+    let hits = emu.total_hits();
+    let mut unset = railgun(&emu, &connect);
+    unset.env("RAILGUN_RTKN", &rtkn).env_remove("RAILGUN_BASE_URL");
+    let output = run(unset).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: https://www.cloudflare.com/api/v2/railgun/ was retired with Railgun in January 2024 and answers no \
+         Railgun call: point --base-url, $RAILGUN_BASE_URL or the config file's base_url at railgun-emulator, its \
+         local stand-in (`railgun-emulator` prints its base URLs)\n"
+    );
+    let mut v4 = railgun_v4(&emu, Some(V4_TOKEN), &["cloudflare", "list-railguns"]);
+    v4.env_remove("RAILGUN_V4_BASE_URL");
+    let v4 = run(v4).await;
+    assert_eq!(v4.status.code(), Some(2));
+    assert!(stderr(&v4).starts_with("error: https://api.cloudflare.com/client/v4/ was retired"), "{}", stderr(&v4));
+    assert_eq!(emu.total_hits(), hits);
+    std::fs::remove_dir_all(dir).unwrap();
+}

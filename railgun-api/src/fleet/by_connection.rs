@@ -14,22 +14,50 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::{Connections, FleetError, Link, Railgun, RailgunId};
-use crate::Error;
+use crate::{Error, Secret};
 
 /// A Railgun of a v4 account: what the account's connection endpoints
-/// address.
+/// address, and optionally the key its daemon activates with, which a run
+/// checks names the same Railgun ([`Connections::identify`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AccountRailgun {
     /// The account's identifier tag.
     pub account: String,
     /// The Railgun's identifier tag.
     pub railgun: String,
+    /// The Railgun's activation key (its v2 `rtkn`), when known.
+    pub activation_key: Option<Secret>,
 }
 
 impl AccountRailgun {
     /// Railgun `railgun` of account `account`.
     pub fn new(account: impl Into<String>, railgun: impl Into<String>) -> AccountRailgun {
-        AccountRailgun { account: account.into(), railgun: railgun.into() }
+        AccountRailgun { account: account.into(), railgun: railgun.into(), activation_key: None }
+    }
+
+    /// The same Railgun, whose activation key is `key`: a run then checks
+    /// that the account's Railgun with that key is this one.
+    pub fn with_activation_key(mut self, key: impl Into<Secret>) -> AccountRailgun {
+        self.activation_key = Some(key.into());
+        self
+    }
+}
+
+/// A Railgun of an account as [`ConnectionCalls::railguns`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RailgunKey {
+    /// The Railgun's identifier tag.
+    pub tag: String,
+    /// The key its daemon activates with.
+    pub activation_key: Secret,
+}
+
+impl RailgunKey {
+    /// Railgun `tag`, whose activation key is `activation_key`.
+    pub fn new(tag: impl Into<String>, activation_key: Secret) -> RailgunKey {
+        RailgunKey { tag: tag.into(), activation_key }
     }
 }
 
@@ -94,6 +122,9 @@ pub trait ConnectionCalls: Clone + Send + Sync + 'static {
 
     /// Removes connection `id` of `railgun`.
     fn delete(&self, railgun: &AccountRailgun, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// Every Railgun of account `account`, every page.
+    fn railguns(&self, account: &str) -> impl Future<Output = Result<Vec<RailgunKey>, Error>> + Send;
 }
 
 /// [`Connections`] over [`ConnectionCalls`]; see the module docs. Clones
@@ -207,5 +238,16 @@ impl<A: ConnectionCalls> Connections for ByConnection<A> {
         self.api.delete(railgun, &id).await?;
         self.forget(railgun, zone);
         Ok(())
+    }
+
+    /// The account's Railgun whose activation key is `railgun`'s when it
+    /// has one, else the account's Railgun of that tag.
+    async fn identify(&self, railgun: &AccountRailgun) -> Result<Option<RailgunId>, FleetError> {
+        let listed = self.api.railguns(&railgun.account).await?;
+        let found = match &railgun.activation_key {
+            Some(key) => listed.into_iter().find(|r| r.activation_key == *key),
+            None => listed.into_iter().find(|r| r.tag == railgun.railgun),
+        };
+        Ok(found.map(|r| RailgunId::Tag(r.tag)))
     }
 }

@@ -6,11 +6,12 @@
 //! Railgun's connections are listed (`list_connections`), read
 //! (`connection_details`), made (`create_connection`), switched
 //! (`update_connection`) and removed (`delete_connection`) through its
-//! account.
+//! account, whose Railguns `list_account_railguns` lists with their
+//! activation keys.
 
 use futures_util::TryStreamExt;
 
-use super::{AccountRailgun, ConnectionCalls, ConnectionState};
+use super::{AccountRailgun, ConnectionCalls, ConnectionState, RailgunKey};
 use crate::Error;
 use crate::v4::V4Api;
 use crate::v4::types::Connection;
@@ -46,5 +47,10 @@ impl ConnectionCalls for V4Api {
     async fn delete(&self, railgun: &AccountRailgun, id: &str) -> Result<(), Error> {
         self.delete_connection(&railgun.account, &railgun.railgun, id).await?;
         Ok(())
+    }
+
+    async fn railguns(&self, account: &str) -> Result<Vec<RailgunKey>, Error> {
+        let key = |r: crate::v4::types::Railgun| RailgunKey::new(r.id, r.activation_key);
+        self.list_account_railguns_stream(account, None, None).map_ok(key).try_collect().await
     }
 }
