@@ -28,7 +28,7 @@ const TOKEN: &str = "t0ken.with-dots_and~tilde/slash+plus";
 const ACTIVATION_KEY: &str = "e4edc00281cb56ebac22c81be9bac8f3";
 
 fn fixture(name: &str) -> String {
-    let path = format!("{}/spec/docs-v4/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../spec/docs-v4/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

@@ -403,7 +403,7 @@ async fn run(apis: &[&Api], matches: &ArgMatches) -> Result<ExitCode, Failure> {
 
 /// The specs `railgun-api` was built from: v2's, then v4's.
 fn specs() -> Result<Vec<railgun_codegen::ValidSpec>, String> {
-    [(railgun_api::SPEC, "railgun-api/spec/railgun.yaml"), (railgun_api::SPEC_V4, "railgun-api/spec/railgun-v4.yaml")]
+    [(railgun_api::SPEC, "spec/railgun.yaml"), (railgun_api::SPEC_V4, "spec/railgun-v4.yaml")]
         .into_iter()
         .map(|(text, file)| {
             railgun_codegen::parse(text, file)

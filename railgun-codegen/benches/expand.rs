@@ -27,7 +27,7 @@ fn measure(name: &str, mut f: impl FnMut()) {
 }
 
 fn main() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../railgun-api/spec/railgun.yaml");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/railgun.yaml");
     let source = std::fs::read_to_string(path).expect("spec/railgun.yaml");
     let spec = railgun_codegen::parse(&source, "spec/railgun.yaml").expect("valid spec");
     let tokens = railgun_codegen::expand(&spec);

@@ -15,12 +15,12 @@ pub struct Snapshot {
 
 /// The Railgun v2 API, which `railgun-api` expands.
 pub const RAILGUN: Snapshot =
-    Snapshot { spec: "railgun-api/spec/railgun.yaml", expansion: "railgun-codegen/tests/expanded/railgun.rs" };
+    Snapshot { spec: "spec/railgun.yaml", expansion: "railgun-codegen/tests/expanded/railgun.rs" };
 
 /// Cloudflare's v4 Railgun API (`rest_json`), which `railgun-api` expands
 /// as its `v4` module.
 pub const V4: Snapshot =
-    Snapshot { spec: "railgun-api/spec/railgun-v4.yaml", expansion: "railgun-codegen/tests/expanded/railgun_v4.rs" };
+    Snapshot { spec: "spec/railgun-v4.yaml", expansion: "railgun-codegen/tests/expanded/railgun_v4.rs" };
 
 /// Every committed expansion.
 pub const ALL: [Snapshot; 2] = [RAILGUN, V4];

@@ -679,7 +679,7 @@ fn fields_take_signed_integers_and_lists_of_strings() {
 #[test]
 fn the_v4_spec_has_the_descriptions_26_operations() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let source = std::fs::read_to_string(root.join("railgun-api/spec/railgun-v4.yaml")).unwrap();
+    let source = std::fs::read_to_string(root.join("spec/railgun-v4.yaml")).unwrap();
     let spec = railgun_codegen::parse(&source, "spec/railgun-v4.yaml").unwrap();
     let api = spec.api();
     assert_eq!(api.endpoints.len(), 26);

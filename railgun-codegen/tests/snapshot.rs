@@ -28,7 +28,7 @@ fn committed_expansions_are_fresh() {
 #[test]
 fn expansion_covers_every_documented_action() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let source = std::fs::read_to_string(root.join("railgun-api/spec/railgun.yaml")).unwrap();
+    let source = std::fs::read_to_string(root.join("spec/railgun.yaml")).unwrap();
     let spec = railgun_codegen::parse(&source, "spec/railgun.yaml").unwrap();
     let pairs: Vec<String> = spec
         .endpoints

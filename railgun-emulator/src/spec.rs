@@ -41,7 +41,7 @@ impl SpecTable {
     /// The spec's problems, should this crate's railgun-codegen not read it
     /// (railgun-api expanded this very text when it was built).
     pub fn load() -> Result<SpecTable, String> {
-        let spec = railgun_codegen::parse(railgun_api::SPEC, "railgun-api/spec/railgun.yaml")
+        let spec = railgun_codegen::parse(railgun_api::SPEC, "spec/railgun.yaml")
             .map_err(|e| format!("the Railgun spec does not load: {e}"))?;
         let api = spec.api();
         let endpoints = api.endpoints.iter().filter_map(|e| {
@@ -141,7 +141,7 @@ impl RestTable {
     ///
     /// The spec's problems, should this crate's railgun-codegen not read it.
     pub fn load() -> Result<RestTable, String> {
-        let spec = railgun_codegen::parse(railgun_api::SPEC_V4, "railgun-api/spec/railgun-v4.yaml")
+        let spec = railgun_codegen::parse(railgun_api::SPEC_V4, "spec/railgun-v4.yaml")
             .map_err(|e| format!("the v4 Railgun spec does not load: {e}"))?;
         let api = spec.api();
         let kind = |ty: &ParamType| match ty {

@@ -1,7 +1,7 @@
 //! Maintainer tasks for the Railgun SDK, run as `cargo xtask <task>`.
 //!
 //! - `expand [--stdout]`: writes the macro's expansions of
-//!   `railgun-api/spec/railgun.yaml` and `railgun-api/spec/railgun-v4.yaml`,
+//!   `spec/railgun.yaml` and `spec/railgun-v4.yaml`,
 //!   formatted, to the snapshots the codegen test compares against.
 //! - `check [--docs DIR] [--spec FILE] [--verbose]`: compares the spec with
 //!   what the upstream pages say, printing the findings first and a summary
@@ -31,18 +31,18 @@ usage: cargo xtask <task>
 
 tasks:
   expand [--stdout]                write the committed expansions to railgun-codegen/tests/expanded/
-                                   (or print that of railgun-api/spec/railgun.yaml)
+                                   (or print that of spec/railgun.yaml)
   check [--docs DIR] [--spec FILE] [--verbose]
                                    compare the spec with the upstream docs
-                                   (default: railgun-api/spec/docs and
-                                   railgun-api/spec/railgun.yaml): findings,
+                                   (default: spec/docs and
+                                   spec/railgun.yaml): findings,
                                    then a summary; --verbose adds the accepted
                                    deviations, notes and doc warnings;
                                    exit 0 when they agree, 1 on drift, 2 on error
   check-v4 [--description FILE] [--spec FILE] [--verbose]
                                    compare the v4 spec with the OpenAPI description
-                                   (default: railgun-api/spec/docs-v4/railgun-v4.openapi.json
-                                   and railgun-api/spec/railgun-v4.yaml); same output
+                                   (default: spec/docs-v4/railgun-v4.openapi.json
+                                   and spec/railgun-v4.yaml); same output
                                    and exit codes as check
   regen [--docs DIR] [--spec FILE] [--dry-run]
                                    rewrite the spec from the docs, keeping what
@@ -117,11 +117,7 @@ struct Options {
 /// the task's `flag`, which takes no value.
 fn options_of(options: &[&str], flag: &str) -> Result<Options, String> {
     let root = workspace_root();
-    let defaults = Options {
-        docs: root.join("railgun-api/spec/docs"),
-        spec: root.join("railgun-api/spec/railgun.yaml"),
-        flag: false,
-    };
+    let defaults = Options { docs: root.join("spec/docs"), spec: root.join("spec/railgun.yaml"), flag: false };
     parse_options(options, "--docs", flag, defaults)
 }
 
@@ -130,8 +126,8 @@ fn options_of(options: &[&str], flag: &str) -> Result<Options, String> {
 fn v4_options_of(options: &[&str], flag: &str) -> Result<Options, String> {
     let root = workspace_root();
     let defaults = Options {
-        docs: root.join("railgun-api/spec/docs-v4/railgun-v4.openapi.json"),
-        spec: root.join("railgun-api/spec/railgun-v4.yaml"),
+        docs: root.join("spec/docs-v4/railgun-v4.openapi.json"),
+        spec: root.join("spec/railgun-v4.yaml"),
         flag: false,
     };
     parse_options(options, "--description", flag, defaults)

@@ -1,5 +1,5 @@
 //! `cargo xtask check-v4`: a `rest_json` spec against the OpenAPI
-//! description it was written from (`railgun-api/spec/docs-v4/`).
+//! description it was written from (`spec/docs-v4/`).
 //!
 //! Endpoints and operations are matched by operation id (an endpoint's
 //! `docs`). For each pair: the method and the path; the parameters by name

@@ -33,7 +33,7 @@ fn docs_with(page: &str, from: &str, to: &str) -> tempfile::TempDir {
 
 #[test]
 fn the_vendored_docs_agree_with_the_spec() {
-    let run = check(&root().join("railgun-api/spec/docs"), &spec());
+    let run = check(&root().join("spec/docs"), &spec());
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert_eq!(
         run.stdout,
@@ -62,7 +62,7 @@ fn a_renamed_parameter_is_found() {
 #[test]
 fn a_dropped_section_is_found() {
     let page = "client-api/manage-railguns.md";
-    let text = std::fs::read_to_string(root().join("railgun-api/spec/docs").join(page)).unwrap();
+    let text = std::fs::read_to_string(root().join("spec/docs").join(page)).unwrap();
     let start = text.find("## POST delete").unwrap();
     let docs = docs_with(page, &text[start..], "");
     let run = check(docs.path(), &spec());
@@ -120,7 +120,7 @@ fn a_changed_act_is_found() {
 #[test]
 fn a_removed_method_is_found() {
     let page = "optimized-partner-api/list-railgun-details.md";
-    let text = std::fs::read_to_string(root().join("railgun-api/spec/docs").join(page)).unwrap();
+    let text = std::fs::read_to_string(root().join("spec/docs").join(page)).unwrap();
     let start = text.find("## GET host\\_get\\_all").unwrap();
     let end = text.find("## POST zone\\_conn\\_get\\_active").unwrap();
     let docs = docs_with(page, &text[start..end], "");
@@ -159,7 +159,7 @@ fn a_missing_docs_folder_is_an_error_with_exit_2() {
 
 #[test]
 fn an_unreadable_spec_is_an_error_with_exit_2() {
-    let run = check(&root().join("railgun-api/spec/docs"), Path::new("/nonexistent/railgun.yaml"));
+    let run = check(&root().join("spec/docs"), Path::new("/nonexistent/railgun.yaml"));
     assert_eq!(run.code, 2);
     assert!(run.stderr.starts_with("error: cannot read /nonexistent/railgun.yaml"), "{}", run.stderr);
 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use support::{Run, root, xtask};
 
 fn description() -> Value {
-    let path = root().join("railgun-api/spec/docs-v4/railgun-v4.openapi.json");
+    let path = root().join("spec/docs-v4/railgun-v4.openapi.json");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -180,7 +180,7 @@ fn an_endpoint_marked_undocumented_is_a_note_and_unmarked_a_finding() {
     response: Railgun
     idempotent: true  # a read
 ";
-    let source = std::fs::read_to_string(root().join("railgun-api/spec/railgun-v4.yaml")).unwrap();
+    let source = std::fs::read_to_string(root().join("spec/railgun-v4.yaml")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("railgun-v4.yaml");
     std::fs::write(&spec, format!("{source}{local}")).unwrap();

@@ -7,7 +7,7 @@ use xtask::docs::facts::{DocFacts, EndpointFacts, add_page, read_dir};
 use xtask::docs::{markdown, text};
 
 fn docs() -> PathBuf {
-    xtask::workspace_root().join("railgun-api/spec/docs")
+    xtask::workspace_root().join("spec/docs")
 }
 
 fn page(path: &str) -> String {

@@ -11,11 +11,11 @@ mod support;
 use support::{copy_docs, root, xtask};
 
 fn spec_text() -> String {
-    std::fs::read_to_string(root().join("railgun-api/spec/railgun.yaml")).unwrap()
+    std::fs::read_to_string(root().join("spec/railgun.yaml")).unwrap()
 }
 
 fn vendored() -> DocFacts {
-    read_dir(&root().join("railgun-api/spec/docs")).unwrap()
+    read_dir(&root().join("spec/docs")).unwrap()
 }
 
 /// Runs regen, then checks that it settled and that check passes.
@@ -169,7 +169,7 @@ fn a_new_field_of_a_shared_answer_goes_to_a_copy_of_its_own() {
 #[test]
 fn a_changed_act_and_a_removed_method_are_followed() {
     let page = "optimized-partner-api/list-railgun-details.md";
-    let text = std::fs::read_to_string(root().join("railgun-api/spec/docs").join(page)).unwrap();
+    let text = std::fs::read_to_string(root().join("spec/docs").join(page)).unwrap();
     let get =
         &text[text.find("## GET host\\_get\\_all").unwrap()..text.find("## POST zone\\_conn\\_get\\_active").unwrap()];
     let docs =

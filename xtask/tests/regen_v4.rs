@@ -8,12 +8,12 @@ use serde_json::{Value, json};
 use support::{Run, root, xtask};
 
 fn description() -> Value {
-    let path = root().join("railgun-api/spec/docs-v4/railgun-v4.openapi.json");
+    let path = root().join("spec/docs-v4/railgun-v4.openapi.json");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 fn vendored_spec() -> String {
-    std::fs::read_to_string(root().join("railgun-api/spec/railgun-v4.yaml")).unwrap()
+    std::fs::read_to_string(root().join("spec/railgun-v4.yaml")).unwrap()
 }
 
 /// Runs `regen-v4` on copies of `description` and `spec`; returns its run,

@@ -17,7 +17,7 @@ fn fixture(name: &str) -> String {
 }
 
 fn vendored(page: &str) -> String {
-    std::fs::read_to_string(root().join("railgun-api/spec/docs").join(page)).unwrap()
+    std::fs::read_to_string(root().join("spec/docs").join(page)).unwrap()
 }
 
 /// The facts of one page, read as `file` (its extension picks the form).

@@ -13,7 +13,7 @@ pub fn root() -> PathBuf {
 
 /// The spec the SDK expands.
 pub fn spec() -> PathBuf {
-    root().join("railgun-api/spec/railgun.yaml")
+    root().join("spec/railgun.yaml")
 }
 
 /// What a run of `cargo xtask` did.
@@ -37,7 +37,7 @@ pub fn xtask(args: &[&dyn AsRef<OsStr>]) -> Run {
 pub fn copy_docs(to: &Path) {
     for folder in ["client-api", "optimized-partner-api"] {
         std::fs::create_dir(to.join(folder)).unwrap();
-        for entry in std::fs::read_dir(root().join("railgun-api/spec/docs").join(folder)).unwrap() {
+        for entry in std::fs::read_dir(root().join("spec/docs").join(folder)).unwrap() {
             let entry = entry.unwrap();
             std::fs::copy(entry.path(), to.join(folder).join(entry.file_name())).unwrap();
         }
