@@ -11,14 +11,14 @@ use clap::builder::PossibleValue;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use futures_util::TryStreamExt;
 use railgun_api::Secret;
-use railgun_codegen::ir::{
-    self, Api, Binding, CredentialLocation, EnumRef, FieldType, ListEncoding, ParamLocation, ParamScalar, ParamType,
-    PathSegment, Response, Scalar, TypeKind,
-};
 use railgun_runtime::__private::{
     ActionEndpoint, Bounded, Credential, DomainName, FromSession, Limited, RestEndpoint, RestMethod, Session, ToParam,
 };
 use railgun_runtime::Page;
+use railgun_spec::ir::{
+    self, Api, Binding, CredentialLocation, EnumRef, FieldType, ListEncoding, ParamLocation, ParamScalar, ParamType,
+    PathSegment, Response, Scalar, TypeKind,
+};
 use serde_json::Value;
 
 use crate::config::{Config, env_name};

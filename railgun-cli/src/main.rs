@@ -25,7 +25,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use railgun_api::fleet::{AccountRailgun, ByConnection, Stop, Target};
 use railgun_api::v4::cloudflare::V4Api;
 use railgun_api::{ApiBuilder, ClientApi, HttpMethod, PartnerApi, RetryPolicy};
-use railgun_codegen::ir::Api;
+use railgun_spec::ir::Api;
 
 use config::Config;
 
@@ -402,11 +402,11 @@ async fn run(apis: &[&Api], matches: &ArgMatches) -> Result<ExitCode, Failure> {
 }
 
 /// The specs `railgun-api` was built from: v2's, then v4's.
-fn specs() -> Result<Vec<railgun_codegen::ValidSpec>, String> {
+fn specs() -> Result<Vec<railgun_spec::ValidSpec>, String> {
     [(railgun_api::SPEC, "spec/railgun.yaml"), (railgun_api::SPEC_V4, "spec/railgun-v4.yaml")]
         .into_iter()
         .map(|(text, file)| {
-            railgun_codegen::parse(text, file)
+            railgun_spec::parse(text, file)
                 .map_err(|errors| format!("the spec railgun-api was built from does not read:\n{errors}"))
         })
         .collect()

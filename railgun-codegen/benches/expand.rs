@@ -1,6 +1,8 @@
-//! How long the macro's work takes on `spec/railgun.yaml`: parsing with
-//! validation, expansion to tokens, and (for `cargo xtask expand` only)
-//! formatting. Run with `cargo bench -p railgun-codegen`.
+//! How long the macro's work takes on the workspace's two specs: parsing
+//! with validation (`railgun-spec`), expansion to tokens, and both, as
+//! `generate_api!` does them. Run with `cargo bench -p railgun-codegen`
+//! (release profile), or `cargo run -p railgun-codegen --bench expand`
+//! for the dev profile the macro is built with in a debug build.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -19,7 +21,7 @@ fn measure(name: &str, mut f: impl FnMut()) {
     times.sort();
     let mean = times.iter().sum::<Duration>() / ROUNDS as u32;
     println!(
-        "{name:<28} median {:>9.3?}  mean {:>9.3?}  p95 {:>9.3?}  ({ROUNDS} rounds)",
+        "{name:<40} median {:>9.3?}  mean {:>9.3?}  p95 {:>9.3?}  ({ROUNDS} rounds)",
         times[ROUNDS / 2],
         mean,
         times[ROUNDS * 95 / 100]
@@ -27,22 +29,20 @@ fn measure(name: &str, mut f: impl FnMut()) {
 }
 
 fn main() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/railgun.yaml");
-    let source = std::fs::read_to_string(path).expect("spec/railgun.yaml");
-    let spec = railgun_codegen::parse(&source, "spec/railgun.yaml").expect("valid spec");
-    let tokens = railgun_codegen::expand(&spec);
+    for file in ["railgun.yaml", "railgun-v4.yaml"] {
+        let path = format!("{}/../spec/{file}", env!("CARGO_MANIFEST_DIR"));
+        let source = std::fs::read_to_string(&path).expect("the workspace's spec");
+        let spec = railgun_spec::parse(&source, file).expect("valid spec");
 
-    measure("parse + validate", || {
-        black_box(railgun_codegen::parse(black_box(&source), "spec/railgun.yaml").unwrap());
-    });
-    measure("expand to tokens", || {
-        black_box(railgun_codegen::expand(black_box(&spec)));
-    });
-    measure("macro total (parse+expand)", || {
-        let spec = railgun_codegen::parse(black_box(&source), "spec/railgun.yaml").unwrap();
-        black_box(railgun_codegen::expand(&spec).to_string());
-    });
-    measure("render (xtask expand only)", || {
-        black_box(railgun_codegen::render(black_box(&tokens), "spec/railgun.yaml").unwrap());
-    });
+        measure(&format!("{file}: parse + validate"), || {
+            black_box(railgun_spec::parse(black_box(&source), file).unwrap());
+        });
+        measure(&format!("{file}: expand to tokens"), || {
+            black_box(railgun_codegen::expand(black_box(spec.api())));
+        });
+        measure(&format!("{file}: macro total (parse + expand)"), || {
+            let spec = railgun_spec::parse(black_box(&source), file).unwrap();
+            black_box(railgun_codegen::expand(spec.api()).to_string());
+        });
+    }
 }

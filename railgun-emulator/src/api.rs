@@ -141,7 +141,7 @@ fn answer(
     }
     for name in &endpoint.domains {
         if let Some(value) = param(params, name)
-            && !railgun_api::is_domain_name(value)
+            && !railgun_runtime::is_domain_name(value)
         {
             return Err(ApiError::new("E_INVALID_PARAM", format!("{name}: '{value}' is not a domain name")));
         }

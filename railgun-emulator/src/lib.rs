@@ -7,10 +7,10 @@
 //! documented `act` values, and `railgun_conn.obj: null` for a zone without
 //! a connection. Which actions exist, their methods, their required
 //! parameters and the bounds of their IP ranges come from the spec the
-//! client is generated from (`railgun_api::SPEC`).
+//! client is generated from (`spec/railgun.yaml`).
 //!
 //! It also serves the v4 REST API under `/client/v4/` (routes, methods and
-//! parameters from `railgun_api::SPEC_V4`) over the same Railguns: a
+//! parameters from `spec/railgun-v4.yaml`) over the same Railguns: a
 //! Railgun made by v2 `init` is listed by v4, and one made by v4 takes v2
 //! calls. Where the two models differ:
 //!

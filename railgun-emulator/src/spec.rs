@@ -1,13 +1,19 @@
-//! What the emulator takes from the Railgun spec (`railgun_api::SPEC`, the
-//! spec the client was generated from): which actions each family has, their
-//! methods, parameters, `act` values and the bounds of their IP ranges. A
-//! spec edit changes the client and the emulator together.
+//! What the emulator takes from the Railgun specs (`spec/railgun.yaml` and
+//! `spec/railgun-v4.yaml`, the specs the client is generated from): which
+//! actions each family has, their methods, parameters, `act` values and the
+//! bounds of their IP ranges. A spec edit changes the client and the
+//! emulator together.
 
 use std::collections::HashMap;
 
-use railgun_codegen::ir::{
-    self, Binding, ListEncoding, Method, Netmask, ParamLocation, ParamScalar, ParamType, TypeKind,
-};
+use railgun_spec::ir::{self, Binding, ListEncoding, Method, Netmask, ParamLocation, ParamScalar, ParamType, TypeKind};
+
+/// The v2 spec, shipped with this crate (a symlink into the workspace's
+/// `spec/`).
+pub const SPEC: &str = include_str!("../spec/railgun.yaml");
+
+/// The v4 spec, shipped with this crate.
+pub const SPEC_V4: &str = include_str!("../spec/railgun-v4.yaml");
 
 /// One endpoint, as the emulator needs it.
 #[derive(Debug, Clone)]
@@ -41,7 +47,7 @@ impl SpecTable {
     /// The spec's problems, should this crate's railgun-codegen not read it
     /// (railgun-api expanded this very text when it was built).
     pub fn load() -> Result<SpecTable, String> {
-        let spec = railgun_codegen::parse(railgun_api::SPEC, "spec/railgun.yaml")
+        let spec = railgun_spec::parse(SPEC, "spec/railgun.yaml")
             .map_err(|e| format!("the Railgun spec does not load: {e}"))?;
         let api = spec.api();
         let endpoints = api.endpoints.iter().filter_map(|e| {
@@ -127,7 +133,7 @@ pub struct RestSpec {
     pub body: Vec<RestParam>,
 }
 
-/// The v4 operations, from `railgun_api::SPEC_V4`.
+/// The v4 operations, from `SPEC_V4`.
 #[derive(Debug, Clone)]
 pub struct RestTable {
     /// In spec order.
@@ -141,7 +147,7 @@ impl RestTable {
     ///
     /// The spec's problems, should this crate's railgun-codegen not read it.
     pub fn load() -> Result<RestTable, String> {
-        let spec = railgun_codegen::parse(railgun_api::SPEC_V4, "spec/railgun-v4.yaml")
+        let spec = railgun_spec::parse(SPEC_V4, "spec/railgun-v4.yaml")
             .map_err(|e| format!("the v4 Railgun spec does not load: {e}"))?;
         let api = spec.api();
         let kind = |ty: &ParamType| match ty {

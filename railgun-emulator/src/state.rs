@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
-use railgun_codegen::ir::Netmask;
+use railgun_spec::ir::Netmask;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 

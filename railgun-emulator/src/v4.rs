@@ -1,6 +1,6 @@
 //! The v4 API: one request in, one `{success, errors, messages, result}`
 //! envelope out. Routes, methods and the parameters each operation takes
-//! come from the v4 spec (`railgun_api::SPEC_V4`); the state is v2's.
+//! come from the v4 spec (`spec/railgun-v4.yaml`); the state is v2's.
 //!
 //! A caller is a Client API user: `X-Auth-Email` with the user's `tkn` as
 //! `X-Auth-Key` (v2's `tkn` was that same API key), or `Authorization:
@@ -347,7 +347,7 @@ fn check(param: &RestParam, value: &Value, text: bool) -> Result<(), Refusal> {
         if let (Kind::Text, Some(max_length), Some(text)) = (&param.kind, param.max_length, value.as_str())
             && text.chars().count() > max_length
         {
-            return Err(Refusal::invalid(format!("{name}: {}", railgun_codegen::ir::too_long(max_length))));
+            return Err(Refusal::invalid(format!("{name}: {}", railgun_spec::ir::too_long(max_length))));
         }
         return Ok(());
     }

@@ -1,9 +1,10 @@
 //! `generate_api!("path/to/spec.yaml")`: expands an API spec into client
 //! types and models that run on `railgun-runtime`.
 //!
-//! A thin shell around `railgun-codegen`: it reads the file, turns every spec
-//! error into a `compile_error!` carrying the spec's line and column, and
-//! makes the crate rebuild when the spec changes.
+//! A thin shell: it reads the file, has `railgun-spec` check and resolve it
+//! and `railgun-codegen` expand it, turns every spec error into a
+//! `compile_error!` carrying the spec's line and column, and makes the
+//! crate rebuild when the spec changes.
 //!
 //! The path is relative to the invoking crate's `CARGO_MANIFEST_DIR`; when no
 //! file is there, it is tried relative to the directory of the source file
@@ -40,7 +41,7 @@ fn expand(path: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
             format!("cannot read spec file `{relative}` (relative to Cargo.toml or to this source file): {e}"),
         )
     })?;
-    let spec = railgun_codegen::parse(&source, &relative).map_err(|errors| {
+    let spec = railgun_spec::parse(&source, &relative).map_err(|errors| {
         errors
             .0
             .iter()
@@ -51,7 +52,7 @@ fn expand(path: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
             })
             .unwrap_or_else(|| syn::Error::new(path.span(), "invalid spec"))
     })?;
-    let items = railgun_codegen::expand(&spec);
+    let items = railgun_codegen::expand(spec.api());
     // Makes cargo rebuild the invoking crate when the spec changes
     // (`proc_macro::tracked_path` is not stable yet).
     let tracked = full.to_string_lossy().into_owned();

@@ -9,8 +9,8 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use railgun_codegen::ValidSpec;
-use railgun_codegen::ir::{Api, Binding, Endpoint, Field, FieldType, Response, Scalar, TypeId, TypeKind};
+use railgun_spec::ValidSpec;
+use railgun_spec::ir::{Api, Binding, Endpoint, Field, FieldType, Response, Scalar, TypeId, TypeKind};
 use serde_json::{Map, Value};
 
 use crate::docs::facts::{DocFacts, EndpointFacts, Warning};

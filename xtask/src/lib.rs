@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod docs;
+pub mod expand;
 pub mod openapi;
 pub mod packaged;
 pub mod regen;

@@ -2,7 +2,7 @@
 //!
 //! - `expand [--stdout]`: writes the macro's expansions of
 //!   `spec/railgun.yaml` and `spec/railgun-v4.yaml`,
-//!   formatted, to the snapshots the codegen test compares against.
+//!   formatted, to the snapshots a test keeps fresh (`railgun-api/expanded/`).
 //! - `check [--docs DIR] [--spec FILE] [--verbose]`: compares the spec with
 //!   what the upstream pages say, printing the findings first and a summary
 //!   line. Exit 0 when they agree, 1 when they drift (or a page could not be
@@ -23,14 +23,14 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use railgun_codegen::snapshot;
+use xtask::expand::{self as snapshot};
 use xtask::{check, docs, openapi, packaged, regen, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  expand [--stdout]                write the committed expansions to railgun-codegen/tests/expanded/
+  expand [--stdout]                write the committed expansions to railgun-api/expanded/
                                    (or print that of spec/railgun.yaml)
   check [--docs DIR] [--spec FILE] [--verbose]
                                    compare the spec with the upstream docs
@@ -159,7 +159,7 @@ fn read_inputs(docs_dir: &Path, spec_path: &Path) -> Result<(docs::facts::DocFac
 
 fn run_check(docs_dir: &Path, spec_path: &Path, verbose: bool) -> ExitCode {
     let parsed = read_inputs(docs_dir, spec_path).and_then(|(facts, source)| {
-        let spec = railgun_codegen::parse(&source, &spec_path.display().to_string()).map_err(|e| e.to_string())?;
+        let spec = railgun_spec::parse(&source, &spec_path.display().to_string()).map_err(|e| e.to_string())?;
         Ok((facts, spec))
     });
     let (facts, spec) = match parsed {
@@ -178,7 +178,7 @@ fn run_check_v4(description: &Path, spec_path: &Path, verbose: bool) -> ExitCode
     let inputs = openapi::read(description).and_then(|description| {
         let source =
             std::fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
-        let spec = railgun_codegen::parse(&source, &spec_path.display().to_string()).map_err(|e| e.to_string())?;
+        let spec = railgun_spec::parse(&source, &spec_path.display().to_string()).map_err(|e| e.to_string())?;
         Ok((description, spec))
     });
     match inputs {

@@ -14,8 +14,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use railgun_codegen::ValidSpec;
-use railgun_codegen::ir::{
+use railgun_spec::ValidSpec;
+use railgun_spec::ir::{
     Api, Binding, Endpoint, FieldType, ParamLocation, ParamScalar, ParamType, Response, Scalar, TypeId, TypeKind,
 };
 use serde_json::Value;

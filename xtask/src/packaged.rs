@@ -25,8 +25,8 @@ use std::process::Command;
 use serde_json::Value;
 
 /// The crates users depend on, in dependency order.
-pub const CRATES: [&str; 5] =
-    ["railgun-codegen", "railgun-macros", "railgun-runtime", "railgun-api", "railgun-emulator"];
+pub const CRATES: [&str; 6] =
+    ["railgun-spec", "railgun-codegen", "railgun-macros", "railgun-runtime", "railgun-api", "railgun-emulator"];
 
 /// The command-line tools, built from their own unpacked package.
 pub const TOOLS: [&str; 1] = ["railgun-cli"];

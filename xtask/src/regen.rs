@@ -12,7 +12,7 @@
 
 use std::collections::HashSet;
 
-use railgun_codegen::{Locations, ValidSpec, ir};
+use railgun_spec::{Locations, ValidSpec, ir};
 use serde_json::{Map, Value};
 
 use crate::check::{self, Finding, Kind};
@@ -105,7 +105,7 @@ fn settle(
     let mut changes = Vec::new();
     let mut seen = HashSet::new();
     loop {
-        let spec = railgun_codegen::parse(&text, file).map_err(|e| format!("the spec does not validate:\n{e}"))?;
+        let spec = railgun_spec::parse(&text, file).map_err(|e| format!("the spec does not validate:\n{e}"))?;
         let report = check(&spec);
         if report.findings.is_empty() {
             return Ok(Outcome { text, changes, remaining: Vec::new(), kept: report.undocumented });

@@ -25,7 +25,7 @@ fn settle(source: &str, docs: &DocFacts) -> Outcome {
     let again = regen(&outcome.text, "spec.yaml", docs).unwrap();
     assert!(again.changes.is_empty(), "a second regen changed: {:#?}", again.changes);
     assert_eq!(again.text, outcome.text);
-    let spec = railgun_codegen::parse(&outcome.text, "spec.yaml").unwrap();
+    let spec = railgun_spec::parse(&outcome.text, "spec.yaml").unwrap();
     let report = xtask::check::check(&spec, docs);
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
     outcome
@@ -33,8 +33,8 @@ fn settle(source: &str, docs: &DocFacts) -> Outcome {
 
 /// The expansion of a spec text, rendered (which parses it as Rust).
 fn expansion(text: &str) -> String {
-    let spec = railgun_codegen::parse(text, "spec.yaml").unwrap();
-    railgun_codegen::render(&railgun_codegen::expand(&spec), "spec.yaml").unwrap()
+    let spec = railgun_spec::parse(text, "spec.yaml").unwrap();
+    xtask::expand::render(&railgun_codegen::expand(spec.api()), "spec.yaml").unwrap()
 }
 
 /// The text of the method `action` inside `pub mod family`.
@@ -74,7 +74,7 @@ fn the_committed_spec_needs_no_change() {
 #[test]
 fn a_missing_endpoint_comes_back_as_a_working_method() {
     let lacking = without_endpoint(&spec_text(), "partner", "conn_delete");
-    let endpoints = railgun_codegen::parse(&lacking, "spec.yaml").unwrap();
+    let endpoints = railgun_spec::parse(&lacking, "spec.yaml").unwrap();
     assert_eq!(endpoints.api().endpoints.iter().filter(|e| e.action == "conn_delete").count(), 1, "the client's");
     let outcome = settle(&lacking, &vendored());
     assert_eq!(outcome.changes, ["partner conn_delete: added the endpoint"]);
@@ -307,7 +307,7 @@ fn a_marker_on_a_documented_endpoint_is_a_finding_regen_removes() {
     let text = spec_text();
     let at = text.find("    docs: optimized-partner-api/enable-and-disable-connections/#post-conn_delete\n").unwrap();
     let marked = format!("{}    undocumented: >\n      Thought to be gone.\n{}", &text[..at], &text[at..]);
-    let spec = railgun_codegen::parse(&marked, "spec.yaml").unwrap();
+    let spec = railgun_spec::parse(&marked, "spec.yaml").unwrap();
     let report = xtask::check::check(&spec, &vendored());
     let found: Vec<String> = report.findings.iter().map(ToString::to_string).collect();
     assert_eq!(

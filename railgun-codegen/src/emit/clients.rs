@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 
 use super::docs::{attrs, paragraphs};
 use super::{ident, methods, rt};
-use crate::ir::{Api, AuthScheme, Credential, CredentialLocation, Family, FamilyId, Protocol};
-use crate::names;
+use railgun_spec::ir::{Api, AuthScheme, Credential, CredentialLocation, Family, FamilyId, Protocol};
+use railgun_spec::names;
 
 pub fn family_module(api: &Api, id: FamilyId, family: &Family) -> TokenStream {
     let module = ident(&family.name);

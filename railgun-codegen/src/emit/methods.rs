@@ -7,7 +7,7 @@ use quote::{ToTokens, quote};
 use super::docs::{attrs, paragraphs};
 use super::models::ip_range_type;
 use super::{ident, local, rt};
-use crate::ir::{
+use railgun_spec::ir::{
     Api, Binding, Endpoint, Family, ListEncoding, Method, Param, ParamLocation, ParamScalar, ParamType, PathSegment,
     Response,
 };
@@ -66,7 +66,7 @@ fn deprecated(ep: &Endpoint) -> Option<TokenStream> {
 fn stream_method(ep: &Endpoint, item: &TokenStream) -> TokenStream {
     let name = quote::format_ident!("{}_stream", ep.action);
     let method = ident(&ep.action);
-    let lifetime = syn::Lifetime::new("'a", proc_macro2::Span::call_site());
+    let lifetime = quote! { 'a };
     let error = rt("Error");
     let stream = rt("Stream");
     let pages = rt("__private::pages");
@@ -176,7 +176,7 @@ fn checked_wrap(p: &Param) -> Option<TokenStream> {
     }
     if let Some(max_length) = p.max_length {
         let limited = rt("__private::Limited");
-        let refusal = crate::ir::too_long(max_length);
+        let refusal = railgun_spec::ir::too_long(max_length);
         let max_length = Literal::usize_unsuffixed(max_length);
         let text = local("text");
         return Some(if p.optional {
@@ -277,7 +277,7 @@ fn scalar_type(scalar: &ParamScalar) -> TokenStream {
 
 /// The argument type of a parameter, its references with `lifetime` when
 /// one is given.
-fn param_type(p: &Param, lifetime: Option<&syn::Lifetime>) -> TokenStream {
+fn param_type(p: &Param, lifetime: Option<&TokenStream>) -> TokenStream {
     let base = match &p.ty {
         ParamType::One(scalar) => {
             let ty = scalar_type(scalar);

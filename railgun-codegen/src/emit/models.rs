@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{attrs, paragraphs};
 use super::{ident, rt, rt_str};
-use crate::ir::{Api, EnumDef, Field, FieldType, Netmask, Scalar, TypeDef, TypeKind};
+use railgun_spec::ir::{Api, EnumDef, Field, FieldType, Netmask, Scalar, TypeDef, TypeKind};
 
 pub fn types_module(api: &Api) -> TokenStream {
     let items = api.types.iter().map(|def| match &def.kind {

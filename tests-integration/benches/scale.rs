@@ -7,7 +7,7 @@
 //! - `init` with a name: the last thousand calls against the first thousand
 //!   (no scan of every Railgun: about 1).
 //!
-//! `cargo bench -p railgun-emulator --bench scale` (RAILGUNS=100000 by
+//! `cargo bench -p tests-integration --bench scale` (RAILGUNS=100000 by
 //! default; Linux only: it reads /proc/self/status).
 
 use std::time::{Duration, Instant};
