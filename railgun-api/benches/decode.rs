@@ -62,7 +62,7 @@ impl FromSession for Raw {
 /// Decodes `body` as the generated call of `endpoint` does.
 fn generated<R: DeserializeOwned>(session: &Session, endpoint: &ActionEndpoint, body: &[u8]) -> Result<R, Error> {
     let request = session.request(endpoint);
-    let answer = Answer { status: StatusCode::OK, retry_after: None, body };
+    let answer = Answer { status: StatusCode::OK, retry_after: None, body, retryable: false };
     request.decode(&request.scrubber(), &answer)
 }
 
@@ -123,7 +123,7 @@ fn main() {
         let small = body("zone_conn_get_active", Some("zone.example.com")).await;
         let large = body("host_get_all", None).await;
         let credentials = vec![Credential::secret("host_key", Secret::new(HOST_KEY))];
-        let Raw(session) = builder(&emulator.base_url(), credentials).build().unwrap();
+        let Raw(session) = builder(&emulator.base_url(), credentials, &[]).build().unwrap();
         (small, large, session)
     });
 

@@ -521,6 +521,7 @@ pub mod client {
                     .into()), ::railgun_runtime::__private::Credential::secret("tkn",
                     token.into())
                 ],
+                &[429, 502, 503, 504, 520, 521, 522, 523, 524],
             )
         }
         /// How the service's 429 answers have held this client and its clones back so far: how many, for how long in all, and what is left of the current pause. Every call waits out a 429's `Retry-After`; see [`railgun_runtime::ApiBuilder::rate_limit`].
@@ -932,6 +933,7 @@ pub mod partner {
                     ::railgun_runtime::__private::Credential::secret("host_key", host_key
                     .into())
                 ],
+                &[429, 502, 503, 504, 520, 521, 522, 523, 524],
             )
         }
         /// How the service's 429 answers have held this client and its clones back so far: how many, for how long in all, and what is left of the current pause. Every call waits out a 429's `Retry-After`; see [`railgun_runtime::ApiBuilder::rate_limit`].

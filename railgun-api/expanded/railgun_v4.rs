@@ -619,6 +619,7 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::Credential::secret_header("X-Auth-Key",
                     key.into())
                 ],
+                &[429, 502, 503, 504, 520, 521, 522, 523, 524],
             )
         }
         /// A client with the default settings, sending to <https://api.cloudflare.com/client/v4/>.
@@ -644,6 +645,7 @@ pub mod cloudflare {
                 ::std::vec![
                     ::railgun_runtime::__private::Credential::bearer(token.into())
                 ],
+                &[429, 502, 503, 504, 520, 521, 522, 523, 524],
             )
         }
         /// How the service's 429 answers have held this client and its clones back so far: how many, for how long in all, and what is left of the current pause. Every call waits out a 429's `Retry-After`; see [`railgun_runtime::ApiBuilder::rate_limit`].

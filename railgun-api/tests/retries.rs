@@ -306,3 +306,26 @@ async fn answers_over_the_limit_are_refused() {
     let err = PartnerApi::builder(HOST_KEY).rate_limit(1, 0).build().unwrap_err();
     assert_eq!(err.to_string(), "invalid `rate_limit`: must allow a burst of at least one call");
 }
+
+/// Cloudflare's own 520 to 524 are in the SDK's specs (`retry_statuses`):
+/// retried like a 503; a 500 is not.
+#[tokio::test(start_paused = true)]
+async fn cloudflare_s_520_to_524_are_retried_by_the_sdk() {
+    let edge = |status| Reply::json("<html>error code: 522</html>").status(status);
+    let server = scripted(vec![edge(520), edge(522), edge(524), Reply::json(fixture("partner", "conn_set"))]).await;
+    partner(&server).conn_set("example.com", &rtkn(), Mode::Active).await.unwrap();
+    assert_eq!(server.requests().len(), 4);
+
+    let server = scripted(vec![edge(500), Reply::json(fixture("partner", "conn_set"))]).await;
+    let err = partner(&server).conn_set("example.com", &rtkn(), Mode::Active).await.unwrap_err();
+    assert!(matches!(err, Error::Http { status: StatusCode::INTERNAL_SERVER_ERROR, retryable: false, .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 1);
+
+    // The policy's own list replaces the API's.
+    let server = scripted(vec![edge(500), edge(522), Reply::json(fixture("partner", "conn_set"))]).await;
+    let own = RetryPolicy::default().statuses([500]);
+    let api = PartnerApi::builder(HOST_KEY).base_url(server.base_url()).no_timeout().retry(own).build().unwrap();
+    let err = api.conn_set("example.com", &rtkn(), Mode::Active).await.unwrap_err();
+    assert!(matches!(err, Error::Http { status, retryable: false, .. } if status.as_u16() == 522), "{err:?}");
+    assert_eq!(server.requests().len(), 2);
+}

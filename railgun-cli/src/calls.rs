@@ -258,7 +258,7 @@ pub fn client<T: FromSession>(
         };
         credentials.push(credential);
     }
-    let builder = railgun_runtime::__private::builder(&api.base_url, credentials);
+    let builder = railgun_runtime::__private::builder(&api.base_url, credentials, &api.retry_statuses);
     Ok(globals.apply(builder, config, base_url_name(api), &api.base_url)?.build()?)
 }
 
@@ -282,7 +282,7 @@ pub fn anonymous(api: &Api, globals: &Globals, config: &Config) -> Result<Sessio
             env_name(name)
         )));
     }
-    let builder = railgun_runtime::__private::builder(&api.base_url, Vec::new());
+    let builder = railgun_runtime::__private::builder(&api.base_url, Vec::new(), &api.retry_statuses);
     let raw: Raw = globals.apply(builder, config, name, &api.base_url)?.build()?;
     Ok(raw.0)
 }

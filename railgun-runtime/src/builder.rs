@@ -1,4 +1,4 @@
-//! [`ApiBuilder`]: the settings of a client, and [`HttpMethod`].
+//! [`ApiBuilder`]: the settings of a client, checked when it is built.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -7,24 +7,12 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use url::Url;
 
-use crate::{Error, RetryPolicy};
-
+use crate::error::error_chain;
 use crate::gate::{Gate, RateLimit};
-use crate::session::{Credential, FromSession, Session, Settings, error_chain};
-
-/// How an `action_form` client sends an action's parameters. An action
-/// documented for one method only (Railgun's `ipr_set`, POST) is sent with
-/// that method whatever this says; `rest_json` operations have one method
-/// each and ignore it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum HttpMethod {
-    /// Parameters in an `application/x-www-form-urlencoded` body: credentials
-    /// stay out of URLs, and so out of proxy and server logs. The default.
-    #[default]
-    Post,
-    /// Parameters in the query string.
-    Get,
-}
+use crate::retry::StatusSet;
+use crate::session::{FromSession, Session};
+use crate::settings::{Credential, HttpMethod, Settings};
+use crate::{Error, RetryPolicy};
 
 /// Settings of a client: made by the `builder` functions of a generated
 /// client type, finished by [`ApiBuilder::build`].
@@ -50,6 +38,7 @@ pub struct ApiBuilder<T> {
     user_agent: String,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
+    retry_statuses: StatusSet,
     max_answer_size: usize,
     max_list_items: usize,
     rate_limit: Option<RateLimit>,
@@ -73,9 +62,12 @@ pub const DEFAULT_MAX_LIST_ITEMS: usize = 1_000_000;
 /// The `User-Agent` sent unless [`ApiBuilder::user_agent`] says otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!("railgun-runtime/", env!("CARGO_PKG_VERSION"));
 
-/// Used by the generated `builder` functions.
-pub fn new_builder<T>(base_url: &str, credentials: Vec<Credential>) -> ApiBuilder<T> {
+/// Used by the generated `builder` functions: the spec's base URL, the
+/// credentials, and the HTTP statuses the API retries (its spec's
+/// `retry_statuses`).
+pub fn new_builder<T>(base_url: &str, credentials: Vec<Credential>, retry_statuses: &[u16]) -> ApiBuilder<T> {
     ApiBuilder {
+        retry_statuses: StatusSet::of(retry_statuses),
         base_url: base_url.to_owned(),
         credentials,
         method: HttpMethod::default(),
@@ -234,6 +226,7 @@ impl<T: FromSession> ApiBuilder<T> {
             credentials: self.credentials,
             credential_headers,
             retry: self.retry,
+            retry_statuses: self.retry_statuses,
             max_answer_size: self.max_answer_size,
             max_list_items: self.max_list_items,
             gate: Gate::new(self.rate_limit),
@@ -256,6 +249,7 @@ impl<T> fmt::Debug for ApiBuilder<T> {
             .field("user_agent", &self.user_agent)
             .field("http_client", &self.http.is_some())
             .field("retry", &self.retry)
+            .field("retry_statuses", &self.retry_statuses)
             .field("max_answer_size", &self.max_answer_size)
             .field("max_list_items", &self.max_list_items)
             .field("rate_limit", &self.rate_limit)

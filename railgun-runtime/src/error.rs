@@ -59,6 +59,9 @@ pub enum Error {
         /// How long the answer's `Retry-After` asked to wait, from when it
         /// arrived (given in seconds or as an HTTP date).
         retry_after: Option<Duration>,
+        /// Whether the client retries this status (its
+        /// [`RetryPolicy`](crate::RetryPolicy)'s statuses, or the API's).
+        retryable: bool,
     },
 
     /// The server answered with a redirect, which the client never follows:
@@ -140,6 +143,9 @@ pub enum Error {
         errors: Vec<ApiMessage>,
         /// How long the answer's `Retry-After` asked to wait.
         retry_after: Option<Duration>,
+        /// Whether the client retries this status (its
+        /// [`RetryPolicy`](crate::RetryPolicy)'s statuses, or the API's).
+        retryable: bool,
     },
 
     /// A successful answer named another action than the one called.
@@ -280,18 +286,20 @@ impl Error {
     /// Whether sending the same call again may succeed: no connection or
     /// no complete answer (transport errors, timeouts), answers that are
     /// plainly not the service's ([`Error::Malformed`], whatever their
-    /// status), 429, 502, 503, 504 and Cloudflare's 520 to 524. Whether it
-    /// is *safe* to send it again is another question: see
+    /// status), and answers whose status the client retries (the API's
+    /// list, from its spec: 429, 502, 503 and 504 unless it says otherwise,
+    /// or the [`RetryPolicy`](crate::RetryPolicy)'s own). Whether it is
+    /// *safe* to send it again is another question: see
     /// [`Error::may_have_been_applied`].
     ///
     /// Never retryable: what the service refused (`result: error`,
-    /// `success: false` other than for 429 or the statuses above), input
-    /// refused before sending, redirects, answers over the size limit and
-    /// lists over the item limit.
+    /// `success: false` other than with such a status), input refused
+    /// before sending, redirects, answers over the size limit and lists
+    /// over the item limit.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } | Error::Malformed { .. } => true,
-            Error::Http { status, .. } | Error::ApiErrors { status, .. } => retryable_status(*status),
+            Error::Http { retryable, .. } | Error::ApiErrors { retryable, .. } => *retryable,
             Error::InvalidInput { .. }
             | Error::Redirect { .. }
             | Error::TooLarge { .. }
@@ -339,12 +347,6 @@ impl Error {
     }
 }
 
-/// 429, 502, 503, 504 and Cloudflare's 520 to 524 (unknown error, origin
-/// down, connection timed out, origin unreachable, timeout).
-fn retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 502..=504 | 520..=524)
-}
-
 fn retry_after_text(retry_after: Option<Duration>) -> String {
     retry_after.map(|d| format!(", retry after {}s", d.as_secs_f64().ceil())).unwrap_or_default()
 }
@@ -369,4 +371,19 @@ fn messages_text(errors: &[ApiMessage]) -> String {
         return "(no error message)".to_owned();
     }
     errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+}
+
+/// The error and its causes, joined with ": ", each cause once.
+pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }

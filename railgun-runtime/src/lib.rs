@@ -53,13 +53,12 @@ mod redact;
 mod retry;
 mod secret;
 mod session;
+mod settings;
 mod timestamp;
 mod tls;
 mod wire;
 
-pub use builder::{
-    ApiBuilder, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_MAX_LIST_ITEMS, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, HttpMethod,
-};
+pub use builder::{ApiBuilder, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_MAX_LIST_ITEMS, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
 pub use error::{ApiMessage, ErrCode, Error, MalformedKind};
 /// The trait of what the `<action>_stream` methods of paginated
 /// operations return (`futures_util::StreamExt` has its methods).
@@ -75,6 +74,7 @@ pub use railgun_macros::generate_api;
 pub use reqwest;
 pub use retry::{RetryDecision, RetryPolicy, StopReason};
 pub use secret::Secret;
+pub use settings::HttpMethod;
 pub use timestamp::{ParseTimestampError, Timestamp};
 pub use tls::http_client_builder;
 pub use wire::is_domain_name;
@@ -91,7 +91,8 @@ pub mod __private {
     pub use crate::protocol::rest_json::{PathSegment, RestEndpoint, RestMethod, RestRequest};
     /// `Answer` too, so a benchmark can decode a body as a call would.
     pub use crate::protocol::{Answer, Call, Endpoint};
-    pub use crate::session::{Credential, FromSession, Session};
+    pub use crate::session::{FromSession, Session};
+    pub use crate::settings::Credential;
     pub use crate::wire::{Bounded, DomainName, FromWire, Limited, ListEncoding, ToParam};
 
     /// `deserialize_with` helpers.

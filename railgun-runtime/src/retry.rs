@@ -15,7 +15,10 @@ use crate::Error;
 ///
 /// - the error may pass ([`Error::is_retryable`]): no connection, no
 ///   complete answer, an answer that is plainly not the service's (an HTML
-///   page, a body cut short), 429, 502, 503, 504, 520 to 524;
+///   page, a body cut short), or an HTTP status the client retries: the
+///   API's own list (its spec's `retry_statuses`; 429, 502, 503 and 504
+///   unless it says otherwise), or the one set with
+///   [`statuses`](RetryPolicy::statuses);
 /// - the endpoint is safe to repeat (`idempotent: true` in its spec), or
 ///   the failed attempt certainly had no effect
 ///   (`!`[`Error::may_have_been_applied`]: no connection was made, or the
@@ -46,6 +49,52 @@ pub struct RetryPolicy {
     initial_delay: Duration,
     max_delay: Duration,
     max_elapsed: Duration,
+    /// `None`: the API's own.
+    statuses: Option<StatusSet>,
+}
+
+/// A set of HTTP statuses (100 to 599): the ones a client sends a call
+/// again after.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct StatusSet([u64; 8]);
+
+impl StatusSet {
+    /// 429, 502, 503 and 504: what a spec that names no statuses retries.
+    #[cfg(test)]
+    pub(crate) const DEFAULT: StatusSet = StatusSet::of(&[429, 502, 503, 504]);
+
+    /// The statuses of `codes` that lie between 100 and 599.
+    pub(crate) const fn of(codes: &[u16]) -> StatusSet {
+        let mut bits = [0u64; 8];
+        let mut i = 0;
+        while i < codes.len() {
+            let code = codes[i];
+            if code >= 100 && code <= 599 {
+                let n = (code - 100) as usize;
+                bits[n / 64] |= 1 << (n % 64);
+            }
+            i += 1;
+        }
+        StatusSet(bits)
+    }
+
+    /// Whether `status` is in the set.
+    pub(crate) fn contains(&self, status: reqwest::StatusCode) -> bool {
+        match status.as_u16().checked_sub(100) {
+            Some(n) if n < 500 => self.0[usize::from(n) / 64] & (1 << (n % 64)) != 0,
+            _ => false,
+        }
+    }
+
+    fn codes(&self) -> impl Iterator<Item = u16> + '_ {
+        (100..600).filter(|code| self.0[usize::from(code - 100) / 64] & (1 << ((code - 100) % 64)) != 0)
+    }
+}
+
+impl std::fmt::Debug for StatusSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.codes()).finish()
+    }
 }
 
 /// What to do after a failed attempt.
@@ -84,6 +133,7 @@ impl Default for RetryPolicy {
             initial_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(10),
             max_elapsed: Duration::from_secs(30),
+            statuses: None,
         }
     }
 }
@@ -119,6 +169,27 @@ impl RetryPolicy {
     pub fn max_elapsed(mut self, elapsed: Duration) -> RetryPolicy {
         self.max_elapsed = elapsed;
         self
+    }
+
+    /// The HTTP statuses after which a call is sent again, instead of the
+    /// API's own list (its spec's `retry_statuses`). Codes outside 100 to
+    /// 599 are ignored.
+    ///
+    /// ```
+    /// // Also when a load balancer answers 500.
+    /// let policy = railgun_runtime::RetryPolicy::default().statuses([429, 500, 502, 503, 504]);
+    /// # let _ = policy;
+    /// ```
+    pub fn statuses(mut self, codes: impl IntoIterator<Item = u16>) -> RetryPolicy {
+        let codes: Vec<u16> = codes.into_iter().collect();
+        self.statuses = Some(StatusSet::of(&codes));
+        self
+    }
+
+    /// Whether an answer with `status` may pass, for a client whose API
+    /// retries `api`: the policy's own statuses when it has some.
+    pub(crate) fn retries_status(&self, status: reqwest::StatusCode, api: &StatusSet) -> bool {
+        self.statuses.as_ref().unwrap_or(api).contains(status)
     }
 
     /// The attempts allowed, the first included.
@@ -192,13 +263,14 @@ mod tests {
     const S: fn(u64) -> Duration = Duration::from_secs;
     const MS: fn(u64) -> Duration = Duration::from_millis;
 
+    /// The statuses of an API whose spec adds 520 and 524 to the default.
+    const API: StatusSet = StatusSet::of(&[429, 502, 503, 504, 520, 524]);
+
+    /// An HTTP error, classified as a client of [`API`] would.
     fn http(status: u16, retry_after: Option<Duration>) -> Error {
-        Error::Http {
-            action: "conn_set",
-            status: StatusCode::from_u16(status).unwrap(),
-            excerpt: String::new(),
-            retry_after,
-        }
+        let status = StatusCode::from_u16(status).unwrap();
+        let retryable = RetryPolicy::default().retries_status(status, &API);
+        Error::Http { action: "conn_set", status, excerpt: String::new(), retry_after, retryable }
     }
 
     fn malformed(kind: MalformedKind) -> Error {
@@ -281,6 +353,26 @@ mod tests {
         assert_eq!(policy.pause_after_429(Some(S(7))), S(7));
         assert_eq!(policy.pause_after_429(None), MS(250));
         assert_eq!(policy.pause_after_429(Some(Duration::MAX)), S(30));
+    }
+
+    #[test]
+    fn the_statuses_are_the_api_s_unless_the_policy_says_otherwise() {
+        let status = |code| StatusCode::from_u16(code).unwrap();
+        let default = RetryPolicy::default();
+        let listed: Vec<u16> = [429, 500, 502, 503, 504, 520, 524, 525]
+            .into_iter()
+            .filter(|code| default.retries_status(status(*code), &API))
+            .collect();
+        assert_eq!(listed, [429, 502, 503, 504, 520, 524]);
+        let generic: Vec<u16> =
+            [429, 502, 503, 504, 520].into_iter().filter(|c| StatusSet::DEFAULT.contains(status(*c))).collect();
+        assert_eq!(generic, [429, 502, 503, 504]);
+        // The policy's own list replaces the API's.
+        let own = RetryPolicy::default().statuses([500, 599, 600, 99]);
+        let listed: Vec<u16> =
+            [100, 429, 500, 520, 599].into_iter().filter(|code| own.retries_status(status(*code), &API)).collect();
+        assert_eq!(listed, [500, 599]);
+        assert_eq!(format!("{:?}", StatusSet::of(&[503, 100, 599])), "{100, 503, 599}");
     }
 
     #[test]

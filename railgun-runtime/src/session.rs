@@ -8,123 +8,16 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, LOCATION, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{ACCEPT, HeaderValue, LOCATION, RETRY_AFTER, USER_AGENT};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::Instrument;
-use url::Url;
 
-use crate::gate::Gate;
+use crate::Error;
+use crate::error::error_chain;
 use crate::protocol::{Answer, Call, Endpoint};
 use crate::retry::{RetryDecision, StopReason};
-use crate::{Error, HttpMethod, RetryPolicy, Secret};
-
-/// A credential sent with every request of a client.
-#[derive(Clone)]
-pub struct Credential {
-    pub(crate) location: CredentialLocation,
-    pub(crate) value: CredentialValue,
-}
-
-#[derive(Clone, Copy)]
-pub(crate) enum CredentialLocation {
-    /// A field of every action (query on GET, form body on POST).
-    Form(&'static str),
-    /// A header.
-    Header(&'static str),
-    /// `Authorization: Bearer <value>`.
-    Bearer,
-}
-
-#[derive(Clone)]
-pub(crate) enum CredentialValue {
-    Plain(String),
-    Secret(Secret),
-}
-
-impl Credential {
-    /// A form field that may be shown, such as an email address.
-    pub fn plain(name: &'static str, value: String) -> Credential {
-        Credential { location: CredentialLocation::Form(name), value: CredentialValue::Plain(value) }
-    }
-
-    /// A form field that is never shown, such as a token.
-    pub fn secret(name: &'static str, value: Secret) -> Credential {
-        Credential { location: CredentialLocation::Form(name), value: CredentialValue::Secret(value) }
-    }
-
-    /// A header that may be shown, such as `X-Auth-Email`.
-    pub fn header(name: &'static str, value: String) -> Credential {
-        Credential { location: CredentialLocation::Header(name), value: CredentialValue::Plain(value) }
-    }
-
-    /// A header that is never shown, such as `X-Auth-Key`.
-    pub fn secret_header(name: &'static str, value: Secret) -> Credential {
-        Credential { location: CredentialLocation::Header(name), value: CredentialValue::Secret(value) }
-    }
-
-    /// `Authorization: Bearer <token>`.
-    pub fn bearer(token: Secret) -> Credential {
-        Credential { location: CredentialLocation::Bearer, value: CredentialValue::Secret(token) }
-    }
-
-    /// The name settings errors use: the field or header name.
-    pub(crate) fn name(&self) -> &'static str {
-        match self.location {
-            CredentialLocation::Form(name) | CredentialLocation::Header(name) => name,
-            CredentialLocation::Bearer => "Authorization",
-        }
-    }
-
-    pub(crate) fn text(&self) -> &str {
-        match &self.value {
-            CredentialValue::Plain(v) => v,
-            CredentialValue::Secret(v) => v.expose_secret(),
-        }
-    }
-
-    pub(crate) fn is_secret(&self) -> bool {
-        matches!(self.value, CredentialValue::Secret(_))
-    }
-
-    /// The form field this credential is, if it is one.
-    pub(crate) fn form_field(&self) -> Option<(&'static str, &str)> {
-        match self.location {
-            CredentialLocation::Form(name) => Some((name, self.text())),
-            CredentialLocation::Header(_) | CredentialLocation::Bearer => None,
-        }
-    }
-
-    /// The header this credential is, if it is one: checked when the
-    /// client is built, marked sensitive when secret.
-    pub(crate) fn to_header(&self) -> Result<Option<(HeaderName, HeaderValue)>, &'static str> {
-        let (name, text) = match self.location {
-            CredentialLocation::Form(_) => return Ok(None),
-            CredentialLocation::Header(name) => {
-                let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| "is not a valid header name")?;
-                (name, self.text().to_owned())
-            }
-            CredentialLocation::Bearer => (AUTHORIZATION, format!("Bearer {}", self.text())),
-        };
-        let mut value = HeaderValue::from_str(&text).map_err(|_| "cannot be sent in a header")?;
-        value.set_sensitive(self.is_secret());
-        Ok(Some((name, value)))
-    }
-}
-
-impl fmt::Debug for Credential {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let value: &dyn fmt::Debug = match &self.value {
-            CredentialValue::Plain(v) => v,
-            CredentialValue::Secret(v) => v,
-        };
-        match self.location {
-            CredentialLocation::Form(name) => write!(f, "{name}={value:?}"),
-            CredentialLocation::Header(name) => write!(f, "{name}: {value:?}"),
-            CredentialLocation::Bearer => write!(f, "Authorization: Bearer {value:?}"),
-        }
-    }
-}
+use crate::settings::Settings;
 
 /// Implemented by generated client types, so [`crate::ApiBuilder`] can make them.
 pub trait FromSession {
@@ -136,23 +29,6 @@ pub trait FromSession {
 #[derive(Clone)]
 pub struct Session {
     inner: Arc<Settings>,
-}
-
-/// A client's settings; protocols read them through [`Session::settings`].
-pub struct Settings {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base_url: Url,
-    pub(crate) method: HttpMethod,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) credentials: Vec<Credential>,
-    /// The header and bearer credentials, ready to send.
-    pub(crate) credential_headers: Vec<(HeaderName, HeaderValue)>,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) max_answer_size: usize,
-    pub(crate) max_list_items: usize,
-    /// The rate limit and 429 pauses, shared by the client's clones.
-    pub(crate) gate: Gate,
 }
 
 impl fmt::Debug for Session {
@@ -176,10 +52,6 @@ impl Session {
         Session { inner: Arc::new(settings) }
     }
 
-    pub(crate) fn settings(&self) -> &Settings {
-        &self.inner
-    }
-
     /// The most items a list's stream yields
     /// ([`ApiBuilder::max_list_items`](crate::ApiBuilder::max_list_items)).
     pub fn max_list_items(&self) -> usize {
@@ -193,7 +65,7 @@ impl Session {
 
     /// Starts a call of `endpoint`, with the client's credentials.
     pub fn request<'a, E: Endpoint>(&'a self, endpoint: &'a E) -> E::Request<'a> {
-        endpoint.start(self)
+        endpoint.start(&self.inner)
     }
 
     /// Sends the call, again as the retry policy allows, and decodes its
@@ -328,7 +200,8 @@ impl Session {
             body.extend_from_slice(&chunk);
         }
         tracing::debug!(status = status.as_u16(), bytes = body.len(), "railgun answer");
-        call.decode(&scrubber, &Answer { status, retry_after, body: &body })
+        let retryable = settings.retry.retries_status(status, &settings.retry_statuses);
+        call.decode(&scrubber, &Answer { status, retry_after, body: &body, retryable })
     }
 }
 
@@ -341,21 +214,6 @@ fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
     }
     let date = httpdate::parse_http_date(text).ok()?;
     Some(date.duration_since(SystemTime::now()).unwrap_or_default())
-}
-
-/// The error and its causes, joined with ": ", each cause once.
-pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.ends_with(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -26,7 +26,13 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// The endpoints, in spec order.
     pub endpoints: Vec<Endpoint>,
+    /// The HTTP statuses after which a call may be sent again, sorted.
+    pub retry_statuses: Vec<u16>,
 }
+
+/// What a spec that names no `retry_statuses` retries: 429 (too many
+/// requests) and 502, 503, 504 (a gateway or the service briefly down).
+pub const DEFAULT_RETRY_STATUSES: [u16; 4] = [429, 502, 503, 504];
 
 /// Index of a family in [`Api::families`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

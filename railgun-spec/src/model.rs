@@ -39,6 +39,10 @@ pub struct Spec {
     pub types: Vec<TypeDef>,
     /// One entry per (family, action).
     pub endpoints: Vec<Endpoint>,
+    /// The HTTP statuses after which a call may be sent again (version 2;
+    /// [`crate::ir::DEFAULT_RETRY_STATUSES`] when left out).
+    #[serde(default)]
+    pub retry_statuses: Option<Vec<u16>>,
 }
 
 /// How a family's requests and answers travel.

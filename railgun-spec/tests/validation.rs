@@ -209,3 +209,27 @@ fn an_undocumented_endpoint_gives_its_reason() {
     let empty = with("    response: IdResponse\n", "    response: IdResponse\n    undocumented: \" \"\n");
     assert_eq!(errors(&empty), ["endpoints[0].undocumented: `undocumented` cannot be empty at spec.yaml:34:19"]);
 }
+
+#[test]
+fn retry_statuses_are_http_statuses_once_each_and_new_in_version_2() {
+    let spec = railgun_spec::parse(BASE, "spec.yaml").unwrap();
+    assert_eq!(spec.api().retry_statuses, railgun_spec::ir::DEFAULT_RETRY_STATUSES);
+    let v2 = with("version: 1\n", "version: 2\nprotocol: action_form\n")
+        .replace("    response: IdResponse\n", "    response: IdResponse\n    idempotent: false\n");
+    let listed = v2.replacen("families:\n", "retry_statuses: [524, 429, 503]\nfamilies:\n", 1);
+    assert_eq!(railgun_spec::parse(&listed, "spec.yaml").unwrap().api().retry_statuses, [429, 503, 524]);
+    let wrong = v2.replacen("families:\n", "retry_statuses: [429, 99, 600, 429]\nfamilies:\n", 1);
+    assert_eq!(
+        errors(&wrong),
+        [
+            "retry_statuses[1]: 99 is not an HTTP status (100 to 599) at spec.yaml:5:23",
+            "retry_statuses[2]: 600 is not an HTTP status (100 to 599) at spec.yaml:5:27",
+            "retry_statuses[3]: 429 is listed twice at spec.yaml:5:32",
+        ]
+    );
+    let v1 = with("families:\n", "retry_statuses: [429]\nfamilies:\n");
+    assert_eq!(
+        errors(&v1),
+        ["retry_statuses: `retry_statuses` is new in version 2; set `version: 2` at spec.yaml:4:17"]
+    );
+}

@@ -550,6 +550,7 @@ mod tests {
             status: StatusCode::from_u16(status).unwrap(),
             errors: vec![crate::ApiMessage { code: Some(code), message: "nope".into() }],
             retry_after: None,
+            retryable: false,
         }
     }
 

@@ -125,6 +125,7 @@ fn constructors(api: &Api, scheme: &AuthScheme) -> TokenStream {
         cred_docs,
     ]));
     let base_url = &api.base_url;
+    let retry_statuses = api.retry_statuses.iter().map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
     let api_builder = rt("ApiBuilder");
     let new_builder = rt("__private::builder");
     let error = rt("Error");
@@ -136,7 +137,7 @@ fn constructors(api: &Api, scheme: &AuthScheme) -> TokenStream {
 
         #builder_doc
         pub fn #builder(#(#args),*) -> #api_builder<Self> {
-            #new_builder(#base_url, ::std::vec![#(#values),*])
+            #new_builder(#base_url, ::std::vec![#(#values),*], &[#(#retry_statuses),*])
         }
     }
 }

@@ -14,7 +14,7 @@ use super::{Answer, Arguments, Call, Endpoint};
 use crate::HttpMethod;
 use crate::error::{ErrCode, Error};
 use crate::redact::Scrubber;
-use crate::session::{Session, Settings};
+use crate::settings::Settings;
 use crate::wire::{ListEncoding, ToParam};
 
 /// What the generated code knows about one action.
@@ -44,12 +44,12 @@ pub struct ActionRequest<'a> {
 impl Endpoint for ActionEndpoint {
     type Request<'a> = ActionRequest<'a>;
 
-    fn start<'a>(&'a self, session: &'a Session) -> ActionRequest<'a> {
-        let fields = session.settings().credentials.iter().filter_map(|c| c.form_field());
+    fn start<'a>(&'a self, settings: &'a Settings) -> ActionRequest<'a> {
+        let fields = settings.credentials.iter().filter_map(|c| c.form_field());
         ActionRequest {
             endpoint: self,
             pairs: fields.map(|(name, text)| (name, Cow::Borrowed(text))).collect(),
-            args: Arguments::new(self.action, session),
+            args: Arguments::new(self.action, settings),
         }
     }
 }
@@ -193,6 +193,7 @@ fn careful<R: DeserializeOwned>(ex: &Exchange<'_, '_>, answer: &Answer<'_>) -> R
             status,
             excerpt: scrubber.excerpt(answer.body),
             retry_after: answer.retry_after,
+            retryable: answer.retryable,
         });
     }
     let decode_error = |path: &str, message: String| super::decode_error(action, scrubber, answer, path, &message);
@@ -380,6 +381,7 @@ mod tests {
 
     use super::*;
     use crate::error::MalformedKind;
+    use crate::retry::StatusSet;
 
     #[derive(Debug, Deserialize, PartialEq)]
     struct IdOnly {
@@ -390,7 +392,10 @@ mod tests {
     fn run(status: u16, body: &str) -> Result<IdOnly, Error> {
         let scrubber = Scrubber { values: vec!["s3cr3t-token"], keys: &["rtkn"] };
         let exchange = Exchange { action: "conn_set", act: "railgun_conn_set", scrubber: &scrubber };
-        let answer = Answer { status: StatusCode::from_u16(status).unwrap(), retry_after: None, body: body.as_bytes() };
+        let answer = {
+            let status = StatusCode::from_u16(status).unwrap();
+            Answer { status, retry_after: None, body: body.as_bytes(), retryable: StatusSet::DEFAULT.contains(status) }
+        };
         decode(&exchange, &answer)
     }
 
@@ -407,7 +412,7 @@ mod tests {
     fn both<R: DeserializeOwned + PartialEq + std::fmt::Debug>(body: &str) -> (bool, Result<R, Error>) {
         let scrubber = Scrubber { values: vec![], keys: &[] };
         let exchange = Exchange { action: "conn_set", act: "railgun_conn_set", scrubber: &scrubber };
-        let answer = Answer { status: StatusCode::OK, retry_after: None, body: body.as_bytes() };
+        let answer = Answer { status: StatusCode::OK, retry_after: None, body: body.as_bytes(), retryable: false };
         let careful = careful::<R>(&exchange, &answer);
         let fast = fast::<R>("railgun_conn_set", body.as_bytes());
         if let Some(value) = &fast {
@@ -539,7 +544,7 @@ mod tests {
         let scrubber = Scrubber { values: vec!["918273645"], keys: &[] };
         let exchange = Exchange { action: "conn_set", act: "railgun_conn_set", scrubber: &scrubber };
         let body = br#"{"result": "error", "msg": "bad key", "err_code": 918273645}"#;
-        let answer = Answer { status: StatusCode::OK, retry_after: None, body };
+        let answer = Answer { status: StatusCode::OK, retry_after: None, body, retryable: false };
         let err = decode::<IdOnly>(&exchange, &answer).unwrap_err();
         assert!(matches!(&err, Error::Api { err_code: Some(ErrCode::Text(code)), .. } if code == "** redacted **"));
     }

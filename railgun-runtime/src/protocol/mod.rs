@@ -6,8 +6,9 @@
 //! [`Session::call`](crate::__private::Session::call), which sends it through
 //! [`Call`]. Everything specific to a protocol (the URL, where parameters
 //! and credentials go, the answer's envelope, its errors) lives in its
-//! module; everything else (settings, sending, reading, timeouts, logs) in
-//! the session.
+//! module, reading the client's [`Settings`]; everything else (sending,
+//! reading, retries, timeouts, logs) in the session, which no protocol
+//! knows of.
 //!
 //! - [`action_form`]: Railgun v2's actions.
 //! - [`rest_json`]: Cloudflare v4's JSON REST API.
@@ -25,7 +26,7 @@ use serde_json::error::Category;
 use crate::Error;
 use crate::error::MalformedKind;
 use crate::redact::Scrubber;
-use crate::session::{Session, Settings};
+use crate::settings::Settings;
 use crate::wire::{ListEncoding, ToParam};
 
 /// An endpoint's description, as generated code declares it: starts a
@@ -36,8 +37,8 @@ pub trait Endpoint: Sync + 'static {
     where
         Self: 'a;
 
-    /// A request of this endpoint, with the session's credentials.
-    fn start<'a>(&'a self, session: &'a Session) -> Self::Request<'a>;
+    /// A request of this endpoint, with the client's credentials.
+    fn start<'a>(&'a self, settings: &'a Settings) -> Self::Request<'a>;
 }
 
 /// A request with every argument in place: how it goes on the wire and how
@@ -68,6 +69,10 @@ pub struct Answer<'b> {
     pub status: StatusCode,
     /// Its `Retry-After`, as a wait from now.
     pub retry_after: Option<Duration>,
+    /// Whether the client retries its status (see
+    /// [`RetryPolicy`](crate::RetryPolicy)): a refusal with it is an error
+    /// that may pass.
+    pub retryable: bool,
     /// Its body.
     pub body: &'b [u8],
 }
@@ -143,8 +148,8 @@ pub(crate) struct Arguments<'a> {
 }
 
 impl<'a> Arguments<'a> {
-    pub(crate) fn new(action: &'static str, session: &'a Session) -> Arguments<'a> {
-        let credentials = &session.settings().credentials;
+    pub(crate) fn new(action: &'static str, settings: &'a Settings) -> Arguments<'a> {
+        let credentials = &settings.credentials;
         Arguments { action, secrets: credentials.iter().filter(|c| c.is_secret()).map(|c| c.text()).collect() }
     }
 

@@ -16,7 +16,7 @@ use serde_json::value::RawValue;
 use super::{Answer, Arguments, Call, Endpoint};
 use crate::error::{ApiMessage, Error};
 use crate::redact::Scrubber;
-use crate::session::{Session, Settings};
+use crate::settings::Settings;
 use crate::wire::{ListEncoding, ToParam};
 
 /// What the generated code knows about one operation.
@@ -79,17 +79,17 @@ pub struct RestRequest<'a> {
 impl Endpoint for RestEndpoint {
     type Request<'a> = RestRequest<'a>;
 
-    fn start<'a>(&'a self, session: &'a Session) -> RestRequest<'a> {
+    fn start<'a>(&'a self, settings: &'a Settings) -> RestRequest<'a> {
         // Form credentials have no place of their own here; like the
         // action protocol sends them on a GET, they go in the query.
-        let fields = session.settings().credentials.iter().filter_map(|c| c.form_field());
+        let fields = settings.credentials.iter().filter_map(|c| c.form_field());
         RestRequest {
             endpoint: self,
             path: Vec::new(),
             query: fields.map(|(name, text)| (name, Cow::Borrowed(text))).collect(),
             headers: Vec::new(),
             body: Vec::new(),
-            args: Arguments::new(self.action, session),
+            args: Arguments::new(self.action, settings),
         }
     }
 }
@@ -363,8 +363,13 @@ fn decode_page<R: DeserializeOwned>(
 /// `success: true`, the matching error otherwise.
 fn envelope<'b>(action: &'static str, scrubber: &Scrubber<'_>, answer: &Answer<'b>) -> Result<Envelope<'b>, Error> {
     let status = answer.status;
-    let http_error =
-        || Error::Http { action, status, excerpt: scrubber.excerpt(answer.body), retry_after: answer.retry_after };
+    let http_error = || Error::Http {
+        action,
+        status,
+        excerpt: scrubber.excerpt(answer.body),
+        retry_after: answer.retry_after,
+        retryable: answer.retryable,
+    };
 
     let mut json = serde_json::Deserializer::from_slice(answer.body);
     let envelope = serde_path_to_error::deserialize::<_, Envelope<'_>>(&mut json)
@@ -394,7 +399,13 @@ fn envelope<'b>(action: &'static str, scrubber: &Scrubber<'_>, answer: &Answer<'
                 }
             })
             .collect();
-        return Err(Error::ApiErrors { action, status, errors, retry_after: answer.retry_after });
+        return Err(Error::ApiErrors {
+            action,
+            status,
+            errors,
+            retry_after: answer.retry_after,
+            retryable: answer.retryable,
+        });
     }
     if !status.is_success() {
         return Err(http_error());
@@ -408,6 +419,7 @@ mod tests {
 
     use super::*;
     use crate::error::MalformedKind;
+    use crate::retry::StatusSet;
 
     #[derive(Debug, Deserialize, PartialEq)]
     struct Railgun {
@@ -418,14 +430,22 @@ mod tests {
 
     fn run(status: u16, body: &str) -> Result<Railgun, Error> {
         let scrubber = Scrubber { values: vec!["s3cr3t-token"], keys: &["X-Auth-Key"] };
-        let answer = Answer { status: StatusCode::from_u16(status).unwrap(), retry_after: None, body: body.as_bytes() };
+        let answer = {
+            let status = StatusCode::from_u16(status).unwrap();
+            Answer { status, retry_after: None, body: body.as_bytes(), retryable: StatusSet::DEFAULT.contains(status) }
+        };
         decode("connect", &scrubber, &answer)
     }
 
     #[test]
     fn the_one_pass_reading_agrees_with_the_careful_one() {
         let scrubber = Scrubber { values: vec![], keys: &[] };
-        let answer = |body: &'static str| Answer { status: StatusCode::OK, retry_after: None, body: body.as_bytes() };
+        let answer = |body: &'static str| Answer {
+            status: StatusCode::OK,
+            retry_after: None,
+            body: body.as_bytes(),
+            retryable: false,
+        };
         let fast = |body: &'static str| fast::<Option<Railgun>>(body.as_bytes());
         for (body, taken) in [
             (r#"{"success": true, "result": {"id": "e", "enabled": "t"}}"#, true),
@@ -478,7 +498,8 @@ mod tests {
         );
         let body = r#"{"success": false, "errors": [{"code": 918273645, "message": "no"}, {"code": [1]}]}"#;
         let scrubber = Scrubber { values: vec!["918273645"], keys: &[] };
-        let answer = Answer { status: StatusCode::TOO_MANY_REQUESTS, retry_after: None, body: body.as_bytes() };
+        let answer =
+            Answer { status: StatusCode::TOO_MANY_REQUESTS, retry_after: None, body: body.as_bytes(), retryable: true };
         let err = decode::<Railgun>("connect", &scrubber, &answer).unwrap_err();
         let Error::ApiErrors { errors, .. } = &err else { panic!("{err:?}") };
         assert_eq!(
@@ -523,7 +544,10 @@ mod tests {
 
     fn run_page(asked: u64, status: u16, body: &str) -> Result<crate::Page<Railgun>, Error> {
         let scrubber = Scrubber { values: vec!["s3cr3t-token"], keys: &[] };
-        let answer = Answer { status: StatusCode::from_u16(status).unwrap(), retry_after: None, body: body.as_bytes() };
+        let answer = {
+            let status = StatusCode::from_u16(status).unwrap();
+            Answer { status, retry_after: None, body: body.as_bytes(), retryable: StatusSet::DEFAULT.contains(status) }
+        };
         decode_page("list", &scrubber, &answer, asked)
     }
 

@@ -29,6 +29,10 @@ pub fn resolve(spec: &Spec) -> Result<ir::Api, Vec<Problem>> {
     if !r.problems.is_empty() {
         return Err(r.problems);
     }
+    let retry_statuses = r.retry_statuses();
+    if !r.problems.is_empty() {
+        return Err(r.problems);
+    }
     Ok(ir::Api {
         protocol: r.protocol,
         title: spec.title.clone(),
@@ -36,6 +40,7 @@ pub fn resolve(spec: &Spec) -> Result<ir::Api, Vec<Problem>> {
         families,
         types,
         endpoints,
+        retry_statuses,
     })
 }
 
@@ -119,6 +124,25 @@ impl<'a> Resolver<'a> {
                 self.report(key, format!("'{value}' must be an http(s) URL ending in '/'"));
             }
         }
+    }
+
+    /// The statuses calls are retried after: each an HTTP status the client
+    /// can tell apart (100 to 599), once.
+    fn retry_statuses(&mut self) -> Vec<u16> {
+        let Some(listed) = &self.spec.retry_statuses else { return ir::DEFAULT_RETRY_STATUSES.to_vec() };
+        self.needs_v2("retry_statuses", "`retry_statuses`");
+        let mut statuses = Vec::new();
+        for (i, &status) in listed.iter().enumerate() {
+            if !(100..=599).contains(&status) {
+                self.report(format!("retry_statuses[{i}]"), format!("{status} is not an HTTP status (100 to 599)"));
+            } else if statuses.contains(&status) {
+                self.report(format!("retry_statuses[{i}]"), format!("{status} is listed twice"));
+            } else {
+                statuses.push(status);
+            }
+        }
+        statuses.sort_unstable();
+        statuses
     }
 
     fn families(&mut self) -> Vec<ir::Family> {
