@@ -688,6 +688,7 @@ pub mod cloudflare {
                 action: "list_railguns",
                 method: ::railgun_runtime::__private::RestMethod::Get,
                 path: &[::railgun_runtime::__private::PathSegment::Literal("railguns")],
+                body: &[],
                 idempotent: true,
                 paginated: true,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
@@ -708,7 +709,7 @@ pub mod cloudflare {
                 });
             let mut request = self.session.request(&ENDPOINT);
             if let ::std::option::Option::Some(value) = &page {
-                request.query("page", value)?;
+                request.page("page", value)?;
             }
             if let ::std::option::Option::Some(value) = &per_page {
                 request.query("per_page", value)?;
@@ -772,6 +773,12 @@ pub mod cloudflare {
                 action: "create_railgun",
                 method: ::railgun_runtime::__private::RestMethod::Post,
                 path: &[::railgun_runtime::__private::PathSegment::Literal("railguns")],
+                body: &[
+                    ::railgun_runtime::__private::BodyMember {
+                        name: "name",
+                        value: ::railgun_runtime::__private::BodyValue::Arg(0),
+                    },
+                ],
                 idempotent: false,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
@@ -782,7 +789,7 @@ pub mod cloudflare {
                 refusal: "must be at most 160 characters",
             };
             let mut request = self.session.request(&ENDPOINT);
-            request.body("name", &name)?;
+            request.body(0, "name", &name)?;
             self.session.call(request).await
         }
         /// Railgun details.
@@ -818,6 +825,7 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Literal("railguns/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                body: &[],
                 idempotent: true,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
@@ -866,6 +874,12 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Literal("railguns/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                body: &[
+                    ::railgun_runtime::__private::BodyMember {
+                        name: "enabled",
+                        value: ::railgun_runtime::__private::BodyValue::Arg(0),
+                    },
+                ],
                 idempotent: true,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
@@ -877,7 +891,7 @@ pub mod cloudflare {
             };
             let mut request = self.session.request(&ENDPOINT);
             request.path("identifier", &railgun)?;
-            request.body("enabled", &enabled)?;
+            request.body(0, "enabled", &enabled)?;
             self.session.call(request).await
         }
         /// Disable and delete a Railgun.
@@ -912,6 +926,7 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Literal("railguns/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                body: &[],
                 idempotent: false,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
@@ -959,6 +974,7 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                     ::railgun_runtime::__private::PathSegment::Literal("/zones"),
                 ],
+                body: &[],
                 idempotent: true,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
@@ -1009,6 +1025,7 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Param("zone_identifier"),
                     ::railgun_runtime::__private::PathSegment::Literal("/railguns"),
                 ],
+                body: &[],
                 idempotent: true,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
@@ -1059,6 +1076,7 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Literal("/railguns/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                body: &[],
                 idempotent: true,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
@@ -1117,6 +1135,12 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Literal("/railguns/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                body: &[
+                    ::railgun_runtime::__private::BodyMember {
+                        name: "connected",
+                        value: ::railgun_runtime::__private::BodyValue::Arg(0),
+                    },
+                ],
                 idempotent: true,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
@@ -1134,7 +1158,7 @@ pub mod cloudflare {
             let mut request = self.session.request(&ENDPOINT);
             request.path("zone_identifier", &zone)?;
             request.path("identifier", &railgun)?;
-            request.body("connected", &connected)?;
+            request.body(0, "connected", &connected)?;
             self.session.call(request).await
         }
         /// Test the Railgun connection to a zone.
@@ -1172,6 +1196,7 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                     ::railgun_runtime::__private::PathSegment::Literal("/diagnose"),
                 ],
+                body: &[],
                 idempotent: true,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
@@ -1235,6 +1260,7 @@ pub mod cloudflare {
                     ),
                     ::railgun_runtime::__private::PathSegment::Literal("/railguns"),
                 ],
+                body: &[],
                 idempotent: true,
                 paginated: true,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
@@ -1261,7 +1287,7 @@ pub mod cloudflare {
             let mut request = self.session.request(&ENDPOINT);
             request.path("account_identifier", &account)?;
             if let ::std::option::Option::Some(value) = &page {
-                request.query("page", value)?;
+                request.page("page", value)?;
             }
             if let ::std::option::Option::Some(value) = &per_page {
                 request.query("per_page", value)?;
@@ -1335,6 +1361,12 @@ pub mod cloudflare {
                     ),
                     ::railgun_runtime::__private::PathSegment::Literal("/railguns"),
                 ],
+                body: &[
+                    ::railgun_runtime::__private::BodyMember {
+                        name: "name",
+                        value: ::railgun_runtime::__private::BodyValue::Arg(0),
+                    },
+                ],
                 idempotent: false,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
@@ -1351,7 +1383,7 @@ pub mod cloudflare {
             };
             let mut request = self.session.request(&ENDPOINT);
             request.path("account_identifier", &account)?;
-            request.body("name", &name)?;
+            request.body(0, "name", &name)?;
             self.session.call(request).await
         }
         /// Railgun details.
@@ -1393,6 +1425,7 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Literal("/railguns/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                body: &[],
                 idempotent: true,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
@@ -1457,6 +1490,16 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Literal("/railguns/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                body: &[
+                    ::railgun_runtime::__private::BodyMember {
+                        name: "name",
+                        value: ::railgun_runtime::__private::BodyValue::Arg(0),
+                    },
+                    ::railgun_runtime::__private::BodyMember {
+                        name: "enabled",
+                        value: ::railgun_runtime::__private::BodyValue::Arg(1),
+                    },
+                ],
                 idempotent: true,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
@@ -1479,8 +1522,8 @@ pub mod cloudflare {
             let mut request = self.session.request(&ENDPOINT);
             request.path("account_identifier", &account)?;
             request.path("identifier", &railgun)?;
-            request.body("name", &name)?;
-            request.body("enabled", &enabled)?;
+            request.body(0, "name", &name)?;
+            request.body(1, "enabled", &enabled)?;
             self.session.call(request).await
         }
         /// Disable and delete a Railgun.
@@ -1521,6 +1564,7 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Literal("/railguns/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                body: &[],
                 idempotent: false,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
@@ -1590,6 +1634,7 @@ pub mod cloudflare {
                     ),
                     ::railgun_runtime::__private::PathSegment::Literal("/connections"),
                 ],
+                body: &[],
                 idempotent: true,
                 paginated: true,
                 secret_keys: &["Authorization", "X-Auth-Key"],
@@ -1611,7 +1656,7 @@ pub mod cloudflare {
                 request.query("enabled", value)?;
             }
             if let ::std::option::Option::Some(value) = &page {
-                request.query("page", value)?;
+                request.page("page", value)?;
             }
             if let ::std::option::Option::Some(value) = &per_page {
                 request.query("per_page", value)?;
@@ -1696,6 +1741,23 @@ pub mod cloudflare {
                     ),
                     ::railgun_runtime::__private::PathSegment::Literal("/connections"),
                 ],
+                body: &[
+                    ::railgun_runtime::__private::BodyMember {
+                        name: "zone",
+                        value: ::railgun_runtime::__private::BodyValue::Object(
+                            &[
+                                ::railgun_runtime::__private::BodyMember {
+                                    name: "id",
+                                    value: ::railgun_runtime::__private::BodyValue::Arg(0),
+                                },
+                            ],
+                        ),
+                    },
+                    ::railgun_runtime::__private::BodyMember {
+                        name: "enabled",
+                        value: ::railgun_runtime::__private::BodyValue::Arg(1),
+                    },
+                ],
                 idempotent: false,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
@@ -1713,9 +1775,9 @@ pub mod cloudflare {
             let mut request = self.session.request(&ENDPOINT);
             request.path("account_identifier", &account)?;
             request.path("railgun_identifier", &railgun)?;
-            request.body("zone.id", zone)?;
+            request.body(0, "zone.id", zone)?;
             if let ::std::option::Option::Some(value) = &enabled {
-                request.body("enabled", value)?;
+                request.body(1, "enabled", value)?;
             }
             self.session.call(request).await
         }
@@ -1764,6 +1826,7 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Literal("/connections/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                body: &[],
                 idempotent: true,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
@@ -1836,6 +1899,12 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Literal("/connections/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                body: &[
+                    ::railgun_runtime::__private::BodyMember {
+                        name: "enabled",
+                        value: ::railgun_runtime::__private::BodyValue::Arg(0),
+                    },
+                ],
                 idempotent: true,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
@@ -1859,7 +1928,7 @@ pub mod cloudflare {
             request.path("account_identifier", &account)?;
             request.path("railgun_identifier", &railgun)?;
             request.path("identifier", &connection)?;
-            request.body("enabled", &enabled)?;
+            request.body(0, "enabled", &enabled)?;
             self.session.call(request).await
         }
         /// Disable and remove a connection to a zone.
@@ -1904,6 +1973,7 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Literal("/connections/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                body: &[],
                 idempotent: false,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
@@ -1976,6 +2046,7 @@ pub mod cloudflare {
                     ),
                     ::railgun_runtime::__private::PathSegment::Literal("/railguns"),
                 ],
+                body: &[],
                 idempotent: true,
                 paginated: true,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
@@ -2002,7 +2073,7 @@ pub mod cloudflare {
             let mut request = self.session.request(&ENDPOINT);
             request.path("organization_identifier", &organization)?;
             if let ::std::option::Option::Some(value) = &page {
-                request.query("page", value)?;
+                request.page("page", value)?;
             }
             if let ::std::option::Option::Some(value) = &per_page {
                 request.query("per_page", value)?;
@@ -2083,6 +2154,12 @@ pub mod cloudflare {
                     ),
                     ::railgun_runtime::__private::PathSegment::Literal("/railguns"),
                 ],
+                body: &[
+                    ::railgun_runtime::__private::BodyMember {
+                        name: "name",
+                        value: ::railgun_runtime::__private::BodyValue::Arg(0),
+                    },
+                ],
                 idempotent: false,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
@@ -2099,7 +2176,7 @@ pub mod cloudflare {
             };
             let mut request = self.session.request(&ENDPOINT);
             request.path("organization_identifier", &organization)?;
-            request.body("name", &name)?;
+            request.body(0, "name", &name)?;
             self.session.call(request).await
         }
         /// Railgun details.
@@ -2144,6 +2221,7 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Literal("/railguns/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                body: &[],
                 idempotent: true,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
@@ -2207,6 +2285,12 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Literal("/railguns/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                body: &[
+                    ::railgun_runtime::__private::BodyMember {
+                        name: "enabled",
+                        value: ::railgun_runtime::__private::BodyValue::Arg(0),
+                    },
+                ],
                 idempotent: true,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key", "activation_key"],
@@ -2224,7 +2308,7 @@ pub mod cloudflare {
             let mut request = self.session.request(&ENDPOINT);
             request.path("organization_identifier", &organization)?;
             request.path("identifier", &railgun)?;
-            request.body("enabled", &enabled)?;
+            request.body(0, "enabled", &enabled)?;
             self.session.call(request).await
         }
         /// Disable and delete a Railgun.
@@ -2268,6 +2352,7 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Literal("/railguns/"),
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                 ],
+                body: &[],
                 idempotent: false,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],
@@ -2330,6 +2415,7 @@ pub mod cloudflare {
                     ::railgun_runtime::__private::PathSegment::Param("identifier"),
                     ::railgun_runtime::__private::PathSegment::Literal("/zones"),
                 ],
+                body: &[],
                 idempotent: true,
                 paginated: false,
                 secret_keys: &["Authorization", "X-Auth-Key"],

@@ -80,7 +80,7 @@ fn endpoint_command(api: &Api, ep: &ir::Endpoint) -> Command {
         };
         command = command.arg(arg);
     }
-    if ep.paginated {
+    if ep.paginated() {
         let all = Arg::new("all")
             .long("all")
             .action(ArgAction::SetTrue)
@@ -326,7 +326,7 @@ pub async fn call(
         secret_keys: Box::leak(ep.secret_keys.iter().map(|k| leak(k)).collect::<Vec<_>>().into_boxed_slice()),
     };
     let mut request = session.request(&endpoint);
-    for (name, _, value) in &values {
+    for (_, name, _, value) in &values {
         match value {
             Sent::Text(text) => request.param(name, text.as_str())?,
             Sent::Secret(secret) => request.param(name, secret)?,
@@ -353,9 +353,9 @@ fn values(
     ep: &ir::Endpoint,
     matches: &ArgMatches,
     config: &Config,
-) -> Result<Vec<(&'static str, ParamLocation, Sent)>, Failure> {
+) -> Result<Vec<(usize, &'static str, ParamLocation, Sent)>, Failure> {
     let mut values = Vec::new();
-    for p in &ep.params {
+    for (j, p) in ep.params.iter().enumerate() {
         // A secret has no option of its own (only `--<name>-file`).
         let text = || matches.get_one::<String>(&p.wire);
         let body = p.location == ParamLocation::Body;
@@ -373,51 +373,94 @@ fn values(
                 .map(|items| Sent::Text(serde_json::to_string(&items.collect::<Vec<_>>()).unwrap_or_default())),
         };
         if let Some(value) = value {
-            values.push((leak(&p.wire), p.location, value));
+            values.push((j, leak(&p.wire), p.location, value));
         }
     }
     Ok(values)
 }
 
-/// One request of `endpoint` with `values`; `page`, when given, replaces
-/// the argument of that name (the page stream numbers the pages).
+/// One request of `endpoint` with `values`: the path's parameters in the
+/// template's order, then the others; `page`, when given, replaces the
+/// page parameter's (the page stream numbers the pages).
 fn rest_request<'a>(
     session: &'a Session,
+    ep: &ir::Endpoint,
+    rest: &ir::RestJson,
     endpoint: &'a RestEndpoint,
-    values: &'a [(&'static str, ParamLocation, Sent)],
+    values: &'a [(usize, &'static str, ParamLocation, Sent)],
     page: Option<&'a u64>,
 ) -> Result<railgun_runtime::__private::RestRequest<'a>, railgun_api::Error> {
     let mut request = session.request(endpoint);
-    for (name, location, value) in values.iter().filter(|(name, ..)| page.is_none() || *name != "page") {
-        put(&mut request, name, *location, value)?;
+    let page_param = ep.pagination.map(|p| p.page);
+    let in_path: Vec<usize> = rest
+        .path
+        .iter()
+        .filter_map(|s| match s {
+            PathSegment::Param { param, .. } => Some(*param),
+            PathSegment::Literal(_) => None,
+        })
+        .collect();
+    let slots = ir::BodyMember::params(&rest.body);
+    let given = |j: usize| values.iter().find(|v| v.0 == j);
+    let others = values.iter().filter(|v| !in_path.contains(&v.0)).map(|v| v.0);
+    for j in in_path.iter().copied().chain(others) {
+        let Some((_, name, location, value)) = given(j) else { continue };
+        if Some(j) == page_param {
+            if page.is_none()
+                && let Sent::Text(text) = value
+            {
+                let number: &'a u64 = Box::leak(Box::new(text.parse().unwrap_or(1)));
+                request.page(name, number)?;
+            }
+            continue;
+        }
+        let slot = slots.iter().find(|(param, _)| *param == j).map(|(_, slot)| *slot);
+        put(&mut request, name, *location, slot, value)?;
     }
-    if let Some(page) = page {
-        request.query("page", page)?;
+    if let (Some(page), Some(j)) = (page, page_param) {
+        request.page(leak(&ep.params[j].wire), page)?;
     }
     Ok(request)
 }
 
-/// Puts a value where its parameter goes.
+/// Puts a value where its parameter goes (a body member in its slot).
 fn put<'a>(
     request: &mut railgun_runtime::__private::RestRequest<'a>,
     name: &'static str,
     location: ParamLocation,
+    slot: Option<usize>,
     value: &'a Sent,
 ) -> Result<(), railgun_api::Error> {
-    match (location, value) {
-        (ParamLocation::Path, Sent::Text(t)) => request.path(name, t.as_str()),
-        (ParamLocation::Path, Sent::Secret(s)) => request.path(name, s),
-        (ParamLocation::Header, Sent::Text(t)) => request.header(name, t.as_str()),
-        (ParamLocation::Header, Sent::Secret(s)) => request.header(name, s),
-        (ParamLocation::Body, Sent::Text(t)) => request.body(name, t.as_str()),
-        (ParamLocation::Body, Sent::Secret(s)) => request.body(name, s),
-        (ParamLocation::Body, Sent::Flag(f)) => request.body(name, f),
-        (ParamLocation::Body, Sent::Number(n)) => request.body(name, n),
-        (_, Sent::Text(t)) => request.query(name, t.as_str()),
-        (_, Sent::Secret(s)) => request.query(name, s),
-        (_, Sent::Flag(f)) => request.query(name, f),
-        (_, Sent::Number(n)) => request.query(name, n),
+    match (location, slot, value) {
+        (ParamLocation::Path, _, Sent::Text(t)) => request.path(name, t.as_str()),
+        (ParamLocation::Path, _, Sent::Secret(s)) => request.path(name, s),
+        (ParamLocation::Header, _, Sent::Text(t)) => request.header(name, t.as_str()),
+        (ParamLocation::Header, _, Sent::Secret(s)) => request.header(name, s),
+        (ParamLocation::Body, Some(slot), Sent::Text(t)) => request.body(slot, name, t.as_str()),
+        (ParamLocation::Body, Some(slot), Sent::Secret(s)) => request.body(slot, name, s),
+        (ParamLocation::Body, Some(slot), Sent::Flag(f)) => request.body(slot, name, f),
+        (ParamLocation::Body, Some(slot), Sent::Number(n)) => request.body(slot, name, n),
+        (_, _, Sent::Text(t)) => request.query(name, t.as_str()),
+        (_, _, Sent::Secret(s)) => request.query(name, s),
+        (_, _, Sent::Flag(f)) => request.query(name, f),
+        (_, _, Sent::Number(n)) => request.query(name, n),
     }
+}
+
+/// The body's layout, as the runtime keeps it.
+fn body_layout(members: &[ir::BodyMember]) -> &'static [railgun_runtime::__private::BodyMember] {
+    use railgun_runtime::__private::{BodyMember, BodyValue};
+    let members: Vec<BodyMember> = members
+        .iter()
+        .map(|m| BodyMember {
+            name: leak(&m.name),
+            value: match &m.value {
+                ir::BodyValue::Param { slot, .. } => BodyValue::Arg(*slot),
+                ir::BodyValue::Object(inner) => BodyValue::Object(body_layout(inner)),
+            },
+        })
+        .collect();
+    Box::leak(members.into_boxed_slice())
 }
 
 /// Sends a `rest_json` operation. A paginated one prints its page
@@ -437,7 +480,7 @@ async fn call_rest(
         .iter()
         .map(|segment| match segment {
             PathSegment::Literal(text) => railgun_runtime::__private::PathSegment::Literal(leak(text)),
-            PathSegment::Param(name) => railgun_runtime::__private::PathSegment::Param(leak(name)),
+            PathSegment::Param { name, .. } => railgun_runtime::__private::PathSegment::Param(leak(name)),
         })
         .collect();
     let endpoint: &'static RestEndpoint = Box::leak(Box::new(RestEndpoint {
@@ -450,17 +493,18 @@ async fn call_rest(
             ir::Method::Delete => RestMethod::Delete,
         },
         path: Box::leak(path.into_boxed_slice()),
+        body: body_layout(&rest.body),
         idempotent: ep.idempotent,
-        paginated: ep.paginated,
+        paginated: ep.paginated(),
         secret_keys: Box::leak(ep.secret_keys.iter().map(|k| leak(k)).collect::<Vec<_>>().into_boxed_slice()),
     }));
-    if !ep.paginated {
-        let answer: Value = session.call(rest_request(session, endpoint, &values, None)?).await?;
+    if !ep.paginated() {
+        let answer: Value = session.call(rest_request(session, ep, rest, endpoint, &values, None)?).await?;
         return Ok(typed_answer(api, ep, &answer, secrets));
     }
     let values = &values;
     let send = |page: Option<u64>| async move {
-        session.call::<Page<Value>, _>(rest_request(session, endpoint, values, page.as_ref())?).await
+        session.call::<Page<Value>, _>(rest_request(session, ep, rest, endpoint, values, page.as_ref())?).await
     };
     let Response::List(item) = &ep.response else {
         return Err(Failure::Usage(format!("{}: a paginated operation must answer a list", ep.action)));

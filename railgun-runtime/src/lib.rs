@@ -88,12 +88,12 @@ pub mod __private {
     pub use crate::builder::new_builder as builder;
     pub use crate::page::pages;
     pub use crate::protocol::action_form::{ActionEndpoint, ActionRequest};
-    pub use crate::protocol::rest_json::{PathSegment, RestEndpoint, RestMethod, RestRequest};
+    pub use crate::protocol::rest_json::{BodyMember, BodyValue, PathSegment, RestEndpoint, RestMethod, RestRequest};
     /// `Answer` too, so a benchmark can decode a body as a call would.
     pub use crate::protocol::{Answer, Call, Endpoint};
     pub use crate::session::{FromSession, Session};
     pub use crate::settings::Credential;
-    pub use crate::wire::{Bounded, DomainName, FromWire, Limited, ListEncoding, ToParam};
+    pub use crate::wire::{Bounded, DomainName, FromWire, Limited, ListEncoding, PageNumber, ToParam};
 
     /// `deserialize_with` helpers.
     pub mod wire {

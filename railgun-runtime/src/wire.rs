@@ -290,6 +290,25 @@ impl ToParam for Bounded {
     }
 }
 
+/// A page number, as a paginated call's page parameter takes it: plain,
+/// or bounded by the spec.
+pub trait PageNumber: ToParam {
+    /// The number.
+    fn number(&self) -> u64;
+}
+
+impl PageNumber for u64 {
+    fn number(&self) -> u64 {
+        *self
+    }
+}
+
+impl PageNumber for Bounded {
+    fn number(&self) -> u64 {
+        self.value
+    }
+}
+
 impl Bounded {
     fn check(&self) -> Result<u64, &'static str> {
         if (self.minimum..=self.maximum).contains(&self.value) { Ok(self.value) } else { Err(self.refusal) }

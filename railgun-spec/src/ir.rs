@@ -333,8 +333,12 @@ pub struct RestJson {
     pub method: Method,
     /// The path template, as written.
     pub template: String,
-    /// The path template, split.
+    /// The path template, split, each parameter resolved.
     pub path: Vec<PathSegment>,
+    /// The JSON body's layout: its members in spec order, the members of a
+    /// nested object (`zone.id`, `zone.name`) gathered where the first of
+    /// them stands. Empty for an endpoint without a body.
+    pub body: Vec<BodyMember>,
 }
 
 /// A piece of a path template.
@@ -342,8 +346,60 @@ pub struct RestJson {
 pub enum PathSegment {
     /// Literal text, `/` included.
     Literal(String),
-    /// The value of the path parameter with this wire name.
-    Param(String),
+    /// A path parameter's value.
+    Param {
+        /// Its wire name, as the template writes it.
+        name: String,
+        /// Its position in [`Endpoint::params`].
+        param: usize,
+    },
+}
+
+/// A member of a JSON body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyMember {
+    /// Its key (`id` for the parameter `zone.id`).
+    pub name: String,
+    /// What it holds.
+    pub value: BodyValue,
+}
+
+/// What a body member holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyValue {
+    /// A parameter's value.
+    Param {
+        /// Its position in [`Endpoint::params`].
+        param: usize,
+        /// Its place among the body's values, counted through the layout
+        /// depth first: the runtime keeps the values by it.
+        slot: usize,
+    },
+    /// A nested object.
+    Object(Vec<BodyMember>),
+}
+
+impl BodyMember {
+    /// The body parameters of `members`, depth first: `(param, slot)`.
+    pub fn params(members: &[BodyMember]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for member in members {
+            match &member.value {
+                BodyValue::Param { param, slot } => out.push((*param, *slot)),
+                BodyValue::Object(inner) => out.extend(BodyMember::params(inner)),
+            }
+        }
+        out
+    }
+}
+
+/// The page parameters of a paginated list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pagination {
+    /// The page number's position in [`Endpoint::params`] (`page`).
+    pub page: usize,
+    /// The page size's position in [`Endpoint::params`] (`per_page`).
+    pub per_page: usize,
 }
 
 /// What a successful call returns.
@@ -394,13 +450,21 @@ pub struct Endpoint {
     pub undocumented: Option<String>,
     /// The upstream deprecation note, when the endpoint is deprecated.
     pub deprecated: Option<String>,
-    /// Answers a list a page at a time (`rest_json`): takes the optional
-    /// query parameters `page` and `per_page`, returns a page, and has a
-    /// second method that streams every page.
-    pub paginated: bool,
+    /// When it answers a list a page at a time (`rest_json`): which of its
+    /// optional query parameters are the page and its size. Such an
+    /// endpoint returns a page, and has a second method that streams every
+    /// page.
+    pub pagination: Option<Pagination>,
     /// Wire names whose values are secret, in the request or anywhere in
     /// the answer, sorted: the runtime blanks them out of what it shows.
     pub secret_keys: Vec<String>,
+}
+
+impl Endpoint {
+    /// Whether it answers a list a page at a time.
+    pub fn paginated(&self) -> bool {
+        self.pagination.is_some()
+    }
 }
 
 impl TypeId {

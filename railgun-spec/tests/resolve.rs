@@ -138,9 +138,9 @@ fn a_rest_spec_resolves_to_its_binding_locations_and_schemes() {
         rest.path,
         [
             PathSegment::Literal("zones/".into()),
-            PathSegment::Param("zone_identifier".into()),
+            PathSegment::Param { name: "zone_identifier".into(), param: 0 },
             PathSegment::Literal("/railguns/".into()),
-            PathSegment::Param("identifier".into()),
+            PathSegment::Param { name: "identifier".into(), param: 1 },
         ]
     );
     let params: Vec<(&str, &str, ParamLocation, &ParamType)> =
@@ -568,7 +568,7 @@ const LIST: &str = r#"  - action: list
 #[test]
 fn a_paginated_list_takes_page_and_per_page_and_answers_a_list() {
     let spec = railgun_spec::parse(&with_list(LIST), "spec.yaml").unwrap();
-    let flags: Vec<(&str, bool)> = spec.api().endpoints.iter().map(|e| (e.action.as_str(), e.paginated)).collect();
+    let flags: Vec<(&str, bool)> = spec.api().endpoints.iter().map(|e| (e.action.as_str(), e.paginated())).collect();
     assert_eq!(flags, [("list", true), ("connect", false)]);
 
     let src = with_list(&LIST.replace("        optional: true\n        doc: Page size.", "        doc: Page size."));
@@ -668,5 +668,45 @@ fn fields_take_signed_integers_and_lists_of_strings() {
     assert_eq!(
         errors(&src),
         ["types[0].fields[2].type: list<integer>: lists hold strings or a struct type from `types` at spec.yaml:42:15"]
+    );
+}
+
+#[test]
+fn the_body_layout_gathers_a_nested_object_where_its_first_member_stands() {
+    use railgun_spec::ir::{BodyMember, BodyValue};
+    let members = "      - name: zone.id\n        rust: zone_id\n        in: body\n        type: string\n        doc: Zone.\n\
+                   \x20     - name: connected\n        in: body\n        type: flag\n        doc: Connect or disconnect.\n\
+                   \x20     - name: zone.name\n        rust: name\n        in: body\n        type: string\n        optional: true\n        doc: Name.\n";
+    let src = with(
+        REST,
+        "      - name: connected\n        in: body\n        type: flag\n        doc: Connect or disconnect.\n",
+        members,
+    );
+    let spec = railgun_spec::parse(&src, "spec.yaml").unwrap();
+    let Binding::RestJson(rest) = &spec.api().endpoints[0].binding else { panic!("rest_json") };
+    let param = |param, slot| BodyValue::Param { param, slot };
+    assert_eq!(
+        rest.body,
+        [
+            BodyMember {
+                name: "zone".into(),
+                value: BodyValue::Object(vec![
+                    BodyMember { name: "id".into(), value: param(2, 0) },
+                    BodyMember { name: "name".into(), value: param(4, 1) },
+                ]),
+            },
+            BodyMember { name: "connected".into(), value: param(3, 2) },
+        ]
+    );
+    assert_eq!(BodyMember::params(&rest.body), [(2, 0), (4, 1), (3, 2)]);
+    // The path's parameters, by their position among the parameters.
+    assert_eq!(
+        rest.path,
+        [
+            PathSegment::Literal("zones/".into()),
+            PathSegment::Param { name: "zone_identifier".into(), param: 0 },
+            PathSegment::Literal("/railguns/".into()),
+            PathSegment::Param { name: "identifier".into(), param: 1 },
+        ]
     );
 }

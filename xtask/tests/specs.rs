@@ -76,7 +76,7 @@ fn the_v4_spec_marks_what_the_description_says() {
         let organization = rest.template.starts_with("organizations/");
         assert_eq!(endpoint.deprecated.is_some(), organization, "{}", endpoint.action);
         let query = |name: &str| endpoint.params.iter().any(|p| p.wire == name && p.location == ParamLocation::Query);
-        assert_eq!(endpoint.paginated, query("page") && query("per_page"), "{}", endpoint.action);
+        assert_eq!(endpoint.paginated(), query("page") && query("per_page"), "{}", endpoint.action);
     }
     let mut ids: Vec<&str> = api.endpoints.iter().map(|e| e.docs_url.rsplit('/').next().unwrap()).collect();
     let operations = ids.len();

@@ -8,8 +8,8 @@ use super::docs::{attrs, paragraphs};
 use super::models::ip_range_type;
 use super::{ident, local, rt};
 use railgun_spec::ir::{
-    Api, Binding, Endpoint, Family, ListEncoding, Method, Param, ParamLocation, ParamScalar, ParamType, PathSegment,
-    Response,
+    Api, Binding, BodyMember, BodyValue, Endpoint, Family, ListEncoding, Method, Pagination, Param, ParamLocation,
+    ParamScalar, ParamType, PathSegment, Response,
 };
 
 pub fn method(api: &Api, family: &Family, ep: &Endpoint) -> TokenStream {
@@ -22,14 +22,14 @@ pub fn method(api: &Api, family: &Family, ep: &Endpoint) -> TokenStream {
         quote! { #arg: #ty }
     });
     let checked = ep.params.iter().filter_map(checked_wrap);
-    let pushes = ep.params.iter().map(|p| push(p, &request));
+    let pushes = pushes(ep, &request);
     let item = match &ep.response {
         Response::Struct(named) | Response::List(named) => {
             let n = ident(&named.name);
             quote! { super::types::#n }
         }
     };
-    let response = match (&ep.response, ep.paginated) {
+    let response = match (&ep.response, ep.paginated()) {
         (Response::Struct(_), _) => item.clone(),
         (Response::List(_), false) => quote! { ::std::vec::Vec<#item> },
         (Response::List(_), true) => {
@@ -40,7 +40,7 @@ pub fn method(api: &Api, family: &Family, ep: &Endpoint) -> TokenStream {
     let endpoint = endpoint_const(ep);
     let doc = attrs(&method_doc(api, family, ep));
     let deprecated = deprecated(ep);
-    let stream = ep.paginated.then(|| stream_method(ep, &item));
+    let stream = ep.pagination.map(|pagination| stream_method(ep, pagination, &item));
 
     quote! {
         #doc
@@ -63,7 +63,7 @@ fn deprecated(ep: &Endpoint) -> Option<TokenStream> {
 }
 
 /// `<action>_stream`: every item of a paginated list, page after page.
-fn stream_method(ep: &Endpoint, item: &TokenStream) -> TokenStream {
+fn stream_method(ep: &Endpoint, pagination: Pagination, item: &TokenStream) -> TokenStream {
     let name = quote::format_ident!("{}_stream", ep.action);
     let method = ident(&ep.action);
     let lifetime = quote! { 'a };
@@ -72,15 +72,15 @@ fn stream_method(ep: &Endpoint, item: &TokenStream) -> TokenStream {
     let pages = rt("__private::pages");
     let page = local("page");
     let action = &ep.action;
-    let taken: Vec<&Param> = ep.params.iter().filter(|p| p.wire != "page").collect();
-    let args = taken.iter().map(|p| {
+    let taken = ep.params.iter().enumerate().filter(|(j, _)| *j != pagination.page);
+    let args = taken.map(|(_, p)| {
         let arg = ident(&p.rust);
         let ty = param_type(p, Some(&lifetime));
         quote! { #arg: #ty }
     });
-    let per_page = ep.params.iter().find(|p| p.wire == "per_page").map(|p| ident(&p.rust));
-    let passed = ep.params.iter().map(|p| {
-        if p.wire == "page" {
+    let per_page = ident(&ep.params[pagination.per_page].rust);
+    let passed = ep.params.iter().enumerate().map(|(j, p)| {
+        if j == pagination.page {
             quote! { ::std::option::Option::Some(#page) }
         } else {
             let arg = ident(&p.rust);
@@ -141,16 +141,18 @@ fn endpoint_const(ep: &Endpoint) -> TokenStream {
                 Method::Delete => "Delete",
             });
             let segment = rt("__private::PathSegment");
-            let paginated = ep.paginated;
+            let paginated = ep.paginated();
             let path = rest.path.iter().map(|s| match s {
                 PathSegment::Literal(text) => quote! { #segment::Literal(#text) },
-                PathSegment::Param(name) => quote! { #segment::Param(#name) },
+                PathSegment::Param { name, .. } => quote! { #segment::Param(#name) },
             });
+            let body = body_layout(&rest.body);
             quote! {
                 const ENDPOINT: #ty = #ty {
                     action: #action,
                     method: #method_ty::#method,
                     path: &[#(#path),*],
+                    body: #body,
                     idempotent: #idempotent,
                     paginated: #paginated,
                     secret_keys: &[#(#secret_keys),*],
@@ -203,26 +205,96 @@ fn checked_wrap(p: &Param) -> Option<TokenStream> {
     })
 }
 
+/// The body's layout, as the runtime's `&[BodyMember]`.
+fn body_layout(members: &[BodyMember]) -> TokenStream {
+    let member = rt("__private::BodyMember");
+    let value = rt("__private::BodyValue");
+    let members = members.iter().map(|m| {
+        let name = &m.name;
+        let held = match &m.value {
+            BodyValue::Param { slot, .. } => {
+                let slot = Literal::usize_unsuffixed(*slot);
+                quote! { #value::Arg(#slot) }
+            }
+            BodyValue::Object(inner) => {
+                let inner = body_layout(inner);
+                quote! { #value::Object(#inner) }
+            }
+        };
+        quote! { #member { name: #name, value: #held } }
+    });
+    quote! { &[#(#members),*] }
+}
+
+/// Where each argument goes, in the order the runtime takes them: a REST
+/// path's parameters in the template's order, then the others in spec
+/// order; each body member with its slot, the page number as such.
+fn pushes(ep: &Endpoint, request: &proc_macro2::Ident) -> Vec<TokenStream> {
+    let (path, slots) = match &ep.binding {
+        Binding::ActionForm(_) => (Vec::new(), Vec::new()),
+        Binding::RestJson(rest) => {
+            let path = rest.path.iter().filter_map(|s| match s {
+                PathSegment::Param { param, .. } => Some(*param),
+                PathSegment::Literal(_) => None,
+            });
+            (path.collect(), BodyMember::params(&rest.body))
+        }
+    };
+    let page = ep.pagination.map(|p| p.page);
+    let others = (0..ep.params.len()).filter(|j| !path.contains(j));
+    path.iter()
+        .copied()
+        .chain(others)
+        .map(|j| {
+            let place = match slots.iter().find(|(param, _)| *param == j) {
+                Some((_, slot)) => Place::Body(*slot),
+                None if page == Some(j) => Place::Page,
+                None => Place::Location,
+            };
+            push(&ep.params[j], place, request)
+        })
+        .collect()
+}
+
+/// How an argument is handed to the request, beside its location.
+#[derive(Clone, Copy)]
+enum Place {
+    /// By its location alone.
+    Location,
+    /// A body member, in this slot of the body's layout.
+    Body(usize),
+    /// A paginated list's page number.
+    Page,
+}
+
 /// The statement that puts one argument where it goes.
-fn push(p: &Param, request: &proc_macro2::Ident) -> TokenStream {
+fn push(p: &Param, place: Place, request: &proc_macro2::Ident) -> TokenStream {
     let arg = ident(&p.rust);
     let wire = &p.wire;
     let value = local("value");
-    let verb = ident(match p.location {
-        ParamLocation::Form => "param",
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Body => "body",
+    let verb = ident(match (p.location, place) {
+        (_, Place::Page) => "page",
+        (ParamLocation::Form, _) => "param",
+        (ParamLocation::Path, _) => "path",
+        (ParamLocation::Query, _) => "query",
+        (ParamLocation::Header, _) => "header",
+        (ParamLocation::Body, _) => "body",
     });
+    let slot = match place {
+        Place::Body(slot) => {
+            let slot = Literal::usize_unsuffixed(slot);
+            quote! { #slot, }
+        }
+        Place::Location | Place::Page => TokenStream::new(),
+    };
     let call = |v: TokenStream| match &p.ty {
-        ParamType::One(_) => quote! { #request.#verb(#wire, #v)?; },
+        ParamType::One(_) => quote! { #request.#verb(#slot #wire, #v)?; },
         ParamType::List(_, encoding) => {
             let verb = quote::format_ident!("{}_list", verb);
             let encoding = match encoding {
                 ListEncoding::Json => rt("__private::ListEncoding::Json"),
             };
-            quote! { #request.#verb(#wire, #v, #encoding)?; }
+            quote! { #request.#verb(#slot #wire, #v, #encoding)?; }
         }
     };
     // A checked argument is wrapped by now (`DomainName`, `Limited`),
@@ -371,7 +443,7 @@ fn method_doc(api: &Api, family: &Family, ep: &Endpoint) -> String {
         let items: Vec<_> = ep.deviations.iter().map(|d| format!("- {}: {}", d.item, d.reason.trim())).collect();
         format!("This client differs from the upstream page on purpose:\n{}", items.join("\n"))
     };
-    let pages = if ep.paginated {
+    let pages = if ep.paginated() {
         format!(
             "Answers one page of the list, with the answer's `result_info` \
              ([`railgun_runtime::Page`]): `page` picks it (from 1), `per_page` its size. \

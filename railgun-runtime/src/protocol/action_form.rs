@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use super::{Answer, Arguments, Call, Endpoint};
+use super::{Answer, Arguments, Call, Endpoint, Pairs};
 use crate::HttpMethod;
 use crate::error::{ErrCode, Error};
 use crate::redact::Scrubber;
@@ -37,7 +37,7 @@ pub struct ActionEndpoint {
 /// The parameters of one call, credentials first, in spec order.
 pub struct ActionRequest<'a> {
     endpoint: &'a ActionEndpoint,
-    pairs: Vec<(&'static str, Cow<'a, str>)>,
+    pairs: Pairs<'a>,
     args: Arguments<'a>,
 }
 
@@ -57,9 +57,7 @@ impl Endpoint for ActionEndpoint {
 impl<'a> ActionRequest<'a> {
     /// Adds a parameter, or refuses it with [`Error::InvalidInput`].
     pub fn param<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &'a T) -> Result<(), Error> {
-        let text = self.args.text(name, value)?;
-        self.pairs.push((name, text));
-        Ok(())
+        self.args.push(&mut self.pairs, name, value)
     }
 
     /// Adds a list parameter as one value, or refuses it.
@@ -69,9 +67,7 @@ impl<'a> ActionRequest<'a> {
         values: &'a [T],
         encoding: ListEncoding,
     ) -> Result<(), Error> {
-        let text = self.args.list(name, values, encoding)?;
-        self.pairs.push((name, text));
-        Ok(())
+        self.args.push_list(&mut self.pairs, name, values, encoding)
     }
 }
 
@@ -150,19 +146,10 @@ struct ActOf<'b> {
     act: Option<&'b RawValue>,
 }
 
-/// Decodes an answer into `R`, the endpoint's response type.
-///
-/// A successful answer is read in one pass, straight into `R`, the `act`
-/// picked up on the way ([`fast`]). Anything else (a refusal, an answer
-/// that is not the envelope, a member of the wrong type) is read again
-/// step by step ([`careful`]), which finds what is wrong and where.
+/// Decodes an answer into `R`, the endpoint's response type: [`fast`],
+/// which picks the `act` up on the way, else [`careful`].
 fn decode<R: DeserializeOwned>(ex: &Exchange<'_, '_>, answer: &Answer<'_>) -> Result<R, Error> {
-    if answer.status.is_success()
-        && let Some(value) = fast(ex.act, answer.body)
-    {
-        return Ok(value);
-    }
-    careful(ex, answer)
+    super::decode_answer(answer, |body| fast(ex.act, body), || careful(ex, answer))
 }
 
 /// A successful answer, envelope and all, decoded in one pass: `Some` only

@@ -77,6 +77,25 @@ pub struct Answer<'b> {
     pub body: &'b [u8],
 }
 
+/// Decodes an answer. A successful one is read in one pass, straight into
+/// `R` (`fast`, which gives `Some` only when `careful` would decode the same
+/// value from it); anything else (a refusal, an answer that is not the
+/// envelope, a member of the wrong type) is read again step by step
+/// (`careful`), which finds what is wrong and where. Both protocols decode
+/// this way.
+fn decode_answer<R>(
+    answer: &Answer<'_>,
+    fast: impl FnOnce(&[u8]) -> Option<R>,
+    careful: impl FnOnce() -> Result<R, Error>,
+) -> Result<R, Error> {
+    if answer.status.is_success()
+        && let Some(value) = fast(answer.body)
+    {
+        return Ok(value);
+    }
+    careful()
+}
+
 /// Why an answer that is not the JSON envelope could not be read: an HTML
 /// page, JSON cut short or not JSON at all is [`Error::Malformed`] (a proxy's
 /// answer, worth trying again); JSON of another shape is [`Error::Decode`].
@@ -138,6 +157,10 @@ fn member_path(member: &str, path: &serde_path_to_error::Path) -> String {
     }
 }
 
+/// Name and text pairs, in the order they are sent: an action's fields, a
+/// REST call's query.
+pub(crate) type Pairs<'a> = Vec<(&'static str, Cow<'a, str>)>;
+
 /// What every protocol does with a call's arguments: turn each into its
 /// text or JSON value, or refuse it with [`Error::InvalidInput`], and
 /// remember the secrets among them (and among the credentials) so no text
@@ -168,6 +191,31 @@ impl<'a> Arguments<'a> {
         Ok(text)
     }
 
+    /// Adds the argument to `pairs` as its text.
+    pub(crate) fn push<T: ToParam + ?Sized>(
+        &mut self,
+        pairs: &mut Pairs<'a>,
+        name: &'static str,
+        value: &'a T,
+    ) -> Result<(), Error> {
+        let text = self.text(name, value)?;
+        pairs.push((name, text));
+        Ok(())
+    }
+
+    /// Adds a list argument to `pairs` as one text.
+    pub(crate) fn push_list<T: ToParam>(
+        &mut self,
+        pairs: &mut Pairs<'a>,
+        name: &'static str,
+        values: &'a [T],
+        encoding: ListEncoding,
+    ) -> Result<(), Error> {
+        let text = self.list(name, values, encoding)?;
+        pairs.push((name, text));
+        Ok(())
+    }
+
     /// The argument as a JSON value.
     pub(crate) fn json<T: ToParam + ?Sized>(
         &mut self,
@@ -182,7 +230,7 @@ impl<'a> Arguments<'a> {
     }
 
     /// A list argument written into one value.
-    pub(crate) fn list<T: ToParam>(
+    fn list<T: ToParam>(
         &self,
         name: &'static str,
         values: &[T],

@@ -3,6 +3,11 @@
 //! a JSON object body; the answer is
 //! `{"success", "errors": [{"code", "message"}], "messages", "result", "result_info"}`.
 //! Decoding is pure, so every failure mode is unit-tested here.
+//!
+//! Nothing is looked up by name at run time: the generator resolved it.
+//! Path parameters come in the order of the template, each body member
+//! has its slot in the body's layout (nested objects included), and a
+//! paginated call's page number is given as such.
 
 use std::borrow::Cow;
 
@@ -13,11 +18,11 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::{Answer, Arguments, Call, Endpoint};
+use super::{Answer, Arguments, Call, Endpoint, Pairs};
 use crate::error::{ApiMessage, Error};
 use crate::redact::Scrubber;
 use crate::settings::Settings;
-use crate::wire::{ListEncoding, ToParam};
+use crate::wire::{ListEncoding, PageNumber, ToParam};
 
 /// What the generated code knows about one operation.
 #[derive(Debug)]
@@ -28,6 +33,9 @@ pub struct RestEndpoint {
     pub method: RestMethod,
     /// Its path template, relative to the base URL.
     pub path: &'static [PathSegment],
+    /// Its JSON body's members, in the order they are sent; empty for an
+    /// operation without a body.
+    pub body: &'static [BodyMember],
     /// Safe to repeat: sending it twice does what sending it once does.
     pub idempotent: bool,
     /// A list answered a page at a time: the answer decodes into a
@@ -58,21 +66,45 @@ pub enum RestMethod {
 pub enum PathSegment {
     /// Sent as it is.
     Literal(&'static str),
-    /// The value of this path parameter, percent-encoded.
+    /// The next path parameter's value, percent-encoded: the parameters
+    /// are given in the template's order. The name is for errors.
     Param(&'static str),
+}
+
+/// A member of a JSON body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyMember {
+    /// Its key.
+    pub name: &'static str,
+    /// What it holds.
+    pub value: BodyValue,
+}
+
+/// What a body member holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyValue {
+    /// The argument given for this slot ([`RestRequest::body`]); the member
+    /// is left out when none was.
+    Arg(usize),
+    /// An object of these members; left out when none of them is there.
+    Object(&'static [BodyMember]),
 }
 
 /// Everything but ASCII letters, digits and `-._~` is encoded in a path
 /// parameter, `/`, `?`, `#` and `%` included: a value is one segment.
 const PATH_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-/// The arguments of one call, in spec order.
+/// The arguments of one call.
 pub struct RestRequest<'a> {
     endpoint: &'a RestEndpoint,
-    path: Vec<(&'static str, Cow<'a, str>)>,
-    query: Vec<(&'static str, Cow<'a, str>)>,
+    /// The path parameters' texts, in the template's order.
+    path: Vec<Cow<'a, str>>,
+    query: Pairs<'a>,
     headers: Vec<(&'static str, Cow<'a, str>, bool)>,
-    body: Vec<(&'static str, Value)>,
+    /// The body members' values, by slot.
+    body: Vec<Option<Value>>,
+    /// The page asked for, when the call names one.
+    page: Option<u64>,
     args: Arguments<'a>,
 }
 
@@ -89,27 +121,35 @@ impl Endpoint for RestEndpoint {
             query: fields.map(|(name, text)| (name, Cow::Borrowed(text))).collect(),
             headers: Vec::new(),
             body: Vec::new(),
+            page: None,
             args: Arguments::new(self.action, settings),
         }
     }
 }
 
 impl<'a> RestRequest<'a> {
-    /// Fills the path parameter `name`. A value is one path segment: `.`
-    /// and `..` are refused, everything else is percent-encoded.
+    /// Fills the next path parameter of the template, `name`. A value is
+    /// one path segment: `.` and `..` are refused, everything else is
+    /// percent-encoded.
     pub fn path<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &'a T) -> Result<(), Error> {
         let text = self.args.text(name, value)?;
         if text == "." || text == ".." {
             return Err(self.args.invalid(name, "must not be `.` or `..`"));
         }
-        self.path.push((name, text));
+        self.path.push(text);
         Ok(())
     }
 
     /// Adds a query parameter.
     pub fn query<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &'a T) -> Result<(), Error> {
-        let text = self.args.text(name, value)?;
-        self.query.push((name, text));
+        self.args.push(&mut self.query, name, value)
+    }
+
+    /// Adds the page number of a paginated list, the query parameter
+    /// `name`: its answer must be that page.
+    pub fn page<T: PageNumber>(&mut self, name: &'static str, page: &'a T) -> Result<(), Error> {
+        self.args.push(&mut self.query, name, page)?;
+        self.page = Some(page.number());
         Ok(())
     }
 
@@ -120,9 +160,7 @@ impl<'a> RestRequest<'a> {
         values: &'a [T],
         encoding: ListEncoding,
     ) -> Result<(), Error> {
-        let text = self.args.list(name, values, encoding)?;
-        self.query.push((name, text));
-        Ok(())
+        self.args.push_list(&mut self.query, name, values, encoding)
     }
 
     /// Adds a header.
@@ -132,25 +170,27 @@ impl<'a> RestRequest<'a> {
         Ok(())
     }
 
-    /// Adds a member of the JSON body; a dotted name (`zone.id`) puts it in
-    /// nested objects (`{"zone": {"id": …}}`).
-    pub fn body<T: ToParam + ?Sized>(&mut self, name: &'static str, value: &'a T) -> Result<(), Error> {
+    /// Gives the body member of slot `slot` (see [`BodyValue::Arg`]), the
+    /// parameter `name`.
+    pub fn body<T: ToParam + ?Sized>(&mut self, slot: usize, name: &'static str, value: &'a T) -> Result<(), Error> {
         let json = self.args.json(name, value)?;
-        self.body.push((name, json));
+        if self.body.len() <= slot {
+            self.body.resize(slot + 1, None);
+        }
+        self.body[slot] = Some(json);
         Ok(())
     }
 
-    /// The path with its parameters filled in.
+    /// The path with its parameters filled in, in order.
     fn render_path(&self) -> Result<String, Error> {
         let mut path = String::new();
+        let mut values = self.path.iter();
         for segment in self.endpoint.path {
             match *segment {
                 PathSegment::Literal(text) => path.push_str(text),
                 PathSegment::Param(name) => {
-                    let (_, value) = self
-                        .path
-                        .iter()
-                        .find(|(n, _)| *n == name)
+                    let value = values
+                        .next()
                         .ok_or_else(|| self.args.invalid(name, "is a path parameter and must be given"))?;
                     path.extend(utf8_percent_encode(value, PATH_VALUE));
                 }
@@ -187,10 +227,9 @@ impl Call for RestRequest<'_> {
             value.set_sensitive(*secret);
             builder = builder.header(name, value);
         }
-        if let Some((first, _)) = self.body.first() {
-            let members: Vec<(&str, &Value)> = self.body.iter().map(|(name, value)| (*name, value)).collect();
-            let body = serde_json::to_vec(&OrderedObject(members))
-                .map_err(|_| self.args.invalid(first, "cannot be encoded as JSON"))?;
+        if self.body.iter().any(Option::is_some) {
+            let body = serde_json::to_vec(&Members { members: self.endpoint.body, values: &self.body })
+                .map_err(|_| self.args.invalid("body", "cannot be encoded as JSON"))?;
             builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body);
         }
         Ok((builder, name))
@@ -208,36 +247,45 @@ impl Call for RestRequest<'_> {
         if !self.endpoint.paginated {
             return decode(self.endpoint.action, scrubber, answer);
         }
-        let asked = self.query.iter().find(|(name, _)| *name == "page").and_then(|(_, text)| text.parse().ok());
-        decode_page(self.endpoint.action, scrubber, answer, asked.unwrap_or(1))
+        decode_page(self.endpoint.action, scrubber, answer, self.page.unwrap_or(1))
     }
 }
 
-/// The body's members in the order the spec lists them; the members of a
-/// dotted name (`zone.id`) are gathered into one nested object where the
-/// first of them stands.
-struct OrderedObject<'b>(Vec<(&'b str, &'b Value)>);
+/// A JSON object laid out as `members`, with the values given by slot; a
+/// member without a value, or an object none of whose members has one, is
+/// left out.
+struct Members<'b> {
+    members: &'static [BodyMember],
+    values: &'b [Option<Value>],
+}
 
-impl serde::Serialize for OrderedObject<'_> {
+impl Members<'_> {
+    fn value(&self, value: BodyValue) -> Option<Present<'_>> {
+        match value {
+            BodyValue::Arg(slot) => self.values.get(slot)?.as_ref().map(Present::Value),
+            BodyValue::Object(members) => {
+                let object = Members { members, values: self.values };
+                members.iter().any(|m| object.value(m.value).is_some()).then_some(Present::Object(object))
+            }
+        }
+    }
+}
+
+/// A member that is there: a value, or an object with something in it.
+enum Present<'b> {
+    Value(&'b Value),
+    Object(Members<'b>),
+}
+
+impl serde::Serialize for Members<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        let mut nested: Vec<&str> = Vec::new();
-        for (i, (name, value)) in self.0.iter().enumerate() {
-            match name.split_once('.') {
-                None => map.serialize_entry(name, value)?,
-                Some((outer, _)) if nested.contains(&outer) => {}
-                Some((outer, _)) => {
-                    nested.push(outer);
-                    let inner = self.0[i..]
-                        .iter()
-                        .filter_map(|(name, value)| match name.split_once('.') {
-                            Some((o, rest)) if o == outer => Some((rest, *value)),
-                            _ => None,
-                        })
-                        .collect();
-                    map.serialize_entry(outer, &OrderedObject(inner))?;
-                }
+        for member in self.members {
+            match self.value(member.value) {
+                Some(Present::Value(value)) => map.serialize_entry(member.name, value)?,
+                Some(Present::Object(object)) => map.serialize_entry(member.name, &object)?,
+                None => {}
             }
         }
         map.end()
@@ -259,7 +307,7 @@ struct Envelope<'b> {
 
 /// What [`decode_page`] checks of `result_info`: the page's number.
 #[derive(Deserialize)]
-struct PageNumber {
+struct AnsweredPage {
     #[serde(default, deserialize_with = "crate::wire::optional")]
     page: Option<u64>,
 }
@@ -282,18 +330,10 @@ enum Code {
     Other(serde::de::IgnoredAny),
 }
 
-/// Decodes an answer into `R`, the type of its `result`.
-///
-/// A successful answer is read in one pass, straight into `R` ([`fast`]);
-/// anything else is read again step by step ([`careful`]), which finds
-/// what is wrong and where.
+/// Decodes an answer into `R`, the type of its `result`: [`fast`], else
+/// [`careful`].
 fn decode<R: DeserializeOwned>(action: &'static str, scrubber: &Scrubber<'_>, answer: &Answer<'_>) -> Result<R, Error> {
-    if answer.status.is_success()
-        && let Some(result) = fast(answer.body)
-    {
-        return Ok(result);
-    }
-    careful(action, scrubber, answer)
+    super::decode_answer(answer, fast, || careful(action, scrubber, answer))
 }
 
 /// A successful answer, envelope and all, decoded in one pass: `Some` only
@@ -344,10 +384,10 @@ fn decode_page<R: DeserializeOwned>(
     asked: u64,
 ) -> Result<R, Error> {
     let envelope = envelope(action, scrubber, answer)?;
-    let number = envelope.result_info.and_then(|info| serde_json::from_str::<PageNumber>(info.get()).ok());
+    let number = envelope.result_info.and_then(|info| serde_json::from_str::<AnsweredPage>(info.get()).ok());
     // A `result_info` that cannot be read is reported, with its path, as
     // the page is decoded below.
-    if let Some(PageNumber { page: Some(page) }) = number
+    if let Some(AnsweredPage { page: Some(page) }) = number
         && page != asked
     {
         let message = format!("page {page} answered where page {asked} was asked for");
@@ -532,14 +572,25 @@ mod tests {
     }
 
     #[test]
-    fn dotted_body_names_nest_where_their_first_member_stands() {
-        let values = [Value::from("z1"), Value::from(true), Value::from("example.com"), Value::from(2)];
-        let members =
-            vec![("zone.id", &values[0]), ("enabled", &values[1]), ("zone.name", &values[2]), ("a.b.c", &values[3])];
-        assert_eq!(
-            serde_json::to_string(&OrderedObject(members)).unwrap(),
-            r#"{"zone":{"id":"z1","name":"example.com"},"enabled":true,"a":{"b":{"c":2}}}"#
-        );
+    fn a_body_follows_its_layout_and_leaves_out_what_was_not_given() {
+        const ZONE: &[BodyMember] = &[
+            BodyMember { name: "id", value: BodyValue::Arg(0) },
+            BodyMember { name: "name", value: BodyValue::Arg(2) },
+        ];
+        const C: &[BodyMember] = &[BodyMember { name: "c", value: BodyValue::Arg(3) }];
+        const B: &[BodyMember] = &[BodyMember { name: "b", value: BodyValue::Object(C) }];
+        const LAYOUT: &[BodyMember] = &[
+            BodyMember { name: "zone", value: BodyValue::Object(ZONE) },
+            BodyMember { name: "enabled", value: BodyValue::Arg(1) },
+            BodyMember { name: "a", value: BodyValue::Object(B) },
+        ];
+        let body = |values: &[Option<Value>]| serde_json::to_string(&Members { members: LAYOUT, values }).unwrap();
+        let all = [Some(Value::from("z1")), Some(Value::from(true)), Some(Value::from("example.com")), Some(2.into())];
+        assert_eq!(body(&all), r#"{"zone":{"id":"z1","name":"example.com"},"enabled":true,"a":{"b":{"c":2}}}"#);
+        // An optional member not given is left out, and so is an object
+        // none of whose members was given.
+        let some = [None, Some(Value::from(false)), Some(Value::from("example.com"))];
+        assert_eq!(body(&some), r#"{"zone":{"name":"example.com"},"enabled":false}"#);
     }
 
     fn run_page(asked: u64, status: u16, body: &str) -> Result<crate::Page<Railgun>, Error> {

@@ -33,7 +33,7 @@ impl Resolver<'_> {
         }
         // A paginated endpoint's second method, `<action>_stream`, is a name too.
         for ep in &endpoints {
-            if !ep.paginated {
+            if !ep.paginated() {
                 continue;
             }
             let stream = format!("{}_stream", ep.action);
@@ -79,7 +79,7 @@ impl Resolver<'_> {
                 format!("unknown family '{}'; known: {}", ep.family, known.join(", ")),
             );
         }
-        let binding = self.binding(path, ep);
+        let bound = self.binding(path, ep);
         let keys = [
             ("act", ep.act.as_deref()),
             ("summary", Some(&ep.summary)),
@@ -98,9 +98,9 @@ impl Resolver<'_> {
             .unwrap_or_default();
         let taken: Vec<(&str, &str)> = credentials.iter().map(|c| (c.wire.as_str(), c.rust.as_str())).collect();
         self.member_names(&format!("{path}.params"), &ep.params, &taken);
-        let method = binding.as_ref().and_then(|b| match b {
-            ir::Binding::ActionForm(_) => None,
-            ir::Binding::RestJson(rest) => Some(rest.method),
+        let method = bound.as_ref().and_then(|b| match b {
+            Bound::ActionForm(_) => None,
+            Bound::RestJson { method, .. } => Some(*method),
         });
         let params: Vec<ir::Param> = ep
             .params
@@ -108,12 +108,10 @@ impl Resolver<'_> {
             .enumerate()
             .filter_map(|(j, p)| self.param(&format!("{path}.params[{j}]"), p, method))
             .collect();
-        if let Some(ir::Binding::RestJson(rest)) = &binding {
-            self.path_params(path, rest, &params);
-        }
+        let binding = bound.and_then(|bound| self.bind(path, bound, &params));
         self.nested_body(path, &params);
         let response = self.response(&format!("{path}.response"), &ep.response);
-        let paginated = self.paginated(path, ep, &params, response.as_ref());
+        let pagination = self.pagination(path, ep, &params, response.as_ref());
         if let Some(note) = &ep.deprecated {
             self.needs_v2(format!("{path}.deprecated"), "`deprecated`");
             if note.trim().is_empty() {
@@ -170,12 +168,14 @@ impl Resolver<'_> {
                 .collect(),
             undocumented: ep.undocumented.as_ref().map(|reason| reason.trim().to_owned()),
             deprecated: ep.deprecated.as_ref().map(|note| note.trim().to_owned()),
-            paginated,
+            pagination,
             secret_keys: secret_keys.into_iter().collect(),
         })
     }
 
-    fn binding(&mut self, path: &str, ep: &model::Endpoint) -> Option<ir::Binding> {
+    /// How the endpoint is reached, but for what its parameters give (a
+    /// REST path's parameters, the body's layout): [`Self::bind`] adds it.
+    fn binding(&mut self, path: &str, ep: &model::Endpoint) -> Option<Bound> {
         if ep.methods.is_empty() {
             self.report(format!("{path}.methods"), "an endpoint needs at least one method");
         }
@@ -206,7 +206,7 @@ impl Resolver<'_> {
                     self.report(path, "missing field `act`");
                     return None;
                 };
-                Some(ir::Binding::ActionForm(ir::ActionForm { methods: ep.methods.clone(), act: act.clone() }))
+                Some(Bound::ActionForm(ir::ActionForm { methods: ep.methods.clone(), act: act.clone() }))
             }
             Protocol::RestJson => {
                 if ep.methods.len() > 1 {
@@ -227,9 +227,49 @@ impl Resolver<'_> {
                     }
                 };
                 let method = *ep.methods.first()?;
-                Some(ir::Binding::RestJson(ir::RestJson { method, template: template.clone(), path: segments }))
+                Some(Bound::RestJson { method, template: template.clone(), pieces: segments })
             }
         }
+    }
+
+    /// The binding, with each path parameter found among `params` (every
+    /// `{name}` of the template is a path parameter, and the other way
+    /// round) and the body's layout.
+    fn bind(&mut self, path: &str, bound: Bound, params: &[ir::Param]) -> Option<ir::Binding> {
+        let (method, template, pieces) = match bound {
+            Bound::ActionForm(form) => return Some(ir::Binding::ActionForm(form)),
+            Bound::RestJson { method, template, pieces } => (method, template, pieces),
+        };
+        let mut segments = Vec::new();
+        let mut complete = true;
+        for piece in pieces {
+            match piece {
+                Piece::Literal(text) => segments.push(ir::PathSegment::Literal(text)),
+                Piece::Param(name) => {
+                    match params.iter().position(|p| p.wire == name && p.location == ir::ParamLocation::Path) {
+                        Some(param) => segments.push(ir::PathSegment::Param { name, param }),
+                        None => {
+                            self.report(
+                                format!("{path}.path"),
+                                format!("'{{{name}}}' has no parameter with `in: path`"),
+                            );
+                            complete = false;
+                        }
+                    }
+                }
+            }
+        }
+        for (j, p) in params.iter().enumerate() {
+            let in_template = segments.iter().any(|s| matches!(s, ir::PathSegment::Param { param, .. } if *param == j));
+            if p.location == ir::ParamLocation::Path && !in_template {
+                self.report(
+                    format!("{path}.params[{j}]"),
+                    format!("path parameter '{}' is not in the path '{template}'", p.wire),
+                );
+            }
+        }
+        let body = body_layout(params);
+        complete.then_some(ir::Binding::RestJson(ir::RestJson { method, template, path: segments, body }))
     }
 
     fn param(&mut self, path: &str, p: &model::Param, method: Option<Method>) -> Option<ir::Param> {
@@ -453,64 +493,40 @@ impl Resolver<'_> {
 
     /// `paginated: true`: a rest_json list, with optional integer `page` and
     /// `per_page` query parameters.
-    fn paginated(
+    fn pagination(
         &mut self,
         path: &str,
         ep: &model::Endpoint,
         params: &[ir::Param],
         response: Option<&ir::Response>,
-    ) -> bool {
+    ) -> Option<ir::Pagination> {
         if ep.paginated != Some(true) {
-            return false;
+            return None;
         }
         let key = format!("{path}.paginated");
         if self.protocol != Protocol::RestJson {
             self.report(key, "`paginated` is for rest_json endpoints, whose answers carry `result_info`");
-            return false;
+            return None;
         }
         if let Some(ir::Response::Struct(named)) = response {
             self.report(&key, format!("a paginated endpoint answers list<…>, not '{}'", named.name));
         }
-        for name in ["page", "per_page"] {
-            let ok = params.iter().any(|p| {
+        let [page, per_page] = ["page", "per_page"].map(|name| {
+            let found = params.iter().position(|p| {
                 p.wire == name
                     && p.location == ir::ParamLocation::Query
                     && p.optional
                     && p.ty == ir::ParamType::One(ir::ParamScalar::Integer)
             });
-            if !ok {
+            if found.is_none() {
                 self.report(
                     &key,
                     format!("a paginated endpoint takes `{name}` as an optional integer parameter `in: query`"),
                 );
             }
-        }
-        true
-    }
-
-    /// Every `{name}` of the template is a path parameter, and the other way round.
-    fn path_params(&mut self, path: &str, rest: &ir::RestJson, params: &[ir::Param]) {
-        let in_template: Vec<&str> = rest
-            .path
-            .iter()
-            .filter_map(|s| match s {
-                ir::PathSegment::Param(name) => Some(name.as_str()),
-                ir::PathSegment::Literal(_) => None,
-            })
-            .collect();
-        for name in &in_template {
-            if !params.iter().any(|p| p.wire == *name && p.location == ir::ParamLocation::Path) {
-                self.report(format!("{path}.path"), format!("'{{{name}}}' has no parameter with `in: path`"));
-            }
-        }
-        for (j, p) in params.iter().enumerate() {
-            if p.location == ir::ParamLocation::Path && !in_template.contains(&p.wire.as_str()) {
-                self.report(
-                    format!("{path}.params[{j}]"),
-                    format!("path parameter '{}' is not in the path '{}'", p.wire, rest.template),
-                );
-            }
-        }
+            found
+        });
+        Some(ir::Pagination { page: page?, per_page: per_page? })
     }
 
     fn response(&mut self, path: &str, text: &str) -> Option<ir::Response> {
@@ -546,8 +562,62 @@ impl Resolver<'_> {
     }
 }
 
+/// How an endpoint is reached, before its parameters are known.
+enum Bound {
+    ActionForm(ir::ActionForm),
+    RestJson { method: Method, template: String, pieces: Vec<Piece> },
+}
+
+/// A piece of a path template, its parameter named.
+#[derive(Debug, PartialEq, Eq)]
+enum Piece {
+    Literal(String),
+    Param(String),
+}
+
+/// The layout of the body members of `params`, in spec order: a dotted
+/// name (`zone.id`) is a member of a nested object, which stands where its
+/// first member does. Slots count the values depth first.
+fn body_layout(params: &[ir::Param]) -> Vec<ir::BodyMember> {
+    let mut layout: Vec<ir::BodyMember> = Vec::new();
+    for (param, p) in params.iter().enumerate().filter(|(_, p)| p.location == ir::ParamLocation::Body) {
+        let mut members = &mut layout;
+        let mut names = p.wire.split('.').peekable();
+        while let Some(name) = names.next() {
+            if names.peek().is_none() {
+                members.push(ir::BodyMember { name: name.to_owned(), value: ir::BodyValue::Param { param, slot: 0 } });
+                break;
+            }
+            let at = match members.iter().position(|m| m.name == name && matches!(m.value, ir::BodyValue::Object(_))) {
+                Some(at) => at,
+                None => {
+                    members.push(ir::BodyMember { name: name.to_owned(), value: ir::BodyValue::Object(Vec::new()) });
+                    members.len() - 1
+                }
+            };
+            let ir::BodyValue::Object(inner) = &mut members[at].value else { unreachable!("found or made an object") };
+            members = inner;
+        }
+    }
+    number_slots(&mut layout, &mut 0);
+    layout
+}
+
+/// Numbers the values of `members` depth first, from `next`.
+fn number_slots(members: &mut [ir::BodyMember], next: &mut usize) {
+    for member in members {
+        match &mut member.value {
+            ir::BodyValue::Param { slot, .. } => {
+                *slot = *next;
+                *next += 1;
+            }
+            ir::BodyValue::Object(inner) => number_slots(inner, next),
+        }
+    }
+}
+
 /// Splits `zones/{zone}/railguns` into literals and parameters.
-fn parse_template(template: &str) -> Result<Vec<ir::PathSegment>, String> {
+fn parse_template(template: &str) -> Result<Vec<Piece>, String> {
     if template.starts_with('/') {
         return Err("the path is relative to base_url and does not start with '/'".to_owned());
     }
@@ -559,20 +629,20 @@ fn parse_template(template: &str) -> Result<Vec<ir::PathSegment>, String> {
     while let Some(open) = rest.find('{') {
         let close = rest[open..].find('}').ok_or("a '{' is not closed")? + open;
         if open > 0 {
-            segments.push(ir::PathSegment::Literal(rest[..open].to_owned()));
+            segments.push(Piece::Literal(rest[..open].to_owned()));
         }
         let name = &rest[open + 1..close];
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
             return Err(format!("'{{{name}}}' does not name a parameter"));
         }
-        segments.push(ir::PathSegment::Param(name.to_owned()));
+        segments.push(Piece::Param(name.to_owned()));
         rest = &rest[close + 1..];
     }
     if rest.contains('}') {
         return Err("a '}' is not opened".to_owned());
     }
     if !rest.is_empty() {
-        segments.push(ir::PathSegment::Literal(rest.to_owned()));
+        segments.push(Piece::Literal(rest.to_owned()));
     }
     Ok(segments)
 }
@@ -609,7 +679,7 @@ mod tests {
 
     #[test]
     fn templates_split_into_literals_and_parameters() {
-        use ir::PathSegment::{Literal, Param};
+        use Piece::{Literal, Param};
         assert_eq!(
             parse_template("zones/{zone_identifier}/railguns/{identifier}").unwrap(),
             [
