@@ -240,13 +240,19 @@ fn with_local_endpoint(marked: bool) -> String {
     let at = text.find("  - action: ipr_set\n    family: partner\n").unwrap();
     let marker = if marked { format!("    undocumented: {REASON}\n") } else { String::new() };
     let block = format!(
-        "  - action: conn_multi_delete\n    family: partner\n    methods: [POST]\n    act: railgun_conn_multi_delete\n    \
+        "  - action: conn_local_cleanup\n    family: partner\n    methods: [POST]\n    act: railgun_conn_local_cleanup\n    \
          summary: Remove the connections of several domains at once.\n    \
          docs: optimized-partner-api/enable-and-disable-connections/#post-conn_delete\n{marker}    params:\n      \
          - name: z\n        rust: zones\n        type: string\n        doc: Domain names, comma-separated.\n    \
          response: RailgunIdResponse\n    idempotent: false\n\n"
     );
     format!("{}{block}{}", &text[..at], &text[at..])
+}
+
+/// How many endpoints of the spec `text` are marked `undocumented`.
+fn undocumented_in(text: &str) -> usize {
+    let spec = railgun_spec::parse(text, "spec.yaml").unwrap();
+    spec.api().endpoints.iter().filter(|e| e.undocumented.is_some()).count()
 }
 
 fn xtask_on(args: &[&str], spec: &Path) -> (i32, String, String) {
@@ -262,8 +268,11 @@ fn an_endpoint_marked_undocumented_is_kept_and_listed() {
     let outcome = settle(&local, &vendored());
     assert_eq!(outcome.changes, Vec::<String>::new());
     assert_eq!(outcome.text, local);
-    assert_eq!(outcome.kept, [("partner".to_owned(), "conn_multi_delete".to_owned(), REASON.to_owned())]);
-    assert!(method_in(&expansion(&local), "partner", "conn_multi_delete").unwrap().contains("zones: &str"));
+    // The spec's own undocumented endpoints are kept too.
+    let local_kept: Vec<_> = outcome.kept.iter().filter(|(_, action, _)| action == "conn_local_cleanup").collect();
+    assert_eq!(local_kept, [&("partner".to_owned(), "conn_local_cleanup".to_owned(), REASON.to_owned())]);
+    assert_eq!(outcome.kept.len(), undocumented_in(&spec_text()) + 1);
+    assert!(method_in(&expansion(&local), "partner", "conn_local_cleanup").unwrap().contains("zones: &str"));
 
     // Through the binary: regen says it kept it and writes nothing; check
     // passes and lists it as a note.
@@ -272,16 +281,17 @@ fn an_endpoint_marked_undocumented_is_kept_and_listed() {
     std::fs::write(&spec, &local).unwrap();
     let (code, stdout, _) = xtask_on(&["regen"], &spec);
     assert_eq!(code, 0, "{stdout}");
-    let kept = format!("kept: partner conn_multi_delete: not in the docs, marked undocumented: {REASON}\n");
-    assert!(stdout.starts_with(&kept), "{stdout}");
-    assert!(stdout.ends_with("kept 1 undocumented endpoint(s), 0 finding(s) left\n"), "{stdout}");
+    let kept = format!("kept: partner conn_local_cleanup: not in the docs, marked undocumented: {REASON}\n");
+    assert!(stdout.contains(&kept), "{stdout}");
+    let count = undocumented_in(&spec_text()) + 1;
+    assert!(stdout.ends_with(&format!("kept {count} undocumented endpoint(s), 0 finding(s) left\n")), "{stdout}");
     assert_eq!(std::fs::read_to_string(&spec).unwrap(), local);
     let (code, stdout, _) = xtask_on(&["check"], &spec);
     assert_eq!((code, stdout.lines().count()), (0, 1), "{stdout}");
     let (_, verbose, _) = xtask_on(&["check", "--verbose"], &spec);
     assert!(
         verbose.contains(&format!(
-            "\nnote: partner conn_multi_delete: not in the docs on purpose (undocumented): {REASON}\n"
+            "\nnote: partner conn_local_cleanup: not in the docs on purpose (undocumented): {REASON}\n"
         )),
         "{verbose}"
     );
@@ -295,10 +305,10 @@ fn an_endpoint_marked_undocumented_is_kept_and_listed() {
     assert_eq!(code, 1);
     assert_eq!(
         stdout.lines().next().unwrap(),
-        "partner conn_multi_delete: action in spec but not documented (mark it `undocumented: <why>` if that is deliberate)"
+        "partner conn_local_cleanup: action in spec but not documented (mark it `undocumented: <why>` if that is deliberate)"
     );
     let outcome = settle(&with_local_endpoint(false), &vendored());
-    assert_eq!(outcome.changes, ["partner conn_multi_delete: removed the endpoint the docs no longer have"]);
+    assert_eq!(outcome.changes, ["partner conn_local_cleanup: removed the endpoint the docs no longer have"]);
     assert_eq!(outcome.text, spec_text());
 }
 
@@ -339,10 +349,17 @@ fn a_dry_run_prints_the_change_as_a_diff_and_writes_nothing() {
     let added: Vec<&str> = stdout.lines().filter(|l| l.starts_with('+') && !l.starts_with("+++")).collect();
     assert_eq!(added, restored.lines().map(|l| format!("+{l}")).collect::<Vec<_>>());
     assert!(stdout.lines().all(|l| !l.starts_with('-') || l.starts_with("---")), "nothing removed: {stdout}");
-    assert!(stdout.ends_with(&format!(
-        "changed: partner conn_set: added parameter mode\nregen: would make 1 change(s) to {name} (dry run: nothing written), \
-         kept 0 undocumented endpoint(s), 0 finding(s) left\n"
-    )));
+    let kept = undocumented_in(&text);
+    let tail: Vec<&str> = stdout.lines().skip_while(|l| !l.starts_with("changed: ")).collect();
+    assert_eq!(tail[0], "changed: partner conn_set: added parameter mode", "{stdout}");
+    assert!(tail[1..tail.len() - 1].iter().all(|l| l.starts_with("kept: ")), "{stdout}");
+    assert_eq!(
+        tail[tail.len() - 1],
+        format!(
+            "regen: would make 1 change(s) to {name} (dry run: nothing written), kept {kept} undocumented \
+             endpoint(s), 0 finding(s) left"
+        )
+    );
 
     // Without --dry-run the same run writes what the diff showed.
     let (code, _, _) = xtask_on(&["regen"], &spec);
@@ -350,5 +367,8 @@ fn a_dry_run_prints_the_change_as_a_diff_and_writes_nothing() {
     assert_eq!(std::fs::read_to_string(&spec).unwrap(), text);
     let (code, stdout, _) = xtask_on(&["regen", "--dry-run"], &spec);
     assert_eq!(code, 0);
-    assert!(stdout.starts_with("regen: would make 0 change(s)"), "no diff when nothing changes: {stdout}");
+    // No diff when nothing changes: the kept endpoints, then the summary.
+    let (last, before) = stdout.trim_end().lines().collect::<Vec<_>>().split_last().map(|(l, b)| (*l, b.to_vec())).unwrap();
+    assert!(last.starts_with("regen: would make 0 change(s)"), "{stdout}");
+    assert!(before.iter().all(|l| l.starts_with("kept: ")), "{stdout}");
 }
