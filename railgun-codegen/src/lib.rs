@@ -37,4 +37,4 @@
 
 mod emit;
 
-pub use emit::expand;
+pub use emit::{expand, stand_ins};

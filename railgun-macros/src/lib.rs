@@ -4,7 +4,9 @@
 //! A thin shell: it reads the file, has `railgun-spec` check and resolve it
 //! and `railgun-codegen` expand it, turns every spec error into a
 //! `compile_error!` carrying the spec's line and column, and makes the
-//! crate rebuild when the spec changes.
+//! crate rebuild when the spec changes. A spec that does not build expands
+//! to its errors and empty stand-ins for the names it declares, so the
+//! crate around it shows no second error.
 //!
 //! The path is relative to the invoking crate's `CARGO_MANIFEST_DIR`; when no
 //! file is there, it is tried relative to the directory of the source file
@@ -41,21 +43,28 @@ fn expand(path: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
             format!("cannot read spec file `{relative}` (relative to Cargo.toml or to this source file): {e}"),
         )
     })?;
-    let spec = railgun_spec::parse(&source, &relative).map_err(|errors| {
-        errors
-            .0
-            .iter()
-            .map(|e| syn::Error::new(path.span(), e.to_string()))
-            .reduce(|mut all, e| {
-                all.combine(e);
-                all
-            })
-            .unwrap_or_else(|| syn::Error::new(path.span(), "invalid spec"))
-    })?;
-    let items = railgun_codegen::expand(spec.api());
     // Makes cargo rebuild the invoking crate when the spec changes
     // (`proc_macro::tracked_path` is not stable yet).
     let tracked = full.to_string_lossy().into_owned();
+    let items = match railgun_spec::parse(&source, &relative) {
+        Ok(spec) => railgun_codegen::expand(spec.api()),
+        Err(errors) => {
+            let errors = errors
+                .0
+                .iter()
+                .map(|e| syn::Error::new(path.span(), e.to_string()))
+                .reduce(|mut all, e| {
+                    all.combine(e);
+                    all
+                })
+                .unwrap_or_else(|| syn::Error::new(path.span(), "invalid spec"));
+            // The errors, and stand-ins for what the spec names, so that
+            // they are the only errors the crate shows.
+            let errors = errors.to_compile_error();
+            let stand_ins = railgun_codegen::stand_ins(&railgun_spec::outline(&source));
+            quote! { #errors #stand_ins }
+        }
+    };
     Ok(quote! {
         const _: &str = ::core::include_str!(#tracked);
         #items

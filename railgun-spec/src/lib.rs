@@ -29,13 +29,16 @@ mod load;
 pub mod locate;
 pub mod model;
 pub mod names;
+mod outline;
 mod resolve;
+mod suggest;
 mod ty;
 
 use std::ops::Deref;
 
 pub use diag::{SpecError, SpecErrors};
 pub use locate::{Location, Locations};
+pub use outline::{Outline, outline};
 pub use ty::{Scalar, TypeExpr};
 
 /// A spec that parsed and resolved: the spec as written and its resolved

@@ -64,7 +64,10 @@ fn unknown_type_reference() {
           flag, timestamp, ip_ranges, a type name from `types`, or list<Name> at spec.yaml:31:15"]
     );
     let src = with("    response: IdResponse", "    response: IdRespons");
-    assert_eq!(errors(&src), ["endpoints[0].response: unknown type 'IdRespons' at spec.yaml:33:15"]);
+    assert_eq!(
+        errors(&src),
+        ["endpoints[0].response: unknown type 'IdRespons'; did you mean 'IdResponse'? at spec.yaml:33:15"]
+    );
 }
 
 #[test]
@@ -72,7 +75,10 @@ fn unknown_key() {
     let src = with("    act: railgun_delete", "    act: railgun_delete\n    acts: railgun_delete");
     let errs = errors(&src);
     assert_eq!(errs.len(), 1);
-    assert!(errs[0].starts_with("endpoints[0].acts: unknown field `acts`, expected one of `action`"), "{errs:?}");
+    assert!(
+        errs[0].starts_with("endpoints[0].acts: unknown field `acts`; did you mean `act`? (expected one of `action`"),
+        "{errs:?}"
+    );
     assert!(errs[0].ends_with(" at spec.yaml:27:5"), "{errs:?}");
 }
 
@@ -133,7 +139,7 @@ fn every_semantic_error_is_reported_at_once() {
         [
             "families[0].client: 'clientApi' is not an UpperCamelCase Rust identifier at spec.yaml:6:13",
             "types[0].fields[0].type: list<id>: lists hold strings or a struct type from `types` at spec.yaml:20:15",
-            "endpoints[0].family: unknown family 'clients'; known: client at spec.yaml:24:13",
+            "endpoints[0].family: unknown family 'clients'; did you mean 'client'? at spec.yaml:24:13",
         ]
     );
 }

@@ -34,11 +34,8 @@ fn docs_with(page: &str, from: &str, to: &str) -> tempfile::TempDir {
 /// The counts of a summary line: findings, accepted deviations, notes,
 /// doc warnings.
 fn counts(summary: &str) -> [usize; 4] {
-    let numbers: Vec<usize> = summary
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|n| !n.is_empty())
-        .map(|n| n.parse().unwrap())
-        .collect();
+    let numbers: Vec<usize> =
+        summary.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty()).map(|n| n.parse().unwrap()).collect();
     numbers[..4].try_into().unwrap_or_else(|_| panic!("not a summary line: {summary}"))
 }
 

@@ -368,7 +368,8 @@ fn a_dry_run_prints_the_change_as_a_diff_and_writes_nothing() {
     let (code, stdout, _) = xtask_on(&["regen", "--dry-run"], &spec);
     assert_eq!(code, 0);
     // No diff when nothing changes: the kept endpoints, then the summary.
-    let (last, before) = stdout.trim_end().lines().collect::<Vec<_>>().split_last().map(|(l, b)| (*l, b.to_vec())).unwrap();
+    let (last, before) =
+        stdout.trim_end().lines().collect::<Vec<_>>().split_last().map(|(l, b)| (*l, b.to_vec())).unwrap();
     assert!(last.starts_with("regen: would make 0 change(s)"), "{stdout}");
     assert!(before.iter().all(|l| l.starts_with("kept: ")), "{stdout}");
 }

@@ -31,6 +31,39 @@ pub fn expand(api: &Api) -> TokenStream {
     }
 }
 
+/// What a spec that does not build stands in for: an empty module of
+/// models with an uninhabited type per name, and an empty client type per
+/// family, so that the crate around a failed expansion resolves its
+/// imports and shows only the spec's own errors.
+pub fn stand_ins(outline: &railgun_spec::Outline) -> TokenStream {
+    let types = outline.types.iter().map(|name| {
+        let name = ident(name);
+        quote! {
+            #[doc(hidden)]
+            pub enum #name {}
+        }
+    });
+    let families = outline.families.iter().map(|(module, client)| {
+        let (module, client) = (ident(module), ident(client));
+        quote! {
+            #[doc(hidden)]
+            pub mod #module {
+                #[doc(hidden)]
+                pub struct #client;
+            }
+            #[doc(hidden)]
+            pub use #module::#client;
+        }
+    });
+    quote! {
+        #[doc(hidden)]
+        pub mod types {
+            #(#types)*
+        }
+        #(#families)*
+    }
+}
+
 /// An identifier of the spec (a type, field, argument or method name):
 /// resolution made sure it is one.
 pub(crate) fn ident(name: &str) -> Ident {

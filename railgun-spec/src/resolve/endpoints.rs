@@ -74,10 +74,9 @@ impl Resolver<'_> {
         }
         if family.is_none() {
             let known: Vec<_> = spec.families.iter().map(|f| f.name.as_str()).collect();
-            self.report(
-                format!("{path}.family"),
-                format!("unknown family '{}'; known: {}", ep.family, known.join(", ")),
-            );
+            let hint = crate::suggest::hint(&ep.family, known.iter().copied(), '\'');
+            let hint = if hint.is_empty() { format!("; known: {}", known.join(", ")) } else { hint };
+            self.report(format!("{path}.family"), format!("unknown family '{}'{hint}", ep.family));
         }
         let bound = self.binding(path, ep);
         let keys = [

@@ -320,7 +320,8 @@ impl<'a> Resolver<'a> {
         match self.names.get(name) {
             Some(&(id, kind)) => Some((ir::Named { id, name: name.to_owned() }, kind)),
             None => {
-                self.report(path, format!("unknown type '{name}'"));
+                let hint = crate::suggest::hint(name, self.names.keys().copied(), '\'');
+                self.report(path, format!("unknown type '{name}'{hint}"));
                 None
             }
         }

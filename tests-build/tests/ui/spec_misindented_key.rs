@@ -1,0 +1,3 @@
+railgun_runtime::generate_api!("specs/misindented_key.yaml");
+
+fn main() {}
