@@ -484,7 +484,7 @@ pub mod client {
     /// subscription. Every request carries the account's email address and its
     /// Client API key (`tkn`).
     ///
-    /// Build one with [`ClientApi::new`] or, to change the base URL, HTTP method, timeout, user agent or HTTP client, with [`ClientApi::builder`]. Cloning is cheap: clones share one connection pool.
+    /// Build one with [`ClientApi::new`] or, to change the base URL, HTTP method, timeout, user agent or HTTP client, with [`ClientApi::builder`]. Cloning is cheap: clones share one HTTP client.
     ///
     /// Upstream reference: <https://developers.cloudflare.com/railgun/user-guide/client-api/>
     #[derive(Clone)]
@@ -543,7 +543,7 @@ pub mod client {
         ///
         /// # Retries
         ///
-        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (it could not connect, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -586,7 +586,7 @@ pub mod client {
         ///
         /// # Retries
         ///
-        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (it could not connect, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -851,7 +851,7 @@ pub mod client {
         ///
         /// # Retries
         ///
-        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (it could not connect, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -901,7 +901,7 @@ pub mod partner {
     /// The Railgun Optimized Partner API, for Cloudflare Optimized Hosting
     /// Partners. Every request carries the partner's Host API key (`host_key`).
     ///
-    /// Build one with [`PartnerApi::new`] or, to change the base URL, HTTP method, timeout, user agent or HTTP client, with [`PartnerApi::builder`]. Cloning is cheap: clones share one connection pool.
+    /// Build one with [`PartnerApi::new`] or, to change the base URL, HTTP method, timeout, user agent or HTTP client, with [`PartnerApi::builder`]. Cloning is cheap: clones share one HTTP client.
     ///
     /// Upstream reference: <https://developers.cloudflare.com/railgun/user-guide/optimized-partner-api/>
     #[derive(Clone)]
@@ -955,7 +955,7 @@ pub mod partner {
         ///
         /// # Retries
         ///
-        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (it could not connect, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -1002,7 +1002,7 @@ pub mod partner {
         ///
         /// # Retries
         ///
-        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (it could not connect, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -1322,7 +1322,7 @@ pub mod partner {
         ///
         /// # Retries
         ///
-        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (it could not connect, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///

@@ -581,7 +581,7 @@ pub mod cloudflare {
     /// Railguns a zone can use. Every request carries either the account's
     /// email address and Global API key, or an API token.
     ///
-    /// Build one with [`V4Api::with_api_key`] or [`V4Api::with_api_token`], one per way to authenticate, or, to change the base URL, timeout, user agent or HTTP client, with [`V4Api::builder_with_api_key`] or [`V4Api::builder_with_api_token`]. Cloning is cheap: clones share one connection pool.
+    /// Build one with [`V4Api::with_api_key`] or [`V4Api::with_api_token`], one per way to authenticate, or, to change the base URL, timeout, user agent or HTTP client, with [`V4Api::builder_with_api_key`] or [`V4Api::builder_with_api_token`]. Cloning is cheap: clones share one HTTP client.
     ///
     /// Upstream reference: <https://developers.cloudflare.com/api/operations/railgun-list-railguns>
     #[derive(Clone)]
@@ -753,7 +753,7 @@ pub mod cloudflare {
         ///
         /// # Retries
         ///
-        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (it could not connect, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -906,7 +906,7 @@ pub mod cloudflare {
         ///
         /// # Retries
         ///
-        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (it could not connect, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -1334,7 +1334,7 @@ pub mod cloudflare {
         ///
         /// # Retries
         ///
-        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (it could not connect, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -1539,7 +1539,7 @@ pub mod cloudflare {
         ///
         /// # Retries
         ///
-        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (it could not connect, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -1707,7 +1707,7 @@ pub mod cloudflare {
         ///
         /// # Retries
         ///
-        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (it could not connect, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -1943,7 +1943,7 @@ pub mod cloudflare {
         ///
         /// # Retries
         ///
-        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (it could not connect, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -2124,7 +2124,7 @@ pub mod cloudflare {
         ///
         /// # Retries
         ///
-        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (it could not connect, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///
@@ -2324,7 +2324,7 @@ pub mod cloudflare {
         ///
         /// # Retries
         ///
-        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (no connection, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
+        /// Not safe to repeat. The client sends it again only when the first attempt cannot have reached the service (it could not connect, or a 429 answer). After any other failure, [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before calling again.
         ///
         /// # Errors
         ///

@@ -174,7 +174,7 @@ proptest! {
             errors.iter().map(|(_, e)| format!("{e:?}").split([' ', '{']).next().unwrap().to_owned()).collect();
         prop_assert_eq!(kinds, ["Api", "Api", "UnexpectedAct", "Decode", "Http", "Malformed", "Malformed"]);
         let log = logs.take();
-        prop_assert!(log.contains("railgun retry"), "no retry was logged:\n{}", log);
+        prop_assert!(log.contains(": retry attempt="), "no retry was logged:\n{}", log);
         for secret in [&key, &rtkn, &digits] {
             for form in echoes(secret) {
                 for (action, err) in &errors {

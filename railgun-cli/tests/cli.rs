@@ -504,16 +504,16 @@ async fn verbose_runs_say_what_each_attempt_did_and_never_show_a_secret() {
         let lines: Vec<&str> = text.lines().collect();
         let count = |what: &str| lines.iter().filter(|l| l.contains(what)).count();
         let retries = if verbose.is_some() { 2 } else { 0 };
-        assert_eq!(count("railgun retry attempt="), retries, "{text}");
+        assert_eq!(count(": retry attempt="), retries, "{text}");
         for attempt in 1..=retries {
-            let retry = lines.iter().find(|l| l.contains(&format!("railgun retry attempt={attempt} "))).unwrap();
+            let retry = lines.iter().find(|l| l.contains(&format!(": retry attempt={attempt} "))).unwrap();
             assert!(
                 retry.contains("reason=conn_setmode_enabled: HTTP 503 Service Unavailable: {\"err_code\":\"E_ECHO\""),
                 "{retry}"
             );
         }
-        assert_eq!(count("railgun request method=\"POST\""), requests, "{text}");
-        assert_eq!(count("railgun answer status=503"), requests, "{text}");
+        assert_eq!(count(": request method=\"POST\""), requests, "{text}");
+        assert_eq!(count(": answer status=503"), requests, "{text}");
         assert!(lines.last().unwrap().starts_with("error: conn_setmode_enabled: HTTP 503"), "{text}");
         for form in forms(HOST_KEY_SENTINEL).iter().chain(&forms(RTKN_SENTINEL)) {
             assert!(!text.contains(form.as_str()), "{verbose:?} shows {form:?}: {text}");

@@ -19,10 +19,10 @@ use crate::{Error, RetryPolicy};
 ///
 /// ```no_run
 /// # fn main() -> Result<(), railgun_runtime::Error> {
-/// # mod railgun { railgun_runtime::generate_api!("tests/specs/partner.yaml"); }
+/// # mod api { railgun_runtime::generate_api!("tests/specs/partner.yaml"); }
 /// use std::time::Duration;
-/// let api = railgun::PartnerApi::builder("e111dff66d1fddfda6a888c9992d4366")
-///     .base_url("http://127.0.0.1:8080/api/v2/railgun/")
+/// let api = api::PartnerApi::builder("e111dff66d1fddfda6a888c9992d4366")
+///     .base_url("http://127.0.0.1:8080/api/v2/")
 ///     .method(railgun_runtime::HttpMethod::Get)
 ///     .timeout(Duration::from_secs(5))
 ///     .user_agent("my-hosting-panel/1.0")
@@ -50,7 +50,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The longest answer a client reads unless
 /// [`ApiBuilder::max_answer_size`] says otherwise: 8 MiB, some twenty times
-/// the listing of a thousand Railguns.
+/// what a listing of a thousand large objects takes.
 pub const DEFAULT_MAX_ANSWER_SIZE: usize = 8 * 1024 * 1024;
 
 /// The most items a paginated list's stream yields unless
@@ -154,7 +154,7 @@ impl<T: FromSession> ApiBuilder<T> {
         self
     }
 
-    /// Sends through this client (and its connection pool, proxy and TLS
+    /// Sends through this client (and its pool of sockets, proxy and TLS
     /// settings) instead of a new one. Start from [`crate::http_client_builder`]
     /// to keep this crate's TLS choice (with the default `rustls-ring`
     /// feature, a bare `reqwest::Client::new()` has no crypto provider) and

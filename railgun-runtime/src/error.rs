@@ -168,7 +168,7 @@ pub enum Error {
         action: &'static str,
         /// The HTTP status of the answer.
         status: StatusCode,
-        /// Where in the JSON decoding failed, e.g. `response.railgun_id`.
+        /// Where in the JSON decoding failed, e.g. `response.items[2].id`.
         path: String,
         /// What was wrong there.
         message: String,
@@ -283,8 +283,8 @@ impl Error {
         }
     }
 
-    /// Whether sending the same call again may succeed: no connection or
-    /// no complete answer (transport errors, timeouts), answers that are
+    /// Whether sending the same call again may succeed: it could not
+    /// connect or got no complete answer (transport errors, timeouts), answers that are
     /// plainly not the service's ([`Error::Malformed`], whatever their
     /// status), and answers whose status the client retries (the API's
     /// list, from its spec: 429, 502, 503 and 504 unless it says otherwise,
@@ -318,7 +318,7 @@ impl Error {
     /// state to see whether the first call took effect.
     ///
     /// `false` only when the call certainly had no effect: it was refused
-    /// before sending, no connection could be made, or the service answered
+    /// before sending, it could not connect, or the service answered
     /// with a refusal (`result: error`, `success: false`, 429).
     pub fn may_have_been_applied(&self) -> bool {
         match self {

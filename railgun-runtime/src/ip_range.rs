@@ -140,7 +140,7 @@ impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> fmt
 
 #[cfg(test)]
 mod tests {
-    /// The bounds Railgun's `ipr_set` documents.
+    /// Bounds a spec may declare (these are those of `railgun-api`'s `ipr_set`).
     type IpRange = super::IpRange<8, 32, 112, 128>;
 
     #[test]

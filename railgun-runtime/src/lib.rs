@@ -7,10 +7,10 @@
 //!
 //! - [`ApiBuilder`]: base URL, timeout, user agent, HTTP client, retries
 //!   ([`RetryPolicy`]), rate limit, answer size limit;
-//! - the two wire protocols a spec can choose: `action_form` (Railgun v2:
-//!   `base_url/<action>`, parameters as a query string or a form body,
+//! - the two wire protocols a spec can choose: `action_form` (as
+//!   Cloudflare Railgun's v2 API has it: `base_url/<action>`, parameters as a query string or a form body,
 //!   answers `{result, msg, response: {act, …}}`) and `rest_json`
-//!   (Cloudflare v4: path templates, query parameters, headers, JSON bodies,
+//!   (as Cloudflare's v4 API has it: path templates, query parameters, headers, JSON bodies,
 //!   answers `{success, errors, messages, result}`);
 //! - credentials as form fields, header pairs or bearer tokens, held in
 //!   [`Secret`]s that never print;

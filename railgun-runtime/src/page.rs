@@ -200,7 +200,7 @@ mod tests {
         // the list is over.
         let asked = Arc::new(Mutex::new(Vec::new()));
         let seen = asked.clone();
-        let stream = pages(10, "list_railguns", None, move |number| {
+        let stream = pages(10, "list_widgets", None, move |number| {
             seen.lock().unwrap().push(number);
             let first = (number as u32 - 1) * 4;
             async move { Ok(Page { items: (first..first + 4).collect(), info: info(number, Some(4), None) }) }
@@ -210,8 +210,8 @@ mod tests {
         let items: Vec<u32> = got[..10].iter().map(|r| *r.as_ref().unwrap()).collect();
         assert_eq!(items, (0..10).collect::<Vec<_>>());
         let err = got[10].as_ref().unwrap_err();
-        assert!(matches!(err, Error::ListTooLong { action: "list_railguns", limit: 10 }), "{err:?}");
-        assert_eq!(err.to_string(), "list_railguns: the list holds more than the limit of 10 items");
+        assert!(matches!(err, Error::ListTooLong { action: "list_widgets", limit: 10 }), "{err:?}");
+        assert_eq!(err.to_string(), "list_widgets: the list holds more than the limit of 10 items");
         assert_eq!(*asked.lock().unwrap(), [1, 2, 3], "no page is asked for past the limit");
 
         // A list of exactly the limit is whole: the page after it is empty.

@@ -2,11 +2,12 @@
 //!
 //! Texts taken from an answer (error messages, body excerpts, an unexpected
 //! `act`, a numeric error code) may echo what was sent, and answers carry
-//! secrets of their own (`rtkn`, `railgun_api_key`). Before such a text is
-//! put into an [`Error`] it goes through a [`Scrubber`], which blanks:
+//! secrets of their own (`token`, `api_key`: the spec says which). Before
+//! such a text is put into an [`Error`] it goes through a [`Scrubber`],
+//! which blanks:
 //!
-//! - the value after each secret *key* (`"rtkn": "…"`, `rtkn=…`, `\"rtkn\":
-//!   \"…\"`, `&quot;rtkn&quot;: …`), quoted or not, whole;
+//! - the value after each secret *key* (`"token": "…"`, `token=…`,
+//!   `\"token\": \"…\"`, `&quot;token&quot;: …`), quoted or not, whole;
 //! - every secret *value* the request sent, wherever it is and however it
 //!   is written. Each character of the value may come back as itself,
 //!   percent-encoded (either case; a space also as `+`), as a JSON or Rust
@@ -30,7 +31,7 @@ pub(crate) const EXCERPT_CHARS: usize = 200;
 pub struct Scrubber<'a> {
     /// Secret values the request sent.
     pub values: Vec<&'a str>,
-    /// Wire names whose values are secret (`rtkn`, `tkn`, …).
+    /// Wire names whose values are secret (`token`, `api_key`, …).
     pub keys: &'a [&'a str],
 }
 
@@ -373,7 +374,7 @@ mod tests {
     const TOKEN: &str = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp";
 
     fn scrubber() -> Scrubber<'static> {
-        Scrubber { values: vec![TOKEN, "us er@x"], keys: &["rtkn", "railgun_api_key"] }
+        Scrubber { values: vec![TOKEN, "us er@x"], keys: &["token", "api_key"] }
     }
 
     fn scrub_with(secret: &'static str, text: &str) -> String {
@@ -382,37 +383,37 @@ mod tests {
 
     #[test]
     fn blanks_json_values_of_secret_keys() {
-        let body = r#"{"rtkn": "abc\"def", "railgun_api_key":"k", "rtkn_like": "keep", "railgun_id": "1"}"#;
+        let body = r#"{"token": "abc\"def", "api_key":"k", "token_like": "keep", "widget_id": "1"}"#;
         assert_eq!(
             scrubber().scrub(body),
-            r#"{"rtkn": "** redacted **", "railgun_api_key":"** redacted **", "rtkn_like": "keep", "railgun_id": "1"}"#
+            r#"{"token": "** redacted **", "api_key":"** redacted **", "token_like": "keep", "widget_id": "1"}"#
         );
     }
 
     #[test]
     fn blanks_numbers_and_nested_json_of_secret_keys() {
-        assert_eq!(scrubber().scrub(r#"{"rtkn": 12345, "x": 1}"#), r#"{"rtkn": ** redacted **, "x": 1}"#);
+        assert_eq!(scrubber().scrub(r#"{"token": 12345, "x": 1}"#), r#"{"token": ** redacted **, "x": 1}"#);
         assert_eq!(
-            scrubber().scrub(r#"{"msg": "{\"rtkn\": \"se\\\"cret\", \"a\": 1}"}"#),
-            r#"{"msg": "{\"rtkn\": \"** redacted **\", \"a\": 1}"}"#
+            scrubber().scrub(r#"{"msg": "{\"token\": \"se\\\"cret\", \"a\": 1}"}"#),
+            r#"{"msg": "{\"token\": \"** redacted **\", \"a\": 1}"}"#
         );
         assert_eq!(
-            scrubber().scrub("&quot;RTKN&quot;: &quot;abc&quot;, next"),
-            "&quot;RTKN&quot;: &quot;** redacted **&quot;, next"
+            scrubber().scrub("&quot;TOKEN&quot;: &quot;abc&quot;, next"),
+            "&quot;TOKEN&quot;: &quot;** redacted **&quot;, next"
         );
     }
 
     #[test]
     fn blanks_a_value_cut_off_by_truncation() {
-        assert_eq!(scrubber().scrub(r#"{"rtkn": "7h8i9j0k1l2"#), r#"{"rtkn": "** redacted **"#);
+        assert_eq!(scrubber().scrub(r#"{"token": "7h8i9j0k1l2"#), r#"{"token": "** redacted **"#);
     }
 
     #[test]
     fn blanks_form_pairs_whole_and_known_values() {
-        let text = format!("GET /init?host_key=zz&rtkn=sec ret&xrtkn=keep&tkn={TOKEN} for us%20er%40x");
+        let text = format!("GET /init?host_key=zz&token=sec ret&xtoken=keep&tkn={TOKEN} for us%20er%40x");
         assert_eq!(
             scrubber().scrub(&text),
-            "GET /init?host_key=zz&rtkn=** redacted **&xrtkn=keep&tkn=** redacted ** for ** redacted **"
+            "GET /init?host_key=zz&token=** redacted **&xtoken=keep&tkn=** redacted ** for ** redacted **"
         );
     }
 

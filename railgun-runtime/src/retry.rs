@@ -13,15 +13,15 @@ use crate::Error;
 ///
 /// A call is sent again only if all of these hold:
 ///
-/// - the error may pass ([`Error::is_retryable`]): no connection, no
-///   complete answer, an answer that is plainly not the service's (an HTML
+/// - the error may pass ([`Error::is_retryable`]): it could not connect,
+///   no complete answer, an answer that is plainly not the service's (an HTML
 ///   page, a body cut short), or an HTTP status the client retries: the
 ///   API's own list (its spec's `retry_statuses`; 429, 502, 503 and 504
 ///   unless it says otherwise), or the one set with
 ///   [`statuses`](RetryPolicy::statuses);
 /// - the endpoint is safe to repeat (`idempotent: true` in its spec), or
 ///   the failed attempt certainly had no effect
-///   (`!`[`Error::may_have_been_applied`]: no connection was made, or the
+///   (`!`[`Error::may_have_been_applied`]: it could not connect, or the
 ///   service answered 429);
 /// - fewer than [`max_attempts`](RetryPolicy::max_attempts) were made, and
 ///   the next one would start within

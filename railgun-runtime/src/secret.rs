@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::redact::REDACTED;
 
-/// A credential or token (`tkn`, `host_key`, `rtkn`, `railgun_api_key`).
+/// A credential or token: an API key, a password, a token a service hands out.
 ///
 /// `Debug` and `Display` print `** redacted **`; the value is reachable only
 /// through [`Secret::expose_secret`], so it cannot slip into a log line or an

@@ -25,7 +25,7 @@ pub trait FromSession {
     fn from_session(session: Session) -> Self;
 }
 
-/// A configured connection to the service, shared by clones of a client.
+/// A configured client of the service, shared by clones of a client.
 #[derive(Clone)]
 pub struct Session {
     inner: Arc<Settings>,
@@ -69,13 +69,13 @@ impl Session {
     }
 
     /// Sends the call, again as the retry policy allows, and decodes its
-    /// answer. Each call is a `railgun_call` span (action; at the end,
-    /// attempts, status and elapsed time), each attempt a `railgun_attempt`
+    /// answer. Each call is an `api_call` span (action; at the end,
+    /// attempts, status and elapsed time), each attempt an `api_attempt`
     /// span inside it (attempt number, status), each retry an event with
     /// its reason and delay.
     pub async fn call<R: DeserializeOwned, C: Call>(&self, call: C) -> Result<R, Error> {
         let span = tracing::debug_span!(
-            "railgun_call",
+            "api_call",
             action = call.action(),
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
@@ -95,7 +95,7 @@ impl Session {
         let mut status = None;
         let result = loop {
             settings.gate.pass().await;
-            let attempt_span = tracing::debug_span!("railgun_attempt", attempt, status = tracing::field::Empty);
+            let attempt_span = tracing::debug_span!("api_attempt", attempt, status = tracing::field::Empty);
             let result = self.attempt(call, &attempt_span, &mut status).instrument(attempt_span.clone()).await;
             let error = match result {
                 Ok(value) => break Ok(value),
@@ -113,14 +113,14 @@ impl Session {
                         attempt,
                         delay_ms = delay.as_millis() as u64,
                         reason = %error,
-                        "railgun retry"
+                        "retry"
                     );
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
                 RetryDecision::Stop(reason) => {
                     if attempt > 1 || reason == StopReason::MayHaveBeenApplied {
-                        tracing::debug!(attempt, %reason, "railgun gives up");
+                        tracing::debug!(attempt, %reason, "gives up");
                     }
                     break Err(error);
                 }
@@ -167,7 +167,7 @@ impl Session {
         // Kept only to compare with the answer's URL, never shown: a GET's
         // query holds the credentials.
         let sent_to = request.url().clone();
-        tracing::debug!(method, "railgun request");
+        tracing::debug!(method, "request");
         let mut response = client.execute(request).await.map_err(transport_error)?;
         let status = response.status();
         span.record("status", status.as_u16());
@@ -199,7 +199,7 @@ impl Session {
             }
             body.extend_from_slice(&chunk);
         }
-        tracing::debug!(status = status.as_u16(), bytes = body.len(), "railgun answer");
+        tracing::debug!(status = status.as_u16(), bytes = body.len(), "answer");
         let retryable = settings.retry.retries_status(status, &settings.retry_statuses);
         call.decode(&scrubber, &Answer { status, retry_after, body: &body, retryable })
     }

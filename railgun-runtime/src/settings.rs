@@ -14,7 +14,7 @@ use crate::retry::StatusSet;
 use crate::{RetryPolicy, Secret};
 
 /// How an `action_form` client sends an action's parameters. An action
-/// documented for one method only (Railgun's `ipr_set`, POST) is sent with
+/// documented for one method only (POST, say) is sent with
 /// that method whatever this says; `rest_json` operations have one method
 /// each and ignore it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -17,7 +17,7 @@ use crate::Error;
 ///
 /// With the default `rustls-ring` feature, reqwest is built without a
 /// crypto provider of its own, so a plain `reqwest::Client::new()` cannot
-/// make TLS connections; start from this builder instead.
+/// speak TLS; start from this builder instead.
 ///
 /// ```
 /// let http = railgun_runtime::http_client_builder()?.pool_max_idle_per_host(4).build()?;

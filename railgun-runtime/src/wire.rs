@@ -237,7 +237,7 @@ impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> ToP
     }
 }
 
-/// Whether `name` is a domain name as Railgun takes a zone: two or more
+/// Whether `name` is a domain name: two or more
 /// dot-separated labels of letters, digits and inner hyphens, each at most
 /// 63 bytes, 253 in all (the host name rule of RFC 1123; an
 /// internationalized name is written in its `xn--` form). Arguments of the
@@ -435,7 +435,7 @@ mod tests {
         assert_eq!(DomainName("Example.COM").to_param(), Ok(Cow::Borrowed("Example.COM")));
         assert_eq!(DomainName("example.com").to_json(), Ok(serde_json::json!("example.com")));
         assert_eq!(DomainName(" ").to_param(), Err("must not be empty"));
-        for bad in ["bad zone", "example.com/x", "example.com?a=1", "localhost", "example.com."] {
+        for bad in ["bad name", "example.com/x", "example.com?a=1", "localhost", "example.com."] {
             assert_eq!(DomainName(bad).to_param(), Err(NOT_A_DOMAIN_NAME), "{bad}");
         }
     }

@@ -336,7 +336,7 @@ pub struct RestJson {
     /// The path template, split, each parameter resolved.
     pub path: Vec<PathSegment>,
     /// The JSON body's layout: its members in spec order, the members of a
-    /// nested object (`zone.id`, `zone.name`) gathered where the first of
+    /// nested object (`shelf.id`, `shelf.row`) gathered where the first of
     /// them stands. Empty for an endpoint without a body.
     pub body: Vec<BodyMember>,
 }
@@ -358,7 +358,7 @@ pub enum PathSegment {
 /// A member of a JSON body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyMember {
-    /// Its key (`id` for the parameter `zone.id`).
+    /// Its key (`id` for the parameter `shelf.id`).
     pub name: String,
     /// What it holds.
     pub value: BodyValue,

@@ -49,7 +49,7 @@ pub struct Spec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Protocol {
-    /// Railgun v2: `base_url` + action, parameters in a query string (GET)
+    /// As Cloudflare Railgun's v2 API (`railgun-api`) has it: `base_url` + action, parameters in a query string (GET)
     /// or a form body (POST), answers `{result, msg, response: {act, …}}`.
     ActionForm,
     /// Cloudflare v4: `base_url` + a path template, parameters in the path,
@@ -268,7 +268,7 @@ pub struct Endpoint {
     pub family: String,
     /// Documented methods, in order of preference (`rest_json`: exactly one).
     pub methods: Vec<Method>,
-    /// Path template relative to `base_url`, e.g. `zones/{zone}/railguns`
+    /// Path template relative to `base_url`, e.g. `shops/{shop}/widgets`
     /// (`rest_json` only).
     #[serde(default)]
     pub path: Option<String>,

@@ -58,7 +58,7 @@ mod tests {
         assert_eq!(closest("respone", ["response", "params", "doc"]), Some("response"));
         assert_eq!(closest("partners", ["client", "partner"]), Some("partner"));
         assert_eq!(closest("acts", ["action", "act", "path"]), Some("act"));
-        assert_eq!(closest("zone", ["client", "partner"]), None);
+        assert_eq!(closest("shop", ["client", "partner"]), None);
         assert_eq!(closest("doc", ["doc"]), None, "the word itself is no suggestion");
         assert_eq!(distance("kitten", "sitting"), 3);
     }

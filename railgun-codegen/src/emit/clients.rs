@@ -81,7 +81,7 @@ fn how_to_build(api: &Api, family: &Family) -> String {
     let choice = if family.auth.len() > 1 { ", one per way to authenticate," } else { "" };
     format!(
         "Build one with {}{choice} or, to change the {settings}, with {}. Cloning is cheap: clones share \
-         one connection pool.",
+         one HTTP client.",
         links(0),
         links(1)
     )

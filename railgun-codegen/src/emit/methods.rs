@@ -464,7 +464,7 @@ fn method_doc(api: &Api, family: &Family, ep: &Endpoint) -> String {
              retries it after a failure that may pass (see [`railgun_runtime::RetryPolicy`])."
         } else {
             "# Retries\n\nNot safe to repeat. The client sends it again only when the first attempt \
-             cannot have reached the service (no connection, or a 429 answer). After any other failure, \
+             cannot have reached the service (it could not connect, or a 429 answer). After any other failure, \
              [`railgun_runtime::Error::may_have_been_applied`] tells whether to check the state before \
              calling again."
         },

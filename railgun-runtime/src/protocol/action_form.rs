@@ -1,4 +1,5 @@
-//! Railgun v2's actions: `POST base_url/<action>` with the parameters as a
+//! Actions (as Cloudflare Railgun's v2 API has them, in `railgun-api`):
+//! `POST base_url/<action>` with the parameters as a
 //! form body, or `GET base_url/<action>?<parameters>`; the answer is
 //! `{"result": "success"|"error", "msg", "err_code", "response": {"act", …}}`.
 //! Decoding is pure, so every failure mode is unit-tested here.
@@ -373,12 +374,12 @@ mod tests {
     #[derive(Debug, Deserialize, PartialEq)]
     struct IdOnly {
         #[serde(deserialize_with = "crate::wire::required")]
-        railgun_id: u64,
+        widget_id: u64,
     }
 
     fn run(status: u16, body: &str) -> Result<IdOnly, Error> {
-        let scrubber = Scrubber { values: vec!["s3cr3t-token"], keys: &["rtkn"] };
-        let exchange = Exchange { action: "conn_set", act: "railgun_conn_set", scrubber: &scrubber };
+        let scrubber = Scrubber { values: vec!["s3cr3t-token"], keys: &["token"] };
+        let exchange = Exchange { action: "conn_set", act: "widget_set", scrubber: &scrubber };
         let answer = {
             let status = StatusCode::from_u16(status).unwrap();
             Answer { status, retry_after: None, body: body.as_bytes(), retryable: StatusSet::DEFAULT.contains(status) }
@@ -398,10 +399,10 @@ mod tests {
     /// careful reading makes of it; they must agree whenever the first did.
     fn both<R: DeserializeOwned + PartialEq + std::fmt::Debug>(body: &str) -> (bool, Result<R, Error>) {
         let scrubber = Scrubber { values: vec![], keys: &[] };
-        let exchange = Exchange { action: "conn_set", act: "railgun_conn_set", scrubber: &scrubber };
+        let exchange = Exchange { action: "conn_set", act: "widget_set", scrubber: &scrubber };
         let answer = Answer { status: StatusCode::OK, retry_after: None, body: body.as_bytes(), retryable: false };
         let careful = careful::<R>(&exchange, &answer);
-        let fast = fast::<R>("railgun_conn_set", body.as_bytes());
+        let fast = fast::<R>("widget_set", body.as_bytes());
         if let Some(value) = &fast {
             assert_eq!(careful.as_ref().ok(), Some(value), "the fast path decoded {body} differently");
         }
@@ -412,55 +413,52 @@ mod tests {
     fn the_one_pass_reading_agrees_with_the_careful_one() {
         let taken = |body: &str| both::<IdOnly>(body).0;
         // Taken: successes, whatever the order of members or how `act` is written.
-        assert!(taken(r#"{"result":"success","response":{"act":"railgun_conn_set","railgun_id":"7"}}"#));
+        assert!(taken(r#"{"result":"success","response":{"act":"widget_set","widget_id":"7"}}"#));
         assert!(taken(
-            r#"{"response":{"railgun_id":7,"act":"railgun_conn_set","x":[1,{}]},"msg":{"a":1},"result":"success"}"#
+            r#"{"response":{"widget_id":7,"act":"widget_set","x":[1,{}]},"msg":{"a":1},"result":"success"}"#
         ));
-        assert!(taken(r#"{"result":"success","response":{"\u0061ct":"railgun_conn_set","railgun_id":"7"}}"#));
-        assert!(taken(r#"{"result":"succ\u0065ss","response":{"act":"railgun_conn_set","railgun_id":"7"}}"#));
+        assert!(taken(r#"{"result":"success","response":{"\u0061ct":"widget_set","widget_id":"7"}}"#));
+        assert!(taken(r#"{"result":"succ\u0065ss","response":{"act":"widget_set","widget_id":"7"}}"#));
         // Left to the careful reading, which refuses each of them.
         for body in [
-            r#"{"result":"error","msg":"no","response":{"act":"railgun_conn_set","railgun_id":"7"}}"#,
-            r#"{"result":"success","response":{"act":"railgun_delete","railgun_id":"7"}}"#,
-            r#"{"result":"success","response":{"railgun_id":"7"}}"#,
-            r#"{"result":"success","response":{"act":"railgun_conn_set","act":"railgun_conn_set","railgun_id":"7"}}"#,
-            r#"{"result":"success","response":{"act":5,"railgun_id":"7"}}"#,
-            r#"{"result":"success","response":["railgun_conn_set","7"]}"#,
+            r#"{"result":"error","msg":"no","response":{"act":"widget_set","widget_id":"7"}}"#,
+            r#"{"result":"success","response":{"act":"widget_delete","widget_id":"7"}}"#,
+            r#"{"result":"success","response":{"widget_id":"7"}}"#,
+            r#"{"result":"success","response":{"act":"widget_set","act":"widget_set","widget_id":"7"}}"#,
+            r#"{"result":"success","response":{"act":5,"widget_id":"7"}}"#,
+            r#"{"result":"success","response":["widget_set","7"]}"#,
             r#"{"result":"success","response":null}"#,
             r#"{"result":"success"}"#,
-            r#"{"result":"success","response":{"act":"railgun_conn_set","railgun_id":"7"}} x"#,
-            r#"{"result":"success","response":{"act":"railgun_conn_set","railgun_id":"seven"}}"#,
+            r#"{"result":"success","response":{"act":"widget_set","widget_id":"7"}} x"#,
+            r#"{"result":"success","response":{"act":"widget_set","widget_id":"seven"}}"#,
         ] {
             let (taken, careful) = both::<IdOnly>(body);
             assert!(!taken, "the fast path took {body}");
             assert!(careful.is_err(), "{body} decoded as {careful:?}");
         }
         // A response type with a member named `act` still gets it.
-        let body = r#"{"result":"success","response":{"note":"n","act":"railgun_conn_set"}}"#;
+        let body = r#"{"result":"success","response":{"note":"n","act":"widget_set"}}"#;
         let (taken, value) = both::<WithActField>(body);
         assert!(taken);
-        assert_eq!(value.unwrap(), WithActField { act: "railgun_conn_set".into(), note: Some("n".into()) });
+        assert_eq!(value.unwrap(), WithActField { act: "widget_set".into(), note: Some("n".into()) });
     }
 
     #[test]
     fn success_decodes_the_response_member() {
-        let ok = run(
-            200,
-            r#"{"msg": null, "response": {"act": "railgun_conn_set", "railgun_id": "1"}, "result": "success"}"#,
-        );
-        assert_eq!(ok.unwrap(), IdOnly { railgun_id: 1 });
+        let ok = run(200, r#"{"msg": null, "response": {"act": "widget_set", "widget_id": "1"}, "result": "success"}"#);
+        assert_eq!(ok.unwrap(), IdOnly { widget_id: 1 });
     }
 
     #[test]
     fn result_error_becomes_api_with_its_code() {
         let err = run(
             200,
-            r#"{"result": "error", "msg": "No such rtkn s3cr3t-token", "err_code": "E_RTKN", "response": null}"#,
+            r#"{"result": "error", "msg": "No such token s3cr3t-token", "err_code": "E_TOKEN", "response": null}"#,
         )
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "conn_set: the service refused the call (err_code E_RTKN): No such rtkn ** redacted **"
+            "conn_set: the service refused the call (err_code E_TOKEN): No such token ** redacted **"
         );
         let err = run(200, r#"{"result": "error", "msg": "Bad", "err_code": 105}"#).unwrap_err();
         assert!(matches!(&err, Error::Api { err_code: Some(ErrCode::Number(105)), .. }), "{err:?}");
@@ -470,29 +468,26 @@ mod tests {
     #[test]
     fn wrong_act_is_reported_with_both_names() {
         let err =
-            run(200, r#"{"result": "success", "response": {"act": "railgun_delete", "railgun_id": "1"}}"#).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "conn_set: expected an answer with `act: railgun_conn_set`, got `act: railgun_delete`"
-        );
+            run(200, r#"{"result": "success", "response": {"act": "widget_delete", "widget_id": "1"}}"#).unwrap_err();
+        assert_eq!(err.to_string(), "conn_set: expected an answer with `act: widget_set`, got `act: widget_delete`");
     }
 
     #[test]
     fn bad_field_names_its_path() {
-        let err = run(200, r#"{"result": "success", "response": {"act": "railgun_conn_set", "railgun_id": "one"}}"#)
-            .unwrap_err();
+        let err =
+            run(200, r#"{"result": "success", "response": {"act": "widget_set", "widget_id": "one"}}"#).unwrap_err();
         let Error::Decode { path, message, .. } = &err else { panic!("{err:?}") };
-        assert_eq!(path, "response.railgun_id");
+        assert_eq!(path, "response.widget_id");
         assert!(message.starts_with("invalid value: string \"one\", expected a non-negative integer"), "{message}");
     }
 
     #[test]
     fn truncated_json_is_malformed_with_an_excerpt() {
-        let err = run(200, r#"{"result": "success", "response": {"act": "railgun_con"#).unwrap_err();
+        let err = run(200, r#"{"result": "success", "response": {"act": "widget_se"#).unwrap_err();
         assert!(matches!(&err, Error::Malformed { kind: MalformedKind::Truncated, .. }), "{err:?}");
         assert_eq!(
             err.to_string(),
-            r#"conn_set: the answer (HTTP 200 OK) is cut short: {"result": "success", "response": {"act": "railgun_con"#
+            r#"conn_set: the answer (HTTP 200 OK) is cut short: {"result": "success", "response": {"act": "widget_se"#
         );
         assert!(err.is_retryable() && err.may_have_been_applied());
     }
@@ -529,7 +524,7 @@ mod tests {
     #[test]
     fn a_numeric_err_code_that_shows_a_secret_is_blanked() {
         let scrubber = Scrubber { values: vec!["918273645"], keys: &[] };
-        let exchange = Exchange { action: "conn_set", act: "railgun_conn_set", scrubber: &scrubber };
+        let exchange = Exchange { action: "conn_set", act: "widget_set", scrubber: &scrubber };
         let body = br#"{"result": "error", "msg": "bad key", "err_code": 918273645}"#;
         let answer = Answer { status: StatusCode::OK, retry_after: None, body, retryable: false };
         let err = decode::<IdOnly>(&exchange, &answer).unwrap_err();
@@ -540,8 +535,8 @@ mod tests {
     fn unknown_results_are_decode_errors_and_trailing_garbage_is_malformed() {
         let err = run(200, r#"{"result": "maybe"}"#).unwrap_err();
         assert!(err.to_string().contains("at `result`: expected \"success\" or \"error\", found \"maybe\""), "{err}");
-        let err = run(200, r#"{"result": "success", "response": {"act": "railgun_conn_set", "railgun_id": "1"}} x"#)
-            .unwrap_err();
+        let err =
+            run(200, r#"{"result": "success", "response": {"act": "widget_set", "widget_id": "1"}} x"#).unwrap_err();
         assert!(matches!(&err, Error::Malformed { kind: MalformedKind::NotJson, .. }), "{err:?}");
     }
 }

@@ -10,7 +10,8 @@
 //! reading, retries, timeouts, logs) in the session, which no protocol
 //! knows of.
 //!
-//! - [`action_form`]: Railgun v2's actions.
+//! - [`action_form`]: actions sent as `base_url/<action>` (the protocol of
+//!   Cloudflare Railgun's v2 API, which `railgun-api` speaks).
 //! - [`rest_json`]: Cloudflare v4's JSON REST API.
 
 pub mod action_form;

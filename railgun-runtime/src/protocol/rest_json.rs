@@ -462,13 +462,13 @@ mod tests {
     use crate::retry::StatusSet;
 
     #[derive(Debug, Deserialize, PartialEq)]
-    struct Railgun {
+    struct Widget {
         id: String,
         #[serde(deserialize_with = "crate::wire::required")]
         enabled: bool,
     }
 
-    fn run(status: u16, body: &str) -> Result<Railgun, Error> {
+    fn run(status: u16, body: &str) -> Result<Widget, Error> {
         let scrubber = Scrubber { values: vec!["s3cr3t-token"], keys: &["X-Auth-Key"] };
         let answer = {
             let status = StatusCode::from_u16(status).unwrap();
@@ -486,7 +486,7 @@ mod tests {
             body: body.as_bytes(),
             retryable: false,
         };
-        let fast = |body: &'static str| fast::<Option<Railgun>>(body.as_bytes());
+        let fast = |body: &'static str| fast::<Option<Widget>>(body.as_bytes());
         for (body, taken) in [
             (r#"{"success": true, "result": {"id": "e", "enabled": "t"}}"#, true),
             (r#"{"result": {"id": "e", "enabled": 1, "more": [{}]}, "messages": [], "success": true}"#, true),
@@ -497,7 +497,7 @@ mod tests {
             (r#"{"success": true, "result": {"id": "e", "enabled": "maybe"}}"#, false),
             (r#"{"success": true, "result": {"id": "e", "enabled": true}} {}"#, false),
         ] {
-            let careful = careful::<Option<Railgun>>("connect", &scrubber, &answer(body));
+            let careful = careful::<Option<Widget>>("connect", &scrubber, &answer(body));
             match fast(body) {
                 Some(value) => assert_eq!(careful.ok(), Some(value), "{body}"),
                 None => assert!(careful.is_err(), "{body} decoded as {careful:?}"),
@@ -510,11 +510,11 @@ mod tests {
     fn success_decodes_the_result_member() {
         let ok =
             run(200, r#"{"success": true, "errors": [], "messages": [], "result": {"id": "e928", "enabled": true}}"#);
-        assert_eq!(ok.unwrap(), Railgun { id: "e928".into(), enabled: true });
+        assert_eq!(ok.unwrap(), Widget { id: "e928".into(), enabled: true });
         // The PHP SDK's fixtures carry empty message objects on success.
         let ok =
             run(200, r#"{"success": true, "errors": [{}], "messages": [{}], "result": {"id": "e", "enabled": "f"}}"#);
-        assert_eq!(ok.unwrap(), Railgun { id: "e".into(), enabled: false });
+        assert_eq!(ok.unwrap(), Widget { id: "e".into(), enabled: false });
     }
 
     #[test]
@@ -540,7 +540,7 @@ mod tests {
         let scrubber = Scrubber { values: vec!["918273645"], keys: &[] };
         let answer =
             Answer { status: StatusCode::TOO_MANY_REQUESTS, retry_after: None, body: body.as_bytes(), retryable: true };
-        let err = decode::<Railgun>("connect", &scrubber, &answer).unwrap_err();
+        let err = decode::<Widget>("connect", &scrubber, &answer).unwrap_err();
         let Error::ApiErrors { errors, .. } = &err else { panic!("{err:?}") };
         assert_eq!(
             errors,
@@ -573,27 +573,27 @@ mod tests {
 
     #[test]
     fn a_body_follows_its_layout_and_leaves_out_what_was_not_given() {
-        const ZONE: &[BodyMember] = &[
+        const SHELF: &[BodyMember] = &[
             BodyMember { name: "id", value: BodyValue::Arg(0) },
             BodyMember { name: "name", value: BodyValue::Arg(2) },
         ];
         const C: &[BodyMember] = &[BodyMember { name: "c", value: BodyValue::Arg(3) }];
         const B: &[BodyMember] = &[BodyMember { name: "b", value: BodyValue::Object(C) }];
         const LAYOUT: &[BodyMember] = &[
-            BodyMember { name: "zone", value: BodyValue::Object(ZONE) },
+            BodyMember { name: "shelf", value: BodyValue::Object(SHELF) },
             BodyMember { name: "enabled", value: BodyValue::Arg(1) },
             BodyMember { name: "a", value: BodyValue::Object(B) },
         ];
         let body = |values: &[Option<Value>]| serde_json::to_string(&Members { members: LAYOUT, values }).unwrap();
-        let all = [Some(Value::from("z1")), Some(Value::from(true)), Some(Value::from("example.com")), Some(2.into())];
-        assert_eq!(body(&all), r#"{"zone":{"id":"z1","name":"example.com"},"enabled":true,"a":{"b":{"c":2}}}"#);
+        let all = [Some(Value::from("z1")), Some(Value::from(true)), Some(Value::from("top")), Some(2.into())];
+        assert_eq!(body(&all), r#"{"shelf":{"id":"z1","name":"top"},"enabled":true,"a":{"b":{"c":2}}}"#);
         // An optional member not given is left out, and so is an object
         // none of whose members was given.
-        let some = [None, Some(Value::from(false)), Some(Value::from("example.com"))];
-        assert_eq!(body(&some), r#"{"zone":{"name":"example.com"},"enabled":false}"#);
+        let some = [None, Some(Value::from(false)), Some(Value::from("top"))];
+        assert_eq!(body(&some), r#"{"shelf":{"name":"top"},"enabled":false}"#);
     }
 
-    fn run_page(asked: u64, status: u16, body: &str) -> Result<crate::Page<Railgun>, Error> {
+    fn run_page(asked: u64, status: u16, body: &str) -> Result<crate::Page<Widget>, Error> {
         let scrubber = Scrubber { values: vec!["s3cr3t-token"], keys: &[] };
         let answer = {
             let status = StatusCode::from_u16(status).unwrap();
@@ -607,7 +607,7 @@ mod tests {
         let body = r#"{"success": true, "errors": [], "result": [{"id": "a", "enabled": "t"}],
             "result_info": {"page": 2, "per_page": 1, "count": 1, "total_count": 3}}"#;
         let page = run_page(2, 200, body).unwrap();
-        assert_eq!(page.items, [Railgun { id: "a".into(), enabled: true }]);
+        assert_eq!(page.items, [Widget { id: "a".into(), enabled: true }]);
         assert_eq!(page.info.and_then(|i| i.total_count), Some(3));
 
         let err = run_page(3, 200, body).unwrap_err();

@@ -471,7 +471,7 @@ impl Resolver<'_> {
     }
 
     /// A body member cannot be both a value and an object holding others
-    /// (`zone` and `zone.id`).
+    /// (`shelf` and `shelf.id`).
     fn nested_body(&mut self, path: &str, params: &[ir::Param]) {
         let body: Vec<(usize, &str)> = params
             .iter()
@@ -575,7 +575,7 @@ enum Piece {
 }
 
 /// The layout of the body members of `params`, in spec order: a dotted
-/// name (`zone.id`) is a member of a nested object, which stands where its
+/// name (`shelf.id`) is a member of a nested object, which stands where its
 /// first member does. Slots count the values depth first.
 fn body_layout(params: &[ir::Param]) -> Vec<ir::BodyMember> {
     let mut layout: Vec<ir::BodyMember> = Vec::new();
@@ -615,7 +615,7 @@ fn number_slots(members: &mut [ir::BodyMember], next: &mut usize) {
     }
 }
 
-/// Splits `zones/{zone}/railguns` into literals and parameters.
+/// Splits `shops/{shop}/widgets` into literals and parameters.
 fn parse_template(template: &str) -> Result<Vec<Piece>, String> {
     if template.starts_with('/') {
         return Err("the path is relative to base_url and does not start with '/'".to_owned());
@@ -680,22 +680,22 @@ mod tests {
     fn templates_split_into_literals_and_parameters() {
         use Piece::{Literal, Param};
         assert_eq!(
-            parse_template("zones/{zone_identifier}/railguns/{identifier}").unwrap(),
+            parse_template("shops/{shop_identifier}/widgets/{identifier}").unwrap(),
             [
-                Literal("zones/".into()),
-                Param("zone_identifier".into()),
-                Literal("/railguns/".into()),
+                Literal("shops/".into()),
+                Param("shop_identifier".into()),
+                Literal("/widgets/".into()),
                 Param("identifier".into())
             ]
         );
-        assert_eq!(parse_template("railguns").unwrap(), [Literal("railguns".into())]);
+        assert_eq!(parse_template("widgets").unwrap(), [Literal("widgets".into())]);
         assert_eq!(
-            parse_template("/railguns").unwrap_err(),
+            parse_template("/widgets").unwrap_err(),
             "the path is relative to base_url and does not start with '/'"
         );
-        assert_eq!(parse_template("zones/{zone").unwrap_err(), "a '{' is not closed");
-        assert_eq!(parse_template("zones/{}").unwrap_err(), "'{}' does not name a parameter");
-        assert_eq!(parse_template("zones/}").unwrap_err(), "a '}' is not opened");
-        assert!(parse_template("zones?x=1").is_err());
+        assert_eq!(parse_template("shops/{shop").unwrap_err(), "a '{' is not closed");
+        assert_eq!(parse_template("shops/{}").unwrap_err(), "'{}' does not name a parameter");
+        assert_eq!(parse_template("shops/}").unwrap_err(), "a '}' is not opened");
+        assert!(parse_template("shops?x=1").is_err());
     }
 }

@@ -270,7 +270,7 @@ impl<'a> Resolver<'a> {
         let mut rust: HashSet<&str> = taken.iter().map(|(_, r)| *r).collect();
         for (j, p) in members.iter().enumerate() {
             let ppath = format!("{path}[{j}]");
-            // A body member may sit in nested objects: `zone.id`.
+            // A body member may sit in nested objects: `shelf.id`.
             let segments: Vec<&str> = match p.location {
                 Some(model::Location::Body) => p.name.split('.').collect(),
                 _ => vec![p.name.as_str()],
