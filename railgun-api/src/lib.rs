@@ -60,7 +60,8 @@
 pub use railgun_runtime::{
     ApiBuilder, ApiMessage, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_MAX_LIST_ITEMS, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
     ErrCode, Error, HttpMethod, MalformedKind, Page, ParseIpRangeError, ParseTimestampError, Pauses, ResultInfo,
-    RetryDecision, RetryPolicy, Secret, StopReason, Stream, Timestamp, http_client_builder, is_domain_name, reqwest,
+    RetryDecision, RetryPolicy, Secret, StopReason, Stream, Timestamp, check_domain_name, http_client_builder,
+    is_domain_name, reqwest,
 };
 
 railgun_runtime::generate_api!("spec/railgun.yaml");
@@ -123,6 +124,17 @@ pub use types::IpRange;
 /// Generated at build time from `spec/railgun-v4.yaml`.
 pub mod v4 {
     railgun_runtime::generate_api!("spec/railgun-v4.yaml");
+}
+
+/// The actions `railgun-emulator` serves that the real service took from
+/// the Railgun daemon rather than from its users:
+/// [`EmulatorApi::activate`](emulator::EmulatorApi::activate) activates a
+/// Railgun, as its daemon would. For scripts and tests run against the
+/// emulator; the retired service never took them from anyone else.
+///
+/// Generated at build time from `spec/railgun-emulator.yaml`.
+pub mod emulator {
+    railgun_runtime::generate_api!("spec/railgun-emulator.yaml");
 }
 
 /// The v4 spec the [`v4`] client was generated from.

@@ -17,8 +17,8 @@ use railgun_api::Pauses;
 use railgun_api::fleet::{AccountRailgun, Connections, Desired, Fleet, Railgun, RailgunId, Stop, Target, ZoneReport};
 use serde::{Deserialize, Serialize};
 
-use crate::Failure;
 use crate::config::Config;
+use crate::context::Failure;
 
 /// How a family's fleet commands name the Railgun and the zones.
 pub trait Named: Railgun {

@@ -1,19 +1,29 @@
 //! `railgun`: the command line for Cloudflare Railgun's v2 and v4 APIs.
 //!
-//! One command per family and action of the specs `railgun-api` is
+//! One command per family and endpoint of the specs `railgun-api` is
 //! generated from (`railgun partner conn-set --zone example.com --mode
-//! active`, `railgun cloudflare list-railguns --all`), and
-//! fleet operations over thousands of zones (`railgun partner fleet connect
-//! --railgun 42 --zones zones.txt`). Credentials and tokens come from the
-//! environment or a config file, never from the command line. Exit status:
-//! 0 done, 1 failed (or some zones failed), 2 usage error.
+//! active`, `railgun cloudflare list-railguns --all`), generated from the
+//! same model as the client (`generated/`, written by `cargo xtask
+//! codegen`): each calls the typed client method and prints its typed
+//! answer. By hand, only what is not an endpoint: credentials and settings
+//! (`context`, `config`), output (`output`), fleet operations over
+//! thousands of zones (`fleet`), completions and the emulator's
+//! `activate`. Credentials and tokens come from the environment or a
+//! config file, never from the command line. Exit status: 0 done, 1 failed
+//! (or some zones failed), 2 usage error.
 
 #![forbid(unsafe_code)]
 
-mod calls;
 mod config;
+mod context;
 mod fleet;
 mod output;
+
+/// The commands generated from the specs: `cargo xtask codegen` writes them.
+mod generated {
+    pub mod railgun;
+    pub mod railgun_v4;
+}
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -22,150 +32,104 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use railgun_api::HttpMethod;
 use railgun_api::fleet::{AccountRailgun, ByConnection, Stop, Target};
-use railgun_api::v4::cloudflare::V4Api;
-use railgun_api::{ApiBuilder, ClientApi, HttpMethod, PartnerApi, RetryPolicy};
-use railgun_spec::ir::Api;
 
 use config::Config;
+use context::{Context, Failure};
+use generated::railgun::Family as V2Family;
+use generated::railgun_v4::Family as V4Family;
 
-/// Why the command did not succeed.
-#[derive(Debug)]
-pub enum Failure {
-    /// Bad arguments or settings: exit status 2.
-    Usage(String),
-    /// A call failed: exit status 1. The runtime's errors hold no secret.
-    Call(railgun_api::Error),
-    /// A call not safe to repeat failed after it may have taken effect
-    /// (its answer was lost or unreadable): exit status 1, and a note that
-    /// it was not sent again and the state should be read before sending
-    /// it again.
-    MayHaveBeenApplied {
-        /// How it was called: `railgun partner init`.
-        command: String,
-        /// Why it failed.
-        error: railgun_api::Error,
-    },
-    /// Output could not be written: exit status 1.
-    Io(String),
-    /// A fleet run stopped early on an error every zone would meet (its
-    /// credentials refused, the service unreachable): exit status 1.
-    Stopped(Stop),
+/// A family of either API: a command with one subcommand per endpoint,
+/// and a `fleet` subcommand.
+#[derive(Debug, Clone, Copy)]
+enum Family {
+    V2(V2Family),
+    V4(V4Family),
 }
 
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Family {
+    fn all() -> impl Iterator<Item = Family> {
+        V2Family::ALL.into_iter().map(Family::V2).chain(V4Family::ALL.into_iter().map(Family::V4))
+    }
+
+    fn named(name: &str) -> Option<Family> {
+        Family::all().find(|family| family.name() == name)
+    }
+
+    fn name(self) -> &'static str {
         match self {
-            Failure::Usage(message) | Failure::Io(message) => f.write_str(message),
-            Failure::Stopped(stop) => write!(f, "stopped: {stop}"),
-            Failure::Call(error) => write!(f, "{error}"),
-            Failure::MayHaveBeenApplied { command, error } => write!(
-                f,
-                "{error}\nnote: {command} is not safe to repeat and may have taken effect before it failed, so it \
-                 was not sent again. Check the state before running it again."
-            ),
+            Family::V2(family) => family.name(),
+            Family::V4(family) => family.name(),
         }
     }
-}
 
-impl Failure {
-    /// This failure of `command`, a call that is not safe to repeat when
-    /// `idempotent` is false, with the note that it may have taken effect
-    /// when its error says so.
-    fn of_call(self, command: impl FnOnce() -> String, idempotent: bool) -> Failure {
+    /// The family's command: its endpoints' and its fleet's. A v2 family
+    /// names a Railgun by id and token, a v4 one by account and tag.
+    fn command(self) -> Command {
         match self {
-            Failure::Call(error) if !idempotent && error.may_have_been_applied() => {
-                Failure::MayHaveBeenApplied { command: command(), error }
+            Family::V2(family @ (V2Family::Client | V2Family::Partner)) => {
+                family.command().subcommand(fleet::command::<Target>())
             }
-            other => other,
+            Family::V4(family @ V4Family::Cloudflare) => {
+                family.command().subcommand(fleet::command::<AccountRailgun>())
+            }
+        }
+    }
+
+    /// Runs `railgun <family> fleet <op>` through the family's client.
+    async fn run_fleet(self, op: &str, args: &ArgMatches, context: &Context) -> Result<fleet::Summary, Failure> {
+        // Credentials are read only for a run: `--help` needs none.
+        match self {
+            Family::V2(V2Family::Client) => {
+                let api = generated::railgun::client::api(context)?;
+                let shared = api.clone();
+                fleet::run(api, Arc::new(move || shared.pauses()), op, args, &context.config).await
+            }
+            Family::V2(V2Family::Partner) => {
+                let api = generated::railgun::partner::api(context)?;
+                let shared = api.clone();
+                fleet::run(api, Arc::new(move || shared.pauses()), op, args, &context.config).await
+            }
+            Family::V4(V4Family::Cloudflare) => {
+                let api = generated::railgun_v4::cloudflare::api(context)?;
+                let shared = api.clone();
+                fleet::run(ByConnection::new(api), Arc::new(move || shared.pauses()), op, args, &context.config).await
+            }
+        }
+    }
+
+    /// Runs an endpoint's subcommand.
+    async fn run(self, matches: &ArgMatches, context: &Context) -> Result<(), Failure> {
+        match self {
+            Family::V2(family) => family.run(matches, context).await,
+            Family::V4(family) => family.run(matches, context).await,
         }
     }
 }
 
-impl From<railgun_api::Error> for Failure {
-    fn from(error: railgun_api::Error) -> Failure {
-        match error {
-            // Refused before anything was sent: the arguments were wrong.
-            railgun_api::Error::InvalidInput { .. } => Failure::Usage(error.to_string()),
-            other => Failure::Call(other),
-        }
-    }
+/// The options every command takes, and the config file.
+fn context(matches: &ArgMatches) -> Result<Context, Failure> {
+    Ok(Context {
+        config: Config::load(matches.get_one::<PathBuf>("config").map(PathBuf::as_path))?,
+        base_url: matches.get_one::<String>("base-url").cloned(),
+        method: match matches.get_one::<String>("method").map(String::as_str) {
+            Some("get") => HttpMethod::Get,
+            _ => HttpMethod::Post,
+        },
+        output: match matches.get_one::<String>("output").map(String::as_str) {
+            Some("table") => output::Format::Table,
+            _ => output::Format::Json,
+        },
+        timeout: matches.get_one::<u64>("timeout").map(|s| Duration::from_secs(*s)),
+        attempts: *matches.get_one::<u32>("attempts").expect("has a default"),
+        rate_limit: matches.get_one::<u32>("rate-limit").copied(),
+        show_secrets: matches.get_flag("show-secrets"),
+    })
 }
 
-/// The options every command takes.
-pub struct Globals {
-    base_url: Option<String>,
-    method: HttpMethod,
-    output: output::Format,
-    timeout: Option<Duration>,
-    attempts: u32,
-    rate_limit: Option<u32>,
-    show_secrets: bool,
-}
-
-impl Globals {
-    fn from(matches: &ArgMatches) -> Globals {
-        Globals {
-            base_url: matches.get_one::<String>("base-url").cloned(),
-            method: match matches.get_one::<String>("method").map(String::as_str) {
-                Some("get") => HttpMethod::Get,
-                _ => HttpMethod::Post,
-            },
-            output: match matches.get_one::<String>("output").map(String::as_str) {
-                Some("table") => output::Format::Table,
-                _ => output::Format::Json,
-            },
-            timeout: matches.get_one::<u64>("timeout").map(|s| Duration::from_secs(*s)),
-            attempts: *matches.get_one::<u32>("attempts").expect("has a default"),
-            rate_limit: matches.get_one::<u32>("rate-limit").copied(),
-            show_secrets: matches.get_flag("show-secrets"),
-        }
-    }
-
-    /// The base URL given: the option's, else the setting `base_url_name`
-    /// (`$RAILGUN_BASE_URL` or the config file's `base_url`, say).
-    pub fn given_base_url(&self, config: &Config, base_url_name: &str) -> Option<String> {
-        self.base_url.clone().or_else(|| config.value(base_url_name))
-    }
-
-    /// The builder with these settings and the base URL given. The
-    /// service's own, `retired_url`, answers no Railgun call since Railgun
-    /// was retired, so it is refused, given or not, instead of waiting on
-    /// it.
-    pub fn apply<T>(
-        &self,
-        builder: ApiBuilder<T>,
-        config: &Config,
-        base_url_name: &str,
-        retired_url: &str,
-    ) -> Result<ApiBuilder<T>, Failure>
-    where
-        T: railgun_runtime::__private::FromSession,
-    {
-        let same = |url: &str| url.trim_end_matches('/').eq_ignore_ascii_case(retired_url.trim_end_matches('/'));
-        let Some(url) = self.given_base_url(config, base_url_name).filter(|url| !same(url)) else {
-            return Err(Failure::Usage(format!(
-                "{retired_url} was retired with Railgun in January 2024 and answers no Railgun call: point \
-                 --base-url, ${} or the config file's {base_url_name} at railgun-emulator, its local stand-in \
-                 (`railgun-emulator` prints its base URLs)",
-                config::env_name(base_url_name)
-            )));
-        };
-        let mut builder = builder.base_url(url);
-        builder = builder.method(self.method).retry(RetryPolicy::default().max_attempts(self.attempts));
-        builder = match self.timeout {
-            Some(timeout) => builder.timeout(timeout),
-            None => builder,
-        };
-        if let Some(rate) = self.rate_limit {
-            builder = builder.rate_limit(rate, rate.max(1));
-        }
-        Ok(builder.user_agent(concat!("railgun-cli/", env!("CARGO_PKG_VERSION"))))
-    }
-}
-
-fn command(apis: &[&Api]) -> Command {
-    let mut root = Command::new("railgun")
+fn command() -> Command {
+    let root = Command::new("railgun")
         .version(env!("CARGO_PKG_VERSION"))
         .about("The command line for Cloudflare Railgun's v2 API (Client API and Optimized Partner API) and v4 API")
         .long_about(
@@ -266,120 +230,60 @@ fn command(apis: &[&Api]) -> Command {
                 .value_parser(clap::value_parser!(u32).range(1..))
                 .help("Most calls per second (default: no limit)"),
         );
-    for api in apis {
-        for (id, family) in api.families() {
-            let mut sub = Command::new(family.name.clone())
-                .about(format!("The {}", family.title))
-                .long_about(format!("{}\nUpstream: {}", family.doc.trim(), family.docs_url))
-                .subcommand_required(true)
-                .subcommands(calls::endpoint_commands(api, id));
-            match fleet_client(&family.client) {
-                Some(FleetClient::V2) => sub = sub.subcommand(fleet::command::<Target>()),
-                Some(FleetClient::V4) => sub = sub.subcommand(fleet::command::<AccountRailgun>()),
-                None => {}
-            }
-            root = root.subcommand(sub);
-        }
-    }
-    root.subcommand(
-        Command::new("completions")
-            .about("Print a completion script for a shell")
-            .long_about(
-                "Print a completion script for a shell, for every command and option: for instance \
-                 `railgun completions bash > ~/.local/share/bash-completion/completions/railgun`, or \
-                 `railgun completions zsh > \"${fpath[1]}/_railgun\"`.",
-            )
-            .arg(
-                Arg::new("shell")
-                    .required(true)
-                    .value_parser(clap::value_parser!(clap_complete::Shell))
-                    .help("bash, zsh, fish, elvish or powershell"),
-            ),
-    )
-    .subcommand(
-        Command::new("activate")
-            .about("Activate a Railgun on the local emulator, as its daemon would (emulator only)")
-            .long_about(
-                "Activate a Railgun on railgun-emulator, as its daemon would on the real service. Its token comes \
-                 from $RAILGUN_RTKN, the config file's rtkn or --rtkn-file.",
-            )
-            .arg(
-                Arg::new("rtkn-file")
-                    .long("rtkn-file")
-                    .value_name("PATH")
-                    .value_parser(clap::value_parser!(PathBuf))
-                    .help("Read the token from this file ('-': stdin)"),
-            ),
-    )
+    root.subcommands(Family::all().map(Family::command))
+        .subcommand(
+            Command::new("completions")
+                .about("Print a completion script for a shell")
+                .long_about(
+                    "Print a completion script for a shell, for every command and option: for instance \
+                     `railgun completions bash > ~/.local/share/bash-completion/completions/railgun`, or \
+                     `railgun completions zsh > \"${fpath[1]}/_railgun\"`.",
+                )
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(clap::value_parser!(clap_complete::Shell))
+                        .help("bash, zsh, fish, elvish or powershell"),
+                ),
+        )
+        .subcommand(
+            Command::new("activate")
+                .about("Activate a Railgun on the local emulator, as its daemon would (emulator only)")
+                .long_about(
+                    "Activate a Railgun on railgun-emulator, as its daemon would on the real service. Its token \
+                     comes from $RAILGUN_RTKN, the config file's rtkn or --rtkn-file.",
+                )
+                .arg(
+                    Arg::new("rtkn-file")
+                        .long("rtkn-file")
+                        .value_name("PATH")
+                        .value_parser(clap::value_parser!(PathBuf))
+                        .help("Read the token from this file ('-': stdin)"),
+                ),
+        )
 }
 
-/// How a family's client takes part in fleet runs.
-enum FleetClient {
-    /// `railgun_api::fleet::Connections` itself, naming a Railgun by
-    /// [`Target`].
-    V2,
-    /// Through `railgun_api::fleet::ByConnection`, naming a Railgun by
-    /// [`AccountRailgun`].
-    V4,
-}
-
-/// The fleet of the client type `client` names, if it has one.
-fn fleet_client(client: &str) -> Option<FleetClient> {
-    match client {
-        "ClientApi" | "PartnerApi" => Some(FleetClient::V2),
-        "V4Api" => Some(FleetClient::V4),
-        _ => None,
-    }
-}
-
-async fn run(apis: &[&Api], matches: &ArgMatches) -> Result<ExitCode, Failure> {
-    let (family_name, sub) = matches.subcommand().expect("a subcommand is required");
-    if family_name == "completions" {
+async fn run(matches: &ArgMatches) -> Result<ExitCode, Failure> {
+    let (name, sub) = matches.subcommand().expect("a subcommand is required");
+    if name == "completions" {
         let shell = *sub.get_one::<clap_complete::Shell>("shell").expect("required");
         let mut script = Vec::new();
-        clap_complete::generate(shell, &mut command(apis), "railgun", &mut script);
+        clap_complete::generate(shell, &mut command(), "railgun", &mut script);
         let mut out = std::io::stdout().lock();
         out.write_all(&script)
             .and_then(|()| out.flush())
             .map_err(|e| Failure::Io(format!("cannot write to stdout: {e}")))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let globals = Globals::from(matches);
-    let config = Config::load(matches.get_one::<PathBuf>("config").map(PathBuf::as_path))?;
-    if family_name == "activate" {
-        // The emulator's `activate` is a v2 action.
-        let session = calls::anonymous(apis[0], &globals, &config)?;
-        let rtkn = config.secret("rtkn", sub.get_one::<PathBuf>("rtkn-file").map(PathBuf::as_path))?;
-        let answer = calls::activate(&session, &rtkn).await?;
-        output::print(&answer, globals.output)?;
+    let context = context(matches)?;
+    if name == "activate" {
+        activate(sub, &context).await?;
         return Ok(ExitCode::SUCCESS);
     }
-    let (api, id, family) = apis
-        .iter()
-        .find_map(|api| api.families().find(|(_, f)| f.name == family_name).map(|(id, f)| (*api, id, f)))
-        .expect("clap knows the families");
-    let (action, args) = sub.subcommand().expect("a subcommand is required");
-    if action == "fleet" {
+    let family = Family::named(name).ok_or_else(|| context.unknown_command(name))?;
+    if let Some(("fleet", args)) = sub.subcommand() {
         let (op, args) = args.subcommand().expect("a subcommand is required");
-        // Credentials are read only for a fleet run: `--help` needs none.
-        let summary = match family.client.as_str() {
-            "PartnerApi" => {
-                let client: PartnerApi = calls::client(api, family, &globals, &config)?;
-                let shared = client.clone();
-                fleet::run(client, Arc::new(move || shared.pauses()), op, args, &config).await?
-            }
-            "ClientApi" => {
-                let client: ClientApi = calls::client(api, family, &globals, &config)?;
-                let shared = client.clone();
-                fleet::run(client, Arc::new(move || shared.pauses()), op, args, &config).await?
-            }
-            "V4Api" => {
-                let client: V4Api = calls::client(api, family, &globals, &config)?;
-                let shared = client.clone();
-                fleet::run(ByConnection::new(client), Arc::new(move || shared.pauses()), op, args, &config).await?
-            }
-            other => return Err(Failure::Usage(format!("no fleet client for {other}"))),
-        };
+        let summary = family.run_fleet(op, args, &context).await?;
         return match summary.stopped {
             // The summary said so.
             Some(Stop::Cancelled) => Ok(ExitCode::FAILURE),
@@ -387,41 +291,31 @@ async fn run(apis: &[&Api], matches: &ArgMatches) -> Result<ExitCode, Failure> {
             None => Ok(if summary.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }),
         };
     }
-    let endpoint = api.endpoints_of(id).find(|e| calls::kebab(&e.action) == action).expect("clap knows the actions");
-    let session = calls::session(api, family, &globals, &config)?;
-    let printed = calls::call(api, endpoint, &session, args, &config, globals.show_secrets)
-        .await
-        .map_err(|failure| failure.of_call(|| format!("railgun {family_name} {action}"), endpoint.idempotent))?;
-    output::print(&printed.answer, globals.output)?;
-    let hidden = printed.secrets.hidden();
-    if !hidden.is_empty() {
-        let names: Vec<&str> = hidden.iter().map(String::as_str).collect();
-        eprintln!("note: secrets not printed: {} (--show-secrets prints them)", names.join(", "));
-    }
+    family.run(sub, &context).await?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The specs `railgun-api` was built from: v2's, then v4's.
-fn specs() -> Result<Vec<railgun_spec::ValidSpec>, String> {
-    [(railgun_api::SPEC, "spec/railgun.yaml"), (railgun_api::SPEC_V4, "spec/railgun-v4.yaml")]
-        .into_iter()
-        .map(|(text, file)| {
-            railgun_spec::parse(text, file)
-                .map_err(|errors| format!("the spec railgun-api was built from does not read:\n{errors}"))
-        })
-        .collect()
+/// `railgun activate`: the emulator's activation of the Railgun whose
+/// token is given. The service has no such action, so the base URL must
+/// be given: the emulator's.
+async fn activate(args: &ArgMatches, context: &Context) -> Result<(), Failure> {
+    let setting = "base_url";
+    if context.given_base_url(setting).is_none() {
+        return Err(Failure::Usage(format!(
+            "activate is an action of railgun-emulator only: point --base-url, ${} or the config file's {setting} \
+             at the emulator's v2 URL (it prints it: `railgun-emulator listening on …`)",
+            config::env_name(setting)
+        )));
+    }
+    let rtkn = context.secret("rtkn", args.get_one::<PathBuf>("rtkn-file"))?;
+    let builder = railgun_api::emulator::EmulatorApi::builder();
+    let api = context.configure(builder, setting, "https://www.cloudflare.com/api/v2/railgun/")?.build()?;
+    let answer = api.activate(&rtkn).await.map_err(|error| context.failed(error, "railgun activate", true))?;
+    context.print(&answer, true)
 }
 
 fn main() -> ExitCode {
-    let specs = match specs() {
-        Ok(specs) => specs,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let apis: Vec<&Api> = specs.iter().map(|spec| spec.api()).collect();
-    let matches = match command(&apis).try_get_matches() {
+    let matches = match command().try_get_matches() {
         Ok(matches) => matches,
         Err(e) => {
             let _ = e.print();
@@ -436,7 +330,7 @@ fn main() -> ExitCode {
         }
     };
     log_to_stderr(matches.get_count("verbose"));
-    match runtime.block_on(run(&apis, &matches)) {
+    match runtime.block_on(run(&matches)) {
         Ok(code) => code,
         Err(failure) => {
             eprintln!("error: {failure}");
@@ -478,9 +372,7 @@ mod tests {
 
     #[test]
     fn the_command_tree_is_valid() {
-        let specs = specs().unwrap();
-        let apis: Vec<&Api> = specs.iter().map(|spec| spec.api()).collect();
-        let command = command(&apis);
+        let command = command();
         command.clone().debug_assert();
         let families: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
         assert_eq!(families, ["client", "partner", "cloudflare", "completions", "activate"]);

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::Failure;
+use crate::context::Failure;
 
 /// `--output`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +23,52 @@ pub fn print(answer: &Value, format: Format) -> Result<(), Failure> {
         Format::Json => serde_json::to_string_pretty(answer).map_err(|e| Failure::Io(e.to_string()))?,
         Format::Table => table(answer),
     };
+    write_out(&format!("{text}\n"))
+}
+
+/// Writes `text` to stdout.
+fn write_out(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}").and_then(|()| out.flush()).map_err(|e| Failure::Io(format!("cannot write to stdout: {e}")))
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::Io(format!("cannot write to stdout: {e}")))
+}
+
+/// A JSON array written item by item, as `serde_json::to_string_pretty`
+/// writes a whole one: what is printed holds one item at a time.
+pub struct JsonArray {
+    items: usize,
+}
+
+impl JsonArray {
+    /// An array nothing of which is written yet.
+    pub fn new() -> JsonArray {
+        JsonArray { items: 0 }
+    }
+
+    /// Writes the next item.
+    pub fn push(&mut self, item: &Value) -> Result<(), Failure> {
+        write_out(&self.piece(item)?)
+    }
+
+    /// Ends the array.
+    pub fn finish(self) -> Result<(), Failure> {
+        write_out(self.end())
+    }
+
+    /// What the next item is written as.
+    fn piece(&mut self, item: &Value) -> Result<String, Failure> {
+        let text = serde_json::to_string_pretty(item).map_err(|e| Failure::Io(e.to_string()))?;
+        let indented: Vec<String> = text.lines().map(|line| format!("  {line}")).collect();
+        let before = if self.items == 0 { "[\n" } else { ",\n" };
+        self.items += 1;
+        Ok(format!("{before}{}", indented.join("\n")))
+    }
+
+    /// What ends the array.
+    fn end(&self) -> &'static str {
+        if self.items == 0 { "[]\n" } else { "\n]\n" }
+    }
 }
 
 /// The answer as text columns.
@@ -134,6 +178,17 @@ fn cell(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_array_written_item_by_item_is_what_serde_json_writes_at_once() {
+        for items in [vec![], vec![serde_json::json!({"id": 1, "zone": {"name": "a"}}), serde_json::json!({"id": 2})]] {
+            let mut array = JsonArray::new();
+            let mut streamed: String = items.iter().map(|item| array.piece(item).unwrap()).collect();
+            streamed.push_str(array.end());
+            let whole = serde_json::to_string_pretty(&Value::Array(items.clone())).unwrap();
+            assert_eq!(streamed, format!("{whole}\n"));
+        }
+    }
 
     #[test]
     fn objects_print_as_key_value_lines_and_lists_as_rows() {

@@ -57,7 +57,10 @@ async fn make_railgun(emu: &Emulator) -> (u64, String) {
     let mut activate = railgun(emu, &["activate"]);
     activate.env("RAILGUN_RTKN", &rtkn);
     let activated = stdout_json(&run(activate).await);
-    assert_eq!(activated["railgun_status"], "V");
+    assert_eq!(
+        (&activated["railgun_id"], &activated["railgun_status"]),
+        (&made["railgun_id"], &Value::from("verified"))
+    );
     (made["railgun_id"].as_u64().unwrap(), rtkn)
 }
 

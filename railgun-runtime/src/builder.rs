@@ -82,7 +82,7 @@ pub fn new_builder<T>(base_url: &str, credentials: Vec<Credential>, retry_status
     }
 }
 
-impl<T: FromSession> ApiBuilder<T> {
+impl<T> ApiBuilder<T> {
     /// Where calls are sent; the action name or the operation's path is
     /// appended. A missing trailing `/` is added.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
@@ -163,7 +163,9 @@ impl<T: FromSession> ApiBuilder<T> {
         self.http = Some(client);
         self
     }
+}
 
+impl<T: FromSession> ApiBuilder<T> {
     /// Checks the settings and makes the client.
     ///
     /// # Errors

@@ -77,7 +77,7 @@ pub use secret::Secret;
 pub use settings::HttpMethod;
 pub use timestamp::{ParseTimestampError, Timestamp};
 pub use tls::http_client_builder;
-pub use wire::is_domain_name;
+pub use wire::{NOT_A_DOMAIN_NAME, check_domain_name, is_domain_name};
 
 /// What the generated code needs from the runtime. Not part of the public
 /// API: it may change in any release.

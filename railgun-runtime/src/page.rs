@@ -17,23 +17,27 @@ use crate::session::Session;
 use crate::wire::optional;
 
 /// One page of a list, as a paginated operation answers it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(bound = "T: DeserializeOwned")]
+///
+/// Serialized as `{"items": […], "info": {…}}`; it reads back from that
+/// shape as well as from the envelope.
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(bound(deserialize = "T: DeserializeOwned", serialize = "T: serde::Serialize"))]
 #[non_exhaustive]
 pub struct Page<T> {
     /// The page's items (`result`; `null` reads as none).
-    #[serde(rename = "result", default = "Vec::new", deserialize_with = "items")]
+    #[serde(rename(deserialize = "result", serialize = "items"), alias = "items")]
+    #[serde(default = "Vec::new", deserialize_with = "items")]
     pub items: Vec<T>,
     /// Where the page sits in the whole list (`result_info`), when the
     /// service said.
-    #[serde(rename = "result_info", default)]
+    #[serde(rename(deserialize = "result_info", serialize = "info"), alias = "info", default)]
     pub info: Option<ResultInfo>,
 }
 
 /// The `result_info` of a paginated answer. Every member is optional, as
 /// Cloudflare's description has it; each is read from a number (`20`, or
 /// `20.0`: the description types them `number`) or a string of digits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResultInfo {
     /// This page's number, from 1.

@@ -237,6 +237,13 @@ impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> ToP
     }
 }
 
+/// `name` if it is a domain name ([`is_domain_name`]), else why not: the
+/// refusal a generated method gives before sending, for a command line
+/// to check its argument with the same words.
+pub fn check_domain_name(name: &str) -> Result<&str, &'static str> {
+    if is_domain_name(name) { Ok(name) } else { Err(NOT_A_DOMAIN_NAME) }
+}
+
 /// Whether `name` is a domain name: two or more
 /// dot-separated labels of letters, digits and inner hyphens, each at most
 /// 63 bytes, 253 in all (the host name rule of RFC 1123; an
@@ -336,7 +343,8 @@ impl ToParam for Limited<'_> {
 }
 
 /// Why a `domain` argument is refused.
-const NOT_A_DOMAIN_NAME: &str =
+/// Why a text that is not a domain name is refused ([`check_domain_name`]).
+pub const NOT_A_DOMAIN_NAME: &str =
     "must be a domain name: two or more dot-separated labels of letters, digits and inner hyphens";
 
 /// How a list parameter is written into one value, as the spec's

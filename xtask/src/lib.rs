@@ -4,8 +4,8 @@
 #![forbid(unsafe_code)]
 
 pub mod check;
+pub mod codegen;
 pub mod docs;
-pub mod expand;
 pub mod openapi;
 pub mod packaged;
 pub mod regen;

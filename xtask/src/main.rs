@@ -1,8 +1,9 @@
 //! Maintainer tasks for the Railgun SDK, run as `cargo xtask <task>`.
 //!
-//! - `expand [--stdout]`: writes the macro's expansions of
-//!   `spec/railgun.yaml` and `spec/railgun-v4.yaml`,
-//!   formatted, to the snapshots a test keeps fresh (`railgun-api/expanded/`).
+//! - `codegen`: writes every file generated from the specs (the client
+//!   expansions in `railgun-api/expanded/`, the command line's commands in
+//!   `railgun-cli/src/generated/`); a test fails, naming this command, when
+//!   one is stale.
 //! - `check [--docs DIR] [--spec FILE] [--verbose]`: compares the spec with
 //!   what the upstream pages say, printing the findings first and a summary
 //!   line. Exit 0 when they agree, 1 when they drift (or a page could not be
@@ -23,15 +24,15 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use xtask::expand::{self as snapshot};
+use xtask::codegen;
 use xtask::{check, docs, openapi, packaged, regen, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  expand [--stdout]                write the committed expansions to railgun-api/expanded/
-                                   (or print that of spec/railgun.yaml)
+  codegen                          write every file generated from the specs (client
+                                   expansions, the command line's commands)
   check [--docs DIR] [--spec FILE] [--verbose]
                                    compare the spec with the upstream docs
                                    (default: spec/docs and
@@ -63,8 +64,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
-        ["expand"] => report(expand(false)),
-        ["expand", "--stdout"] => report(expand(true)),
+        ["codegen"] => report(write_generated()),
         ["check", options @ ..] => match options_of(options, "--verbose") {
             Ok(o) => run_check(&o.docs, &o.spec, o.flag),
             Err(message) => usage_error(&message),
@@ -239,19 +239,18 @@ fn rewrite(spec_path: &Path, dry_run: bool, outcome: Result<(String, regen::Outc
     }
 }
 
-fn expand(stdout: bool) -> Result<(), String> {
+fn write_generated() -> Result<(), String> {
     let root = workspace_root();
-    if stdout {
-        print!("{}", snapshot::RAILGUN.render(&root)?);
-        return Ok(());
-    }
-    for snap in snapshot::ALL {
-        let rendered = snap.render(&root)?;
-        let target = root.join(snap.expansion);
+    for file in codegen::ALL {
+        let rendered = file.render(&root)?;
+        let target = root.join(file.path);
+        if std::fs::read_to_string(&target).is_ok_and(|committed| committed == rendered) {
+            continue;
+        }
         std::fs::create_dir_all(target.parent().unwrap_or(&root))
             .and_then(|()| std::fs::write(&target, rendered))
             .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-        eprintln!("wrote {}", snap.expansion);
+        eprintln!("wrote {}", file.path);
     }
     Ok(())
 }

@@ -34,7 +34,7 @@ fn settle(source: &str, docs: &DocFacts) -> Outcome {
 /// The expansion of a spec text, rendered (which parses it as Rust).
 fn expansion(text: &str) -> String {
     let spec = railgun_spec::parse(text, "spec.yaml").unwrap();
-    xtask::expand::render(&railgun_codegen::expand(spec.api()), "spec.yaml").unwrap()
+    xtask::codegen::render(&railgun_codegen::expand(spec.api()), "spec.yaml").unwrap()
 }
 
 /// The text of the method `action` inside `pub mod family`.

@@ -1,10 +1,10 @@
-//! The committed expansions are fresh, and facts about the real specs that
+//! The generated files are fresh, and facts about the real specs that
 //! the SDK and the tools rely on. Each test asserts what it is about, not
 //! counts of everything, so the specs can grow: adding an endpoint breaks
 //! none of these.
 
 use railgun_spec::ir::{Binding, Method, ParamLocation};
-use xtask::expand::{ALL, REFRESH};
+use xtask::codegen::{ALL, REFRESH};
 use xtask::workspace_root;
 
 fn spec(file: &str) -> railgun_spec::ValidSpec {
@@ -13,21 +13,18 @@ fn spec(file: &str) -> railgun_spec::ValidSpec {
 }
 
 #[test]
-fn committed_expansions_are_fresh() {
+fn generated_files_are_fresh() {
     let root = workspace_root();
-    for snapshot in ALL {
-        let expected = snapshot.render(&root).unwrap();
-        let committed = std::fs::read_to_string(root.join(snapshot.expansion)).unwrap_or_default();
+    for generated in ALL {
+        let expected = generated.render(&root).unwrap();
+        let committed = std::fs::read_to_string(root.join(generated.path)).unwrap_or_default();
         if committed != expected {
             let line = committed
                 .lines()
                 .zip(expected.lines())
                 .position(|(a, b)| a != b)
                 .map_or_else(|| "the end".to_owned(), |i| format!("line {}", i + 1));
-            panic!(
-                "{} is stale (first difference at {line}); run `{REFRESH}` and commit the result",
-                snapshot.expansion
-            );
+            panic!("{} is stale (first difference at {line}); run `{REFRESH}` and commit the result", generated.path);
         }
     }
 }

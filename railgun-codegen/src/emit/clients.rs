@@ -110,15 +110,17 @@ fn constructors(api: &Api, scheme: &AuthScheme) -> TokenStream {
         CredentialLocation::Form => false,
         CredentialLocation::Header | CredentialLocation::Bearer => true,
     });
-    let refused = if in_headers {
-        "when a credential is empty or cannot be sent in a header"
-    } else {
-        "when a credential is empty"
+    let errors = match (scheme.credentials.is_empty(), in_headers) {
+        (true, _) => "[`railgun_runtime::Error::Build`] when the HTTP client cannot be made.",
+        (false, true) => {
+            "[`railgun_runtime::Error::InvalidInput`] when a credential is empty or cannot be sent in a header."
+        }
+        (false, false) => "[`railgun_runtime::Error::InvalidInput`] when a credential is empty.",
     };
     let new_doc = attrs(&paragraphs([
         format!("A client with the default settings, sending to <{}>.", api.base_url),
         cred_docs.clone(),
-        format!("# Errors\n\n[`railgun_runtime::Error::InvalidInput`] {refused}."),
+        format!("# Errors\n\n{errors}"),
     ]));
     let builder_doc = attrs(&paragraphs([
         "A builder for a client with other settings; see [`railgun_runtime::ApiBuilder`].".to_owned(),

@@ -315,7 +315,7 @@ fn push(p: &Param, place: Place, request: &proc_macro2::Ident) -> TokenStream {
 }
 
 /// Small `Copy` values (flags, integers, closed enums) are passed by value.
-fn by_value(ty: &ParamType) -> bool {
+pub(super) fn by_value(ty: &ParamType) -> bool {
     match ty {
         ParamType::One(scalar) => match scalar {
             ParamScalar::Flag | ParamScalar::Integer => true,
@@ -326,8 +326,9 @@ fn by_value(ty: &ParamType) -> bool {
     }
 }
 
-/// The type of one value, owned (`bool`, `Mode`) or unsized (`str`).
-fn scalar_type(scalar: &ParamScalar) -> TokenStream {
+/// The type of one value, owned (`bool`, `Mode`) or unsized (`str`), the
+/// models named through `types`.
+pub(super) fn scalar_type_in(scalar: &ParamScalar, types: &TokenStream) -> TokenStream {
     match scalar {
         ParamScalar::Text | ParamScalar::Domain => quote! { str },
         ParamScalar::Secret => rt("Secret"),
@@ -335,16 +336,21 @@ fn scalar_type(scalar: &ParamScalar) -> TokenStream {
         ParamScalar::Integer => quote! { u64 },
         ParamScalar::Enum(e) => {
             let n = ident(&e.named.name);
-            quote! { super::types::#n }
+            quote! { #types::#n }
         }
         ParamScalar::IpRange(range) => match &range.named {
             Some(named) => {
                 let n = ident(&named.name);
-                quote! { super::types::#n }
+                quote! { #types::#n }
             }
             None => ip_range_type(range.netmask),
         },
     }
+}
+
+/// [`scalar_type_in`] the expansion's own `types` module.
+fn scalar_type(scalar: &ParamScalar) -> TokenStream {
+    scalar_type_in(scalar, &quote! { super::types })
 }
 
 /// The argument type of a parameter, its references with `lifetime` when

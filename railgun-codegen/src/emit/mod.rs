@@ -5,10 +5,13 @@
 //! into the runtime is absolute (`::railgun_runtime::…`), so the expansion
 //! works in any crate that depends on `railgun-runtime`.
 
+mod cli;
 mod clients;
 mod docs;
 mod methods;
 mod models;
+
+pub use cli::{CliPaths, cli};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

@@ -38,7 +38,7 @@ fn struct_item(def: &TypeDef, fields: &[Field]) -> TokenStream {
     let fields = fields.iter().map(field);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #serde::Deserialize, #serde::Serialize)]
         #[serde(crate = #serde_path)]
         #[non_exhaustive]
         pub struct #name {
@@ -149,11 +149,23 @@ fn enum_item(def: &TypeDef, values: &EnumDef) -> TokenStream {
         let wire = &v.wire;
         quote! { Self::#vname => #wire, }
     });
+    // Read from the wire value, or from the name it is written with.
     let from_wire = variants.iter().map(|v| {
         let vname = ident(&v.name);
         let wire = &v.wire;
-        quote! { #wire => ::std::option::Option::Some(Self::#vname), }
+        let name = snake_name(&v.name);
+        if name == *wire {
+            quote! { #wire => ::std::option::Option::Some(Self::#vname), }
+        } else {
+            quote! { #wire | #name => ::std::option::Option::Some(Self::#vname), }
+        }
     });
+    let to_name = variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let name = snake_name(&v.name);
+        quote! { Self::#vname => #name, }
+    });
+    let names = variants.iter().map(|v| format!("`{}`", snake_name(&v.name))).collect::<Vec<_>>().join(", ");
 
     let (unknown_decl, unknown_to, unknown_from, derives, non_exhaustive) = if open {
         (
@@ -177,7 +189,18 @@ fn enum_item(def: &TypeDef, values: &EnumDef) -> TokenStream {
     };
     let from_wire_trait = rt("__private::FromWire");
     let to_param_trait = rt("__private::ToParam");
+    let serde = rt("__private::serde");
     let as_wire_doc = format!(" The value as sent on the wire: {wire_list}.");
+    let name_doc = format!(
+        " The value's name: {names}{}. It is what the value serializes as, and reads back from as well as \
+         from its wire value.",
+        if open { ", or an unknown value as sent" } else { "" }
+    );
+    let unknown_name = if open {
+        quote! { Self::Unknown(value) => value, }
+    } else {
+        quote! {}
+    };
 
     quote! {
         #doc
@@ -198,9 +221,25 @@ fn enum_item(def: &TypeDef, values: &EnumDef) -> TokenStream {
             }
         }
 
+        impl #name {
+            #[doc = #name_doc]
+            pub fn name(&self) -> &str {
+                match self {
+                    #(#to_name)*
+                    #unknown_name
+                }
+            }
+        }
+
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_wire())
+            }
+        }
+
+        impl #serde::Serialize for #name {
+            fn serialize<S: #serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.name())
             }
         }
 
@@ -221,4 +260,17 @@ fn enum_item(def: &TypeDef, values: &EnumDef) -> TokenStream {
             }
         }
     }
+}
+
+/// `Active` → `active`, `NotYet` → `not_yet`: how a value is named in JSON
+/// written by this client (and on a command line).
+pub fn snake_name(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
 }

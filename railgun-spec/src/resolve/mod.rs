@@ -194,8 +194,10 @@ impl<'a> Resolver<'a> {
             if let Some(name) = name {
                 self.snake_ident(&list_path, name);
             }
-            if members.is_empty() {
-                self.report(&list_path, "a family needs at least one credential");
+            // `auth: []`: an API that takes no credentials (version 2); a
+            // named way to authenticate has some.
+            if members.is_empty() && (name.is_some() || !self.v2()) {
+                self.report(&list_path, "a way to authenticate needs at least one credential");
             }
             self.member_names(&list_path, members, &[]);
             let credentials = members.iter().enumerate().map(|(j, p)| self.credential(&format!("{list_path}[{j}]"), p));
