@@ -1103,3 +1103,234 @@ async fn a_wrong_key_an_unreachable_service_or_no_base_url_end_a_fleet_at_once()
     assert_eq!(emu.total_hits(), hits);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Every command of the generated CLI, sent once: the emulator reads each
+/// into the typed request of its spec, which must be the request the
+/// command names, argument by argument (the answer does not matter: most
+/// are "not found"). A command or an endpoint missing from the table fails.
+#[tokio::test]
+async fn every_command_sends_the_request_it_names() {
+    use railgun_api::{IpRange, Secret};
+    use railgun_emulator::Received;
+    use railgun_emulator::requests::{emulator as own, v2, v4};
+
+    let config = Config::docs_examples().user_with_api_token(EMAIL, V4_KEY, V4_TOKEN);
+    let emu = Emulator::start(config, "127.0.0.1:0").await.unwrap();
+    // A token, ids and names with characters that need encoding.
+    let rtkn = "r+t&k=n%20 \u{fc}/?#";
+    let account = railgun_emulator::account_id(EMAIL);
+    let (railgun_id, zone_id, connection) = ("rg 1+\u{e9}", "zone?1", "c&1");
+    let secret = || Secret::new(rtkn);
+    let text = |s: &str| s.to_owned();
+    let range = |s: &str| s.parse::<IpRange>().unwrap();
+
+    let v2_calls: Vec<(Vec<&str>, Received)> = vec![
+        (
+            vec!["client", "init", "--name", "n 1", "--pubname", "P&1"],
+            Received::V2(v2::Request::ClientInit { name: text("n 1"), pubname: text("P&1") }),
+        ),
+        (vec!["client", "delete"], Received::V2(v2::Request::ClientDelete { rtkn: secret() })),
+        (vec!["client", "user-get-all"], Received::V2(v2::Request::ClientUserGetAll {})),
+        (
+            vec!["client", "zone-conn-get-active", "--zone", "example.com"],
+            Received::V2(v2::Request::ClientZoneConnGetActive { zone: text("example.com") }),
+        ),
+        (
+            vec!["client", "conn-set", "--zone", "example.com", "--mode", "active"],
+            Received::V2(v2::Request::ClientConnSet {
+                zone: text("example.com"),
+                rtkn: secret(),
+                mode: v2::Mode::Active,
+            }),
+        ),
+        (
+            vec!["client", "conn-setmode-enabled", "--zone", "example.com"],
+            Received::V2(v2::Request::ClientConnSetmodeEnabled { zone: text("example.com"), rtkn: secret() }),
+        ),
+        (
+            vec!["client", "conn-setmode-disabled", "--zone", "example.com"],
+            Received::V2(v2::Request::ClientConnSetmodeDisabled { zone: text("example.com"), rtkn: secret() }),
+        ),
+        (
+            vec!["client", "conn-delete", "--zone", "example.com"],
+            Received::V2(v2::Request::ClientConnDelete { zone: text("example.com"), rtkn: secret() }),
+        ),
+        (
+            vec!["partner", "init", "--name", "n 2"],
+            Received::V2(v2::Request::PartnerInit { name: Some(text("n 2")), pubname: None }),
+        ),
+        (vec!["partner", "delete"], Received::V2(v2::Request::PartnerDelete { rtkn: secret() })),
+        (vec!["partner", "host-get-all"], Received::V2(v2::Request::PartnerHostGetAll {})),
+        (
+            vec!["partner", "zone-conn-get-active", "--zone", "example.org"],
+            Received::V2(v2::Request::PartnerZoneConnGetActive { zone: text("example.org") }),
+        ),
+        (
+            vec!["partner", "suggestion-set", "--zone", "example.org", "--auto-enabled", "inactive"],
+            Received::V2(v2::Request::PartnerSuggestionSet {
+                zone: text("example.org"),
+                rtkn: secret(),
+                auto_enabled: v2::Mode::Inactive,
+            }),
+        ),
+        (
+            vec!["partner", "conn-set", "--zone", "example.org", "--mode", "inactive"],
+            Received::V2(v2::Request::PartnerConnSet {
+                zone: text("example.org"),
+                rtkn: secret(),
+                mode: v2::Mode::Inactive,
+            }),
+        ),
+        (
+            vec!["partner", "conn-setmode-enabled", "--zone", "example.org"],
+            Received::V2(v2::Request::PartnerConnSetmodeEnabled { zone: text("example.org"), rtkn: secret() }),
+        ),
+        (
+            vec!["partner", "conn-setmode-disabled", "--zone", "example.org"],
+            Received::V2(v2::Request::PartnerConnSetmodeDisabled { zone: text("example.org"), rtkn: secret() }),
+        ),
+        (
+            vec!["partner", "conn-delete", "--zone", "example.org"],
+            Received::V2(v2::Request::PartnerConnDelete { zone: text("example.org"), rtkn: secret() }),
+        ),
+        (
+            vec!["partner", "ipr-set", "--ranges", "10.0.0.0/8", "--ranges", "2001:db8::/112"],
+            Received::V2(v2::Request::PartnerIprSet {
+                rtkn: secret(),
+                ranges: vec![range("10.0.0.0/8"), range("2001:db8::/112")],
+            }),
+        ),
+        (vec!["activate"], Received::Emulator(own::Request::Activate { rtkn: secret() })),
+    ];
+    let (a, r, z, c) = (account.as_str(), railgun_id, zone_id, connection);
+    let v4_calls: Vec<(Vec<&str>, v4::Request)> = vec![
+        (
+            vec!["list-railguns", "--page", "2", "--per-page", "5", "--direction", "desc"],
+            v4::Request::ListRailguns { page: Some(2), per_page: Some(5), direction: Some(v4::Direction::Desc) },
+        ),
+        (vec!["create-railgun", "--name", "n&3"], v4::Request::CreateRailgun { name: text("n&3") }),
+        (vec!["railgun-details", "--railgun", r], v4::Request::RailgunDetails { railgun: text(r) }),
+        (
+            vec!["enable-or-disable-railgun", "--railgun", r, "--enabled", "false"],
+            v4::Request::EnableOrDisableRailgun { railgun: text(r), enabled: false },
+        ),
+        (vec!["delete-railgun", "--railgun", r], v4::Request::DeleteRailgun { railgun: text(r) }),
+        (vec!["list-railgun-zones", "--railgun", r], v4::Request::ListRailgunZones { railgun: text(r) }),
+        (vec!["list-zone-railguns", "--zone", z], v4::Request::ListZoneRailguns { zone: text(z) }),
+        (
+            vec!["zone-railgun-details", "--zone", z, "--railgun", r],
+            v4::Request::ZoneRailgunDetails { zone: text(z), railgun: text(r) },
+        ),
+        (
+            vec!["connect-or-disconnect-zone-railgun", "--zone", z, "--railgun", r, "--connected", "true"],
+            v4::Request::ConnectOrDisconnectZoneRailgun { zone: text(z), railgun: text(r), connected: true },
+        ),
+        (
+            vec!["test-zone-railgun-connection", "--zone", z, "--railgun", r],
+            v4::Request::TestZoneRailgunConnection { zone: text(z), railgun: text(r) },
+        ),
+        (
+            vec!["list-account-railguns", "--account", a],
+            v4::Request::ListAccountRailguns { account: text(a), page: None, per_page: None, direction: None },
+        ),
+        (
+            vec!["create-account-railgun", "--account", a, "--name", "n4"],
+            v4::Request::CreateAccountRailgun { account: text(a), name: text("n4") },
+        ),
+        (
+            vec!["account-railgun-details", "--account", a, "--railgun", r],
+            v4::Request::AccountRailgunDetails { account: text(a), railgun: text(r) },
+        ),
+        (
+            vec!["update-account-railgun", "--account", a, "--railgun", r, "--name", "n5", "--enabled", "true"],
+            v4::Request::UpdateAccountRailgun { account: text(a), railgun: text(r), name: text("n5"), enabled: true },
+        ),
+        (
+            vec!["delete-account-railgun", "--account", a, "--railgun", r],
+            v4::Request::DeleteAccountRailgun { account: text(a), railgun: text(r) },
+        ),
+        (
+            vec!["list-connections", "--account", a, "--railgun", r, "--enabled", "true", "--per-page", "7"],
+            v4::Request::ListConnections {
+                account: text(a),
+                railgun: text(r),
+                enabled: Some(true),
+                page: None,
+                per_page: Some(7),
+            },
+        ),
+        (
+            vec!["create-connection", "--account", a, "--railgun", r, "--zone", z],
+            v4::Request::CreateConnection { account: text(a), railgun: text(r), zone: text(z), enabled: None },
+        ),
+        (
+            vec!["connection-details", "--account", a, "--railgun", r, "--connection", c],
+            v4::Request::ConnectionDetails { account: text(a), railgun: text(r), connection: text(c) },
+        ),
+        (
+            vec!["update-connection", "--account", a, "--railgun", r, "--connection", c, "--enabled", "false"],
+            v4::Request::UpdateConnection { account: text(a), railgun: text(r), connection: text(c), enabled: false },
+        ),
+        (
+            vec!["delete-connection", "--account", a, "--railgun", r, "--connection", c],
+            v4::Request::DeleteConnection { account: text(a), railgun: text(r), connection: text(c) },
+        ),
+        (
+            vec!["list-organization-railguns", "--organization", a, "--direction", "asc"],
+            v4::Request::ListOrganizationRailguns {
+                organization: text(a),
+                page: None,
+                per_page: None,
+                direction: Some(v4::Direction::Asc),
+            },
+        ),
+        (
+            vec!["create-organization-railgun", "--organization", a, "--name", "n6"],
+            v4::Request::CreateOrganizationRailgun { organization: text(a), name: text("n6") },
+        ),
+        (
+            vec!["organization-railgun-details", "--organization", a, "--railgun", r],
+            v4::Request::OrganizationRailgunDetails { organization: text(a), railgun: text(r) },
+        ),
+        (
+            vec!["enable-or-disable-organization-railgun", "--organization", a, "--railgun", r, "--enabled", "true"],
+            v4::Request::EnableOrDisableOrganizationRailgun { organization: text(a), railgun: text(r), enabled: true },
+        ),
+        (
+            vec!["delete-organization-railgun", "--organization", a, "--railgun", r],
+            v4::Request::DeleteOrganizationRailgun { organization: text(a), railgun: text(r) },
+        ),
+        (
+            vec!["list-organization-railgun-zones", "--organization", a, "--railgun", r],
+            v4::Request::ListOrganizationRailgunZones { organization: text(a), railgun: text(r) },
+        ),
+    ];
+
+    // The tables name every endpoint of the specs.
+    let named: BTreeSet<(&str, &str)> =
+        v2_calls.iter().filter(|(args, _)| args.len() > 1).map(|(args, _)| (args[0], args[1])).collect();
+    for (family, action) in v2::ENDPOINTS {
+        let command = action.replace('_', "-");
+        assert!(named.iter().any(|&(f, c)| f == family.name() && c == command), "no call of {action} ({family:?})");
+    }
+    let named: BTreeSet<String> = v4_calls.iter().map(|(args, _)| args[0].replace('-', "_")).collect();
+    for operation in v4::Operation::ALL {
+        assert!(named.contains(operation.name()), "no call of {}", operation.name());
+    }
+    assert_eq!(own::ENDPOINTS, [(own::Family::Emulator, "activate")]);
+
+    for (args, expected) in v2_calls {
+        let mut command = railgun(&emu, &args);
+        command.env("RAILGUN_RTKN", rtkn);
+        let output = run(command).await;
+        assert_eq!(emu.requests().last(), Some(&expected), "railgun {args:?}: {}", stderr(&output));
+    }
+    for (args, expected) in v4_calls {
+        let args: Vec<&str> = ["cloudflare"].into_iter().chain(args).collect();
+        let output = run(railgun_v4(&emu, None, &args)).await;
+        assert_eq!(emu.requests().last(), Some(&Received::V4(expected)), "railgun {args:?}: {}", stderr(&output));
+    }
+    // A typed request keeps its token out of `Debug`.
+    let shown = format!("{:?}", emu.requests());
+    assert!(!shown.contains("r+t&k") && shown.contains("redacted"), "{shown}");
+}

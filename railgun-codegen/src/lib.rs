@@ -37,4 +37,4 @@
 
 mod emit;
 
-pub use emit::{CliPaths, cli, expand, stand_ins};
+pub use emit::{CliPaths, cli, expand, server, stand_ins};

@@ -1,9 +1,16 @@
-//! One request in, one envelope out: credentials, the spec's parameter
-//! rules, then the action itself.
+//! The v2 API: one request in, one envelope out. The request is read into
+//! the typed request generated from the spec (`generated/railgun.rs`),
+//! which checks the family, the method and every argument; this module
+//! says how a refusal is answered and what each action does.
 
 use serde_json::{Value, json};
 
-use crate::spec::SpecTable;
+use railgun_runtime::IpRangeProblem;
+
+use crate::dispatch::{Fields, Problem, Refused};
+use crate::generated::railgun::{self as v2, Mode};
+use crate::generated::railgun_emulator as own;
+use crate::received::{Log, Received};
 use crate::state::{ApiError, Listing, Owner, State};
 
 /// A Client API account.
@@ -43,17 +50,6 @@ impl std::fmt::Debug for Accounts {
             .field("host_keys", &format_args!("[{} redacted]", self.host_keys.len()))
             .finish()
     }
-}
-
-/// Request parameters in the order they came.
-pub type Params = Vec<(String, String)>;
-
-/// The emulator-only action that stands in for the daemon's activation.
-pub const ACTIVATE: &str = "activate";
-
-/// The value of `name`; when it is repeated, the last one, as PHP reads it.
-fn param<'p>(params: &'p Params, name: &str) -> Option<&'p str> {
-    params.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
 /// What a request is answered with.
@@ -101,101 +97,138 @@ impl From<Value> for Body {
 }
 
 /// Answers one request with the service's JSON envelope.
-pub fn handle(spec: &SpecTable, accounts: &Accounts, state: &State, action: &str, get: bool, params: &Params) -> Reply {
-    match answer(spec, accounts, state, action, get, params) {
+pub fn handle(accounts: &Accounts, state: &State, log: &Log, action: &str, get: bool, fields: &Fields) -> Reply {
+    match answer(accounts, state, log, action, get, fields) {
         Ok((act, Body::Json(mut response))) => {
-            response["act"] = Value::String(act);
+            response["act"] = Value::String(act.to_owned());
             Reply::Envelope(json!({"msg": null, "response": response, "result": "success"}))
         }
-        Ok((act, Body::Listing(listing))) => Reply::Listing { act, listing },
+        Ok((act, Body::Listing(listing))) => Reply::Listing { act: act.to_owned(), listing },
         Err(e) => Reply::Envelope(json!({"msg": e.msg, "response": null, "result": "error", "err_code": e.code})),
     }
 }
 
+/// The emulator's own actions first (the daemon's activation, which takes
+/// no credentials), then the spec's: an action no family has, the
+/// caller's credentials, the request read as the spec says, and the
+/// action itself.
 fn answer(
-    spec: &SpecTable,
     accounts: &Accounts,
     state: &State,
+    log: &Log,
     action: &str,
     get: bool,
-    params: &Params,
-) -> Result<(String, Body), ApiError> {
-    if action == ACTIVATE {
-        let rtkn = required(params, "rtkn")?;
-        return Ok(("railgun_activate".to_owned(), state.activate(rtkn)?.into()));
+    fields: &Fields,
+) -> Result<(&'static str, Body), ApiError> {
+    if own::knows(action) {
+        let request = own::Request::read(own::Family::Emulator, action, get, fields)
+            .map_err(|refused| refusal(action, own::Family::Emulator.title(), refused))?;
+        log.push(Received::Emulator(request.clone()));
+        let act = request.act();
+        return match request {
+            own::Request::Activate { rtkn } => Ok((act, state.activate(rtkn.expose_secret())?.into())),
+        };
     }
-    if !spec.knows(action) {
+    if !v2::knows(action) {
         return Err(ApiError::new("E_UNKNOWN_ACTION", format!("unknown action '{action}'")));
     }
-    let (family, owner) = authenticate(accounts, params)?;
-    let endpoint = spec.endpoint(family, action).ok_or_else(|| {
-        let title = if family == "client" { "the Client API" } else { "the Optimized Partner API" };
-        ApiError::new("E_UNKNOWN_ACTION", format!("{title} has no action '{action}'"))
-    })?;
-    if (get && !endpoint.get) || (!get && !endpoint.post) {
-        let only = if endpoint.get { "GET" } else { "POST" };
-        return Err(ApiError::new("E_METHOD", format!("{action} accepts {only} only")));
-    }
-    for name in &endpoint.required {
-        required(params, name)?;
-    }
-    for name in &endpoint.domains {
-        if let Some(value) = param(params, name)
-            && !railgun_runtime::is_domain_name(value)
-        {
-            return Err(ApiError::new("E_INVALID_PARAM", format!("{name}: '{value}' is not a domain name")));
-        }
-    }
-    let p = |name: &str| param(params, name).filter(|v| !v.is_empty());
+    let (family, owner) = authenticate(accounts, fields)?;
+    let request =
+        v2::Request::read(family, action, get, fields).map_err(|refused| refusal(action, family.title(), refused))?;
+    log.push(Received::V2(request.clone()));
+    let act = request.act();
     // Domain names are case-insensitive (RFC 4343): `Example.COM` is the
     // zone `example.com`, not a second one.
-    let zone = || required(params, "z").map(str::to_ascii_lowercase);
-    let rtkn = || required(params, "rtkn");
-    let response: Value = match action {
-        "user_get_all" | "host_get_all" => return Ok((endpoint.act.clone(), Body::Listing(state.get_all(owner)))),
-        "init" => state.init(owner, p("name"), p("pubname"))?,
-        "delete" => state.delete(owner, rtkn()?)?,
-        "zone_conn_get_active" => state.zone_conn_get_active(owner, &zone()?),
-        "suggestion_set" => state.suggestion_set(owner, &zone()?, rtkn()?, mode(params, "auto_enabled")?)?,
-        "conn_set" => {
-            let (id, conn, rec_name) = state.conn_set(owner, &zone()?, rtkn()?, mode(params, "mode")?)?;
+    let zone = |name: String| name.to_ascii_lowercase();
+    let on = |mode: Mode| mode == Mode::Active;
+    use v2::Request as R;
+    let response = match request {
+        R::ClientUserGetAll {} | R::PartnerHostGetAll {} => return Ok((act, Body::Listing(state.get_all(owner)))),
+        R::ClientInit { name, pubname } => state.init(owner, Some(&name), Some(&pubname))?,
+        R::PartnerInit { name, pubname } => state.init(owner, name.as_deref(), pubname.as_deref())?,
+        R::ClientDelete { rtkn } | R::PartnerDelete { rtkn } => state.delete(owner, rtkn.expose_secret())?,
+        R::ClientZoneConnGetActive { zone: z } | R::PartnerZoneConnGetActive { zone: z } => {
+            state.zone_conn_get_active(owner, &zone(z))
+        }
+        R::PartnerSuggestionSet { zone: z, rtkn, auto_enabled } => {
+            state.suggestion_set(owner, &zone(z), rtkn.expose_secret(), on(auto_enabled))?
+        }
+        R::ClientConnSet { zone: z, rtkn, mode } | R::PartnerConnSet { zone: z, rtkn, mode } => {
+            let (id, conn, rec_name) = state.conn_set(owner, &zone(z), rtkn.expose_secret(), on(mode))?;
             match owner {
                 Owner::User(_) => json!({"railgun_id": id.to_string()}),
-                Owner::Host(_) => {
-                    json!({"railgun_conn_id": conn.id.to_string(), "railgun_rec_name": rec_name})
-                }
+                Owner::Host(_) => json!({"railgun_conn_id": conn.id.to_string(), "railgun_rec_name": rec_name}),
             }
         }
-        "conn_setmode_enabled" => state.conn_setmode(owner, &zone()?, rtkn()?, true)?,
-        "conn_setmode_disabled" => state.conn_setmode(owner, &zone()?, rtkn()?, false)?,
-        "conn_delete" => state.conn_delete(owner, &zone()?, rtkn()?)?,
-        "ipr_set" => {
-            let bounds = endpoint.ip_ranges.get("ipr").copied().ok_or_else(|| {
-                ApiError::new("E_NOT_EMULATED", "the spec's ipr_set has no list of IP ranges named 'ipr'")
-            })?;
-            state.ipr_set(owner, rtkn()?, required(params, "ipr")?, bounds)?
+        R::ClientConnSetmodeEnabled { zone: z, rtkn } | R::PartnerConnSetmodeEnabled { zone: z, rtkn } => {
+            state.conn_setmode(owner, &zone(z), rtkn.expose_secret(), true)?
         }
-        other => {
-            return Err(ApiError::new("E_NOT_EMULATED", format!("the emulator does not implement '{other}' yet")));
+        R::ClientConnSetmodeDisabled { zone: z, rtkn } | R::PartnerConnSetmodeDisabled { zone: z, rtkn } => {
+            state.conn_setmode(owner, &zone(z), rtkn.expose_secret(), false)?
+        }
+        R::ClientConnDelete { zone: z, rtkn } | R::PartnerConnDelete { zone: z, rtkn } => {
+            state.conn_delete(owner, &zone(z), rtkn.expose_secret())?
+        }
+        R::PartnerIprSet { rtkn, ranges } => {
+            state.ipr_set(owner, rtkn.expose_secret(), ranges.iter().map(ToString::to_string).collect())?
         }
     };
-    Ok((endpoint.act.clone(), Body::Json(response)))
+    Ok((act, Body::Json(response)))
+}
+
+/// How v2 answers a request that was not read: `family` is the title of
+/// the caller's family.
+fn refusal(action: &str, family: &str, refused: Refused) -> ApiError {
+    let invalid = |msg: String| ApiError::new("E_INVALID_PARAM", msg);
+    let ip_ranges = |msg: String| ApiError::new("E_INVALID_IPR", msg);
+    match refused {
+        Refused::NotInFamily => ApiError::new("E_UNKNOWN_ACTION", format!("the {family} has no action '{action}'")),
+        Refused::Method { allowed } => {
+            ApiError::new("E_METHOD", format!("{action} accepts {} only", allowed.join(" and ")))
+        }
+        Refused::Missing { param } => ApiError::new("E_MISSING_PARAM", format!("missing parameter '{param}'")),
+        Refused::Empty { param } => ApiError::new("E_MISSING_PARAM", format!("parameter '{param}' is empty")),
+        Refused::Invalid { param, value, problem } => match problem {
+            Problem::NotADomain => invalid(format!("{param}: '{value}' is not a domain name")),
+            Problem::NotOneOf(values) => invalid(format!("{param} must be {}, not '{value}'", values.join(" or "))),
+            Problem::NotAList => {
+                ip_ranges(format!("{param}: must be a JSON array of strings, such as [\"203.0.0.0/8\"]"))
+            }
+            Problem::EmptyList => ip_ranges(format!("{param}: must hold at least one IP range")),
+            Problem::IpRange(e) => {
+                let item = e.input();
+                ip_ranges(match e.problem() {
+                    IpRangeProblem::NotAnAddress => format!("{param}: '{item}' is not an IP address or range"),
+                    IpRangeProblem::NetmaskNotANumber => {
+                        format!("{param}: '{item}' has a netmask that is not a number")
+                    }
+                    IpRangeProblem::NetmaskOutOfBounds { shortest, longest, .. } => {
+                        format!("{param}: '{item}': netmasks must be between {shortest} and {longest} bits")
+                    }
+                    other => format!("{param}: '{item}': {other}"),
+                })
+            }
+            other => invalid(format!("{param}: '{value}' {other}")),
+        },
+        // Not made by reading a form.
+        Refused::NoRoute | Refused::MalformedBody => ApiError::new("E_INVALID_PARAM", "the request is malformed"),
+    }
 }
 
 /// The family the credentials belong to, and the calling account.
-fn authenticate(accounts: &Accounts, params: &Params) -> Result<(&'static str, Owner), ApiError> {
-    if let Some(key) = param(params, "host_key") {
+fn authenticate(accounts: &Accounts, fields: &Fields) -> Result<(v2::Family, Owner), ApiError> {
+    if let Some(key) = fields.get("host_key") {
         let index = accounts.host_keys.iter().position(|k| k == key);
         return match index {
-            Some(i) => Ok(("partner", Owner::Host(i as u64 + 1))),
+            Some(i) => Ok((v2::Family::Partner, Owner::Host(i as u64 + 1))),
             None => Err(ApiError::new("E_UNAUTH", "invalid host_key")),
         };
     }
-    match (param(params, "email"), param(params, "tkn")) {
+    match (fields.get("email"), fields.get("tkn")) {
         (Some(email), Some(tkn)) => {
             let index = accounts.users.iter().position(|u| u.email == email && u.tkn == tkn);
             match index {
-                Some(i) => Ok(("client", Owner::User(i as u64 + 1))),
+                Some(i) => Ok((v2::Family::Client, Owner::User(i as u64 + 1))),
                 None => Err(ApiError::new("E_UNAUTH", "invalid email or tkn")),
             }
         }
@@ -208,38 +241,22 @@ fn authenticate(accounts: &Accounts, params: &Params) -> Result<(&'static str, O
     }
 }
 
-fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, ApiError> {
-    match param(params, name) {
-        Some(v) if !v.trim().is_empty() => Ok(v),
-        Some(_) => Err(ApiError::new("E_MISSING_PARAM", format!("parameter '{name}' is empty"))),
-        None => Err(ApiError::new("E_MISSING_PARAM", format!("missing parameter '{name}'"))),
-    }
-}
-
-fn mode(params: &Params, name: &str) -> Result<bool, ApiError> {
-    match required(params, name)? {
-        "1" => Ok(true),
-        "0" => Ok(false),
-        other => Err(ApiError::new("E_INVALID_PARAM", format!("{name} must be 1 or 0, not '{other}'"))),
-    }
-}
-
 /// The Host API's `user_lookup`: a user's details by `cloudflare_email` or
 /// `unique_id`, for a valid `host_key`.
-pub fn user_lookup(accounts: &Accounts, state: &State, params: &Params) -> Value {
+pub fn user_lookup(accounts: &Accounts, state: &State, fields: &Fields) -> Value {
     let answer = || -> Result<(Value, Value), ApiError> {
-        match param(params, "act") {
+        match fields.get("act") {
             Some("user_lookup") => {}
             Some(other) => {
                 return Err(ApiError::new("E_UNKNOWN_ACTION", format!("the emulator's Host API has no act '{other}'")));
             }
             None => return Err(ApiError::new("E_MISSING_PARAM", "missing parameter 'act'")),
         }
-        let (family, owner) = authenticate(accounts, params)?;
-        if family != "partner" {
+        let (family, owner) = authenticate(accounts, fields)?;
+        if family != v2::Family::Partner {
             return Err(ApiError::new("E_UNAUTH", "the Host API takes a host_key"));
         }
-        let (key, request) = match (param(params, "cloudflare_email"), param(params, "unique_id")) {
+        let (key, request) = match (fields.get("cloudflare_email"), fields.get("unique_id")) {
             (Some(email), _) => (email, json!({"act": "user_lookup", "cloudflare_email": email})),
             (None, Some(id)) => (id, json!({"act": "user_lookup", "unique_id": id})),
             (None, None) => {
@@ -274,4 +291,113 @@ pub fn user_lookup(accounts: &Accounts, state: &State, params: &Params) -> Value
 
 fn unique_id(index: usize) -> String {
     format!("{:032x}", 0x1d00_0000_u64 + index as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOST_KEY: &str = "h0st+key";
+
+    fn accounts() -> Accounts {
+        let user = User { email: "me@example.com".into(), tkn: "t0k3n".into(), api_token: None };
+        Accounts { users: vec![user], host_keys: vec![HOST_KEY.into()] }
+    }
+
+    /// The `err_code` and `msg` of `action` sent by `method` with `fields`
+    /// (a host key added unless `email` is among them), and the requests
+    /// it left in the log.
+    fn refused(action: &str, get: bool, fields: &[(&str, &str)]) -> (String, String, usize) {
+        let mut pairs: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        if !fields.iter().any(|(k, _)| *k == "email") {
+            pairs.push(("host_key".into(), HOST_KEY.into()));
+        }
+        let log = Log::default();
+        let reply = handle(&accounts(), &State::new(1), &log, action, get, &Fields::new(pairs));
+        let Reply::Envelope(envelope) = reply else { panic!("{action}: a listing") };
+        assert_eq!(envelope["result"], "error", "{envelope}");
+        let text = |key: &str| envelope[key].as_str().unwrap().to_owned();
+        (text("err_code"), text("msg"), log.all().len())
+    }
+
+    fn says(code: &str, msg: &str) -> (String, String, usize) {
+        (code.to_owned(), msg.to_owned(), 0)
+    }
+
+    #[test]
+    fn requests_are_refused_as_the_spec_says_before_they_act() {
+        assert_eq!(refused("conn_sett", false, &[]), says("E_UNKNOWN_ACTION", "unknown action 'conn_sett'"));
+        assert_eq!(
+            refused("ipr_set", false, &[("email", "me@example.com"), ("tkn", "t0k3n")]),
+            says("E_UNKNOWN_ACTION", "the Client API has no action 'ipr_set'")
+        );
+        assert_eq!(
+            refused("user_get_all", false, &[]),
+            says("E_UNKNOWN_ACTION", "the Optimized Partner API has no action 'user_get_all'")
+        );
+        assert_eq!(
+            refused("ipr_set", true, &[("rtkn", "r"), ("ipr", "[\"10.0.0.0/8\"]")]),
+            says("E_METHOD", "ipr_set accepts POST only")
+        );
+        assert_eq!(
+            refused("conn_delete", false, &[("z", "example.com")]),
+            says("E_MISSING_PARAM", "missing parameter 'rtkn'")
+        );
+        assert_eq!(
+            refused("conn_delete", false, &[("z", "example.com"), ("rtkn", " ")]),
+            says("E_MISSING_PARAM", "parameter 'rtkn' is empty")
+        );
+        assert_eq!(
+            refused("conn_delete", false, &[("z", "not a zone"), ("rtkn", "r")]),
+            says("E_INVALID_PARAM", "z: 'not a zone' is not a domain name")
+        );
+        assert_eq!(
+            refused("conn_set", false, &[("z", "example.com"), ("rtkn", "r"), ("mode", "on")]),
+            says("E_INVALID_PARAM", "mode must be 1 or 0, not 'on'")
+        );
+        let ipr = |ipr: &str| refused("ipr_set", false, &[("rtkn", "r"), ("ipr", ipr)]);
+        assert_eq!(
+            ipr("10.0.0.0/8"),
+            says("E_INVALID_IPR", "ipr: must be a JSON array of strings, such as [\"203.0.0.0/8\"]")
+        );
+        assert_eq!(ipr("[]"), says("E_INVALID_IPR", "ipr: must hold at least one IP range"));
+        assert_eq!(ipr("[\"10.0.0.0/8\",\"ten\"]"), says("E_INVALID_IPR", "ipr: 'ten' is not an IP address or range"));
+        assert_eq!(
+            ipr("[\"10.0.0.0/x\"]"),
+            says("E_INVALID_IPR", "ipr: '10.0.0.0/x' has a netmask that is not a number")
+        );
+        assert_eq!(
+            ipr("[\"10.0.0.0/7\"]"),
+            says("E_INVALID_IPR", "ipr: '10.0.0.0/7': netmasks must be between 8 and 32 bits")
+        );
+        assert_eq!(
+            ipr("[\"::1/64\"]"),
+            says("E_INVALID_IPR", "ipr: '::1/64': netmasks must be between 112 and 128 bits")
+        );
+        // The daemon's activation takes no credentials, but a token.
+        assert_eq!(refused("activate", false, &[]), says("E_MISSING_PARAM", "missing parameter 'rtkn'"));
+    }
+
+    #[test]
+    fn ip_ranges_are_kept_as_the_service_answers_them() {
+        let state = State::new(1);
+        let log = Log::default();
+        let call = |action: &str, fields: &[(&str, &str)]| {
+            let mut pairs: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            pairs.push(("host_key".into(), HOST_KEY.into()));
+            match handle(&accounts(), &state, &log, action, false, &Fields::new(pairs)) {
+                Reply::Envelope(envelope) => envelope,
+                Reply::Listing { .. } => panic!("a listing"),
+            }
+        };
+        let made = call("init", &[("name", "rg")]);
+        let rtkn = made["response"]["rtkn"].as_str().unwrap().to_owned();
+        let set = call(
+            "ipr_set",
+            &[("rtkn", &rtkn), ("ipr", r#"["203.0.0.0/8","207.0.0.7","BE81::02C3:B44F:FE1E:8329/112"]"#)],
+        );
+        assert_eq!(set["result"], "success", "{set}");
+        assert_eq!(state.snapshot().ranges[&1], ["203.0.0.0/8", "207.0.0.7", "be81::2c3:b44f:fe1e:8329/112"]);
+        assert_eq!(log.all().iter().map(Received::action).collect::<Vec<_>>(), ["init", "ipr_set"]);
+    }
 }

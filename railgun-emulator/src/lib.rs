@@ -54,10 +54,36 @@
 #![deny(missing_docs)]
 
 mod api;
+pub mod dispatch;
 mod faults;
-mod spec;
+mod received;
 mod state;
 mod v4;
+
+/// The typed dispatch `cargo xtask codegen` writes from the specs, shown
+/// as [`requests`].
+mod generated {
+    /// From `spec/railgun.yaml`.
+    pub mod railgun;
+    /// From `spec/railgun-emulator.yaml`.
+    pub mod railgun_emulator;
+    /// From `spec/railgun-v4.yaml`.
+    pub mod railgun_v4;
+}
+
+/// The typed requests the emulator reads, generated from the specs (by
+/// `cargo xtask codegen`, into `src/generated/`): per API a `Request`
+/// with one variant per endpoint, its arguments checked as the spec says.
+/// The emulator matches on them exhaustively, so an endpoint added to a
+/// spec does not build until the emulator answers it.
+pub mod requests {
+    /// The Railgun v2 API (`spec/railgun.yaml`).
+    pub use crate::generated::railgun as v2;
+    /// The emulator's own actions (`spec/railgun-emulator.yaml`).
+    pub use crate::generated::railgun_emulator as emulator;
+    /// The Railgun v4 API (`spec/railgun-v4.yaml`).
+    pub use crate::generated::railgun_v4 as v4;
+}
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -65,12 +91,13 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State as AxumState};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 pub use api::{Accounts, User};
 pub use faults::{Fault, Faults};
+pub use received::Received;
 pub use state::{ApiError, Owner, Snapshot, account_id, connection_id, zone_id};
 
 /// The emulator's accounts, faults and seed.
@@ -227,8 +254,6 @@ impl Config {
 }
 
 struct App {
-    spec: spec::SpecTable,
-    rest: spec::RestTable,
     accounts: Accounts,
     state: state::State,
     faults: Faults,
@@ -237,6 +262,8 @@ struct App {
     hits: std::sync::Mutex<std::collections::HashMap<(String, Option<Fault>), u64>>,
     /// Requests answered `result: error`, per action and `err_code`.
     refusals: std::sync::Mutex<std::collections::HashMap<(String, String), u64>>,
+    /// The last requests read.
+    received: received::Log,
 }
 
 impl App {
@@ -270,13 +297,11 @@ impl Emulator {
     ///
     /// # Errors
     ///
-    /// Invalid fault shares, a Railgun spec this crate cannot read, or an
-    /// address that cannot be bound.
+    /// Invalid fault shares, a connection limit of 0, or an address that
+    /// cannot be bound.
     pub async fn start(config: Config, addr: &str) -> std::io::Result<Emulator> {
         config.faults.validate().map_err(std::io::Error::other)?;
         let app = Arc::new(App {
-            spec: spec::SpecTable::load().map_err(std::io::Error::other)?,
-            rest: spec::RestTable::load().map_err(std::io::Error::other)?,
             accounts: Accounts {
                 users: config
                     .users
@@ -290,6 +315,7 @@ impl Emulator {
             dice: faults::Dice::new(config.seed ^ 0xFA17),
             hits: Default::default(),
             refusals: Default::default(),
+            received: Default::default(),
         });
         app.state.register_zones(config.zones.iter().map(String::as_str));
         if config.limits.max_connections == 0 {
@@ -354,6 +380,14 @@ impl Emulator {
     pub fn refused(&self, action: &str, err_code: &str) -> u64 {
         let refusals = self.app.refusals.lock().unwrap_or_else(|e| e.into_inner());
         refusals.get(&(action.to_owned(), err_code.to_owned())).copied().unwrap_or(0)
+    }
+
+    /// The last requests read (up to 4096), oldest first, whatever their
+    /// answer: each typed as its spec says, for a test to check what a
+    /// client sent. A request refused before it was read (unknown action,
+    /// bad credentials, a missing or invalid argument) is not among them.
+    pub fn requests(&self) -> Vec<Received> {
+        self.app.received.all()
     }
 
     /// A copy of the state, for checks.
@@ -461,8 +495,8 @@ async fn railgun(
             return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, POST")], "").into_response();
         }
     };
-    let params = request_params(get, query.as_deref(), &body);
-    let reply = api::handle(&app.spec, &app.accounts, &app.state, &action, get, &params);
+    let fields = request_fields(get, query.as_deref(), &body);
+    let reply = api::handle(&app.accounts, &app.state, &app.received, &action, get, &fields);
     if let Some(code) = reply.err_code() {
         app.count_refusal(&action, code);
     }
@@ -487,22 +521,31 @@ async fn railgun(
 async fn rest(
     AxumState(app): AxumState<Arc<App>>,
     method: Method,
-    Path(path): Path<String>,
-    RawQuery(query): RawQuery,
+    uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let json = |status: StatusCode, text: String| (status, [(header::CONTENT_TYPE, "application/json")], text);
-    let route = match v4::route(&app.rest, &method, &path) {
+    // The path as sent: a parameter's `%2F` is not a `/`.
+    let path = uri.path().strip_prefix("/client/v4/").unwrap_or_default();
+    let route = match v4::route(&method, path) {
         Ok(route) => route,
-        Err(refusal) => return json(refusal.status, refusal.envelope()).into_response(),
+        Err(refusal) => {
+            let allow = refusal.allow.join(", ");
+            let mut answer = json(refusal.status, refusal.envelope()).into_response();
+            if let (false, Ok(allow)) = (allow.is_empty(), header::HeaderValue::from_str(&allow)) {
+                answer.headers_mut().insert(header::ALLOW, allow);
+            }
+            return answer;
+        }
     };
-    let action = route.op.action.clone();
+    let action = route.operation.name().to_owned();
     let fault = app.fault_for(&action).await;
     if let Some(fault) = fault.filter(|f| !f.applies()) {
         return faults::render(fault, faults::Dialect::V4, app.faults.retry_after_s);
     }
-    let (status, text) = match v4::handle(&app.accounts, &app.state, &route, query.as_deref(), &headers, &body) {
+    let (status, text) = match v4::handle(&app.accounts, &app.state, &app.received, route, uri.query(), &headers, &body)
+    {
         Ok(text) => (StatusCode::OK, text),
         Err(refusal) => {
             app.count_refusal(&action, &refusal.code.to_string());
@@ -523,20 +566,20 @@ async fn host_gateway(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    let params = request_params(method == Method::GET, query.as_deref(), &body);
-    let envelope = api::user_lookup(&app.accounts, &app.state, &params);
+    let fields = request_fields(method == Method::GET, query.as_deref(), &body);
+    let envelope = api::user_lookup(&app.accounts, &app.state, &fields);
     ([(header::CONTENT_TYPE, "application/json")], envelope.to_string()).into_response()
 }
 
 /// Query parameters, then for POST the form fields: the last value of a
 /// name wins, so form fields override the query, as in PHP's `$_REQUEST`.
-fn request_params(get: bool, query: Option<&str>, body: &[u8]) -> api::Params {
-    let mut params: api::Params =
+fn request_fields(get: bool, query: Option<&str>, body: &[u8]) -> dispatch::Fields {
+    let mut fields: Vec<(String, String)> =
         url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
     if !get {
-        params.extend(url::form_urlencoded::parse(body).into_owned());
+        fields.extend(url::form_urlencoded::parse(body).into_owned());
     }
-    params
+    dispatch::Fields::new(fields)
 }
 
 #[cfg(test)]

@@ -17,10 +17,8 @@
 //! not with the calls.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
-use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
-use railgun_spec::ir::Netmask;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
@@ -343,9 +341,9 @@ impl State {
         Ok(json!({"railgun_id": id.to_string()}))
     }
 
-    /// `ipr_set`: replace the Railgun's IP ranges.
-    pub fn ipr_set(&self, owner: Owner, rtkn: &str, ipr: &str, netmask: Netmask) -> Result<Value, ApiError> {
-        let ranges = parse_ranges(ipr, netmask)?;
+    /// `ipr_set`: replace the Railgun's IP ranges (checked, and written as
+    /// the service answers them: a single host without its netmask).
+    pub fn ipr_set(&self, owner: Owner, rtkn: &str, ranges: Vec<String>) -> Result<Value, ApiError> {
         let mut s = self.lock();
         let id = s.find(rtkn, Some(owner))?;
         let railgun = Arc::make_mut(s.railguns.get_mut(&id).expect("indexed Railgun exists"));
@@ -707,36 +705,6 @@ fn utc(t: OffsetDateTime, separator: char, zone: &str) -> String {
     )
 }
 
-/// Parses `ipr`: a JSON array of `address[/bits]` strings, with netmasks
-/// within the bounds the spec declares for them.
-pub fn parse_ranges(ipr: &str, netmask: Netmask) -> Result<Vec<String>, ApiError> {
-    let bad = |why: String| ApiError::new("E_INVALID_IPR", format!("ipr: {why}"));
-    let items: Vec<String> = serde_json::from_str(ipr)
-        .map_err(|_| bad("must be a JSON array of strings, such as [\"203.0.0.0/8\"]".to_owned()))?;
-    if items.is_empty() {
-        return Err(bad("must hold at least one IP range".to_owned()));
-    }
-    items
-        .iter()
-        .map(|item| {
-            let (addr, bits) = match item.split_once('/') {
-                Some((a, b)) => (a, Some(b)),
-                None => (item.as_str(), None),
-            };
-            let addr: IpAddr = addr.parse().map_err(|_| bad(format!("'{item}' is not an IP address or range")))?;
-            let ((lo, hi), host) = if addr.is_ipv4() { (netmask.ipv4, 32) } else { (netmask.ipv6, 128) };
-            let bits: u8 = match bits {
-                Some(b) => b.parse().map_err(|_| bad(format!("'{item}' has a netmask that is not a number")))?,
-                None => host,
-            };
-            if !(lo..=hi).contains(&bits) {
-                return Err(bad(format!("'{item}': netmasks must be between {lo} and {hi} bits")));
-            }
-            Ok(if bits == host { addr.to_string() } else { format!("{addr}/{bits}") })
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -884,45 +852,6 @@ mod tests {
         assert_eq!(
             State::new(1).get_all(HOST).envelope("a"),
             r#"{"msg":null,"response":{"act":"a","railguns":{"count":0,"objs":[]}},"result":"success"}"#
-        );
-    }
-
-    /// The bounds the spec declares for `ipr_set`'s `ipr`.
-    fn ipr_bounds() -> Netmask {
-        crate::spec::SpecTable::load().unwrap().endpoint("partner", "ipr_set").unwrap().ip_ranges["ipr"]
-    }
-
-    #[test]
-    fn ip_ranges_follow_the_documented_rules() {
-        let bounds = ipr_bounds();
-        assert_eq!(bounds, Netmask { ipv4: (8, 32), ipv6: (112, 128) });
-        let parse_ranges = |ipr: &str| parse_ranges(ipr, bounds);
-        let ranges = parse_ranges(r#"["203.0.0.0/8","208.0.0.0/8","207.0.0.7","BE81::02C3:B44F:FE1E:8329/112"]"#);
-        assert_eq!(ranges.unwrap(), ["203.0.0.0/8", "208.0.0.0/8", "207.0.0.7", "be81::2c3:b44f:fe1e:8329/112"]);
-        assert_eq!(
-            parse_ranges(r#"["10.0.0.0/7"]"#).unwrap_err().msg,
-            "ipr: '10.0.0.0/7': netmasks must be between 8 and 32 bits"
-        );
-        assert_eq!(parse_ranges("203.0.0.0/8").unwrap_err().code, "E_INVALID_IPR");
-        assert_eq!(parse_ranges("[]").unwrap_err().msg, "ipr: must hold at least one IP range");
-        assert_eq!(
-            parse_ranges(r#"["::1/64"]"#).unwrap_err().msg,
-            "ipr: '::1/64': netmasks must be between 112 and 128 bits"
-        );
-    }
-
-    #[test]
-    fn ip_range_bounds_are_the_given_ones() {
-        let narrow = Netmask { ipv4: (16, 24), ipv6: (120, 124) };
-        assert_eq!(parse_ranges(r#"["10.1.0.0/16","::/124"]"#, narrow).unwrap(), ["10.1.0.0/16", "::/124"]);
-        assert_eq!(
-            parse_ranges(r#"["10.0.0.0/8"]"#, narrow).unwrap_err().msg,
-            "ipr: '10.0.0.0/8': netmasks must be between 16 and 24 bits"
-        );
-        // A single host is a 32-bit (or 128-bit) netmask, refused when the bounds stop short of it.
-        assert_eq!(
-            parse_ranges(r#"["10.0.0.1"]"#, narrow).unwrap_err().msg,
-            "ipr: '10.0.0.1': netmasks must be between 16 and 24 bits"
         );
     }
 

@@ -1,6 +1,7 @@
 //! The v4 API: one request in, one `{success, errors, messages, result}`
-//! envelope out. Routes, methods and the parameters each operation takes
-//! come from the v4 spec (`spec/railgun-v4.yaml`); the state is v2's.
+//! envelope out. The request is routed and read by the dispatch generated
+//! from the v4 spec (`generated/railgun_v4.rs`); this module says how a
+//! refusal is answered and what each operation does, over v2's state.
 //!
 //! A caller is a Client API user: `X-Auth-Email` with the user's `tkn` as
 //! `X-Auth-Key` (v2's `tkn` was that same API key), or `Authorization:
@@ -10,10 +11,12 @@
 //! hosts have no v4 credentials, and their Railguns are not seen here.
 
 use axum::http::{HeaderMap, Method, StatusCode};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::api::Accounts;
-use crate::spec::{Kind, RestParam, RestSpec, RestTable};
+use crate::dispatch::{Fields, Refused};
+use crate::generated::railgun_v4::{self, Direction, Request, Route};
+use crate::received::{Log, Received};
 use crate::state::{ApiError, Owner, PageOf, PageRequest, State, account_id};
 
 /// A refusal: the HTTP status and the one entry of `errors`.
@@ -25,11 +28,13 @@ pub struct Refusal {
     pub code: u32,
     /// The entry's `message`.
     pub message: String,
+    /// The methods the route takes, for the `Allow` header of a 405.
+    pub allow: &'static [&'static str],
 }
 
 impl Refusal {
     fn new(status: StatusCode, code: u32, message: impl Into<String>) -> Refusal {
-        Refusal { status, code, message: message.into() }
+        Refusal { status, code, message: message.into(), allow: &[] }
     }
 
     fn invalid(message: impl Into<String>) -> Refusal {
@@ -61,89 +66,31 @@ impl From<ApiError> for Refusal {
     }
 }
 
-/// The operation a request is for, and its path parameters' values.
-pub struct Route<'t, 'p> {
-    /// The operation.
-    pub op: &'t RestSpec,
-    values: Vec<(&'t str, &'p str)>,
+/// The operation `method` and `path` (below `/client/v4/`, as sent:
+/// percent-encoded) name.
+pub fn route(method: &Method, path: &str) -> Result<Route, Refusal> {
+    railgun_v4::route(method.as_str(), path).map_err(|refused| match refused {
+        Refused::Method { allowed } => Refusal {
+            allow: allowed,
+            ..Refusal::new(StatusCode::METHOD_NOT_ALLOWED, 7001, format!("method {method} not allowed for this route"))
+        },
+        other => refusal(other),
+    })
 }
 
-/// Finds the operation for `method` and `path` (the part after
-/// `/client/v4/`).
-pub fn route<'t, 'p>(table: &'t RestTable, method: &Method, path: &'p str) -> Result<Route<'t, 'p>, Refusal> {
-    let mut found = false;
-    for (op, values) in table.routes(path) {
-        if op.method == method {
-            return Ok(Route { op, values });
-        }
-        found = true;
+/// How v4 answers a request that was not read.
+fn refusal(refused: Refused) -> Refusal {
+    match refused {
+        Refused::NoRoute | Refused::NotInFamily => Refusal::new(StatusCode::NOT_FOUND, 7000, "No route for that URI"),
+        Refused::Method { allowed } => Refusal {
+            allow: allowed,
+            ..Refusal::new(StatusCode::METHOD_NOT_ALLOWED, 7001, "method not allowed for this route")
+        },
+        Refused::MalformedBody => Refusal::new(StatusCode::BAD_REQUEST, 6007, "Malformed JSON in request body"),
+        Refused::Missing { param } => Refusal::invalid(format!("{param}: required")),
+        Refused::Empty { param } => Refusal::invalid(format!("{param}: must not be empty")),
+        Refused::Invalid { param, problem, .. } => Refusal::invalid(format!("{param}: {problem}")),
     }
-    if found {
-        Err(Refusal::new(StatusCode::METHOD_NOT_ALLOWED, 7001, format!("method {method} not allowed for this route")))
-    } else {
-        Err(Refusal::new(StatusCode::NOT_FOUND, 7000, "No route for that URI"))
-    }
-}
-
-/// The request, checked against the operation's parameters.
-struct Call<'r> {
-    owner: Owner,
-    path: &'r [(&'r str, &'r str)],
-    query: Vec<(String, String)>,
-    body: Map<String, Value>,
-}
-
-impl Call<'_> {
-    fn path(&self, name: &str) -> &str {
-        self.path.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v)
-    }
-
-    fn query(&self, name: &str) -> Option<&str> {
-        self.query.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-
-    fn query_flag(&self, name: &str) -> Option<bool> {
-        self.query(name).map(|v| v == "true")
-    }
-
-    fn text(&self, name: &str) -> Option<&str> {
-        self.body.get(name).and_then(Value::as_str)
-    }
-
-    fn flag(&self, name: &str) -> Option<bool> {
-        self.body.get(name).and_then(Value::as_bool)
-    }
-
-    fn member(&self, dotted: &str) -> Option<&str> {
-        member(&self.body, dotted).and_then(Value::as_str)
-    }
-
-    /// `page` and `per_page`. The spec's bounds were checked with the
-    /// other parameters (Railgun lists take 5 to 50 per page, as the
-    /// description says); a list the spec leaves unbounded takes any page
-    /// and any number per page from 1.
-    fn page(&self) -> Result<PageRequest, Refusal> {
-        let number = |name: &str, default: u64| self.query(name).map_or(Ok(default), |v| whole(name, v));
-        let page = number("page", 1)?;
-        let per_page = number("per_page", 20)?;
-        if page == 0 {
-            return Err(Refusal::invalid("page: must be at least 1"));
-        }
-        if per_page == 0 {
-            return Err(Refusal::invalid("per_page: must be at least 1"));
-        }
-        Ok(PageRequest { page, per_page })
-    }
-}
-
-fn whole(name: &str, value: &str) -> Result<u64, Refusal> {
-    value.parse().map_err(|_| Refusal::invalid(format!("{name}: '{value}' is not a whole number")))
-}
-
-fn member<'b>(body: &'b Map<String, Value>, dotted: &str) -> Option<&'b Value> {
-    let mut parts = dotted.split('.');
-    let first = body.get(parts.next()?)?;
-    parts.try_fold(first, |value, part| value.get(part))
 }
 
 /// What a successful operation answers.
@@ -159,35 +106,33 @@ impl From<Value> for Answer {
     }
 }
 
-/// Answers one request: the success envelope, or the refusal to answer
-/// with.
+/// Answers one request for `route`: the success envelope, or the refusal
+/// to answer with.
 pub fn handle(
     accounts: &Accounts,
     state: &State,
-    route: &Route<'_, '_>,
+    log: &Log,
+    route: Route,
     query: Option<&str>,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<String, Refusal> {
-    let op = route.op;
     let (owner, email) = authenticate(accounts, headers)?;
-    for (name, value) in &route.values {
+    for (name, value) in &route.path {
         if matches!(*name, "account_identifier" | "organization_identifier") && *value != account_id(email) {
             return Err(Refusal::new(StatusCode::FORBIDDEN, 9109, "Unauthorized to access requested resource"));
         }
     }
-    let query: Vec<(String, String)> =
-        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
-    for param in &op.query {
-        if let Some((_, value)) = query.iter().rev().find(|(n, _)| *n == param.wire) {
-            check(param, &Value::String(value.clone()), true)?;
-        }
-    }
-    let body = if op.body.is_empty() { Map::new() } else { json_body(op, body)? };
-    let call = Call { owner, path: &route.values, query, body };
-    let answer = answer(state, op, &call)?;
+    let query = Fields::new(url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect());
+    // Keys may hold any UTF-8, which `HeaderValue::to_str` refuses.
+    let headers = headers.iter().filter_map(|(name, value)| {
+        let value = std::str::from_utf8(value.as_bytes()).ok()?;
+        Some((name.as_str().to_owned(), value.to_owned()))
+    });
+    let request = route.read(&query, &Fields::new(headers.collect()), body).map_err(refusal)?;
+    log.push(Received::V4(request.clone()));
     let envelope = |result: Value| json!({"success": true, "errors": [], "messages": [], "result": result});
-    let envelope = match answer {
+    let envelope = match answer(state, owner, request)? {
         Answer::One(result) => envelope(result),
         Answer::All(items) => {
             let count = items.len();
@@ -207,75 +152,76 @@ pub fn handle(
     Ok(envelope.to_string())
 }
 
-fn answer(state: &State, op: &RestSpec, call: &Call<'_>) -> Result<Answer, Refusal> {
-    let owner = call.owner;
-    let railgun = || {
-        let name = if op.segments.iter().any(|s| s.as_ref().err().is_some_and(|n| n == "railgun_identifier")) {
-            "railgun_identifier"
-        } else {
-            "identifier"
-        };
-        call.path(name)
-    };
-    let zone = || call.path("zone_identifier");
-    let connection = || call.path("identifier");
-    let descending = || call.query("direction") == Some("desc");
-    let name = || {
-        let name = call.text("name").unwrap_or_default();
-        if name.trim().is_empty() {
-            return Err(Refusal::invalid("name: must not be empty"));
+/// `page` and `per_page`, 1 and 20 when left out. The spec's bounds were
+/// checked as the request was read (Railgun lists take 5 to 50 per page,
+/// as the description says); a list the spec leaves unbounded takes any
+/// page and any number per page from 1.
+fn page_request(page: Option<u64>, per_page: Option<u64>) -> Result<PageRequest, Refusal> {
+    let (page, per_page) = (page.unwrap_or(1), per_page.unwrap_or(20));
+    if page == 0 {
+        return Err(Refusal::invalid("page: must be at least 1"));
+    }
+    if per_page == 0 {
+        return Err(Refusal::invalid("per_page: must be at least 1"));
+    }
+    Ok(PageRequest { page, per_page })
+}
+
+/// A Railgun's name, which must hold more than blanks.
+fn name(name: &str) -> Result<&str, Refusal> {
+    if name.trim().is_empty() {
+        return Err(Refusal::invalid("name: must not be empty"));
+    }
+    Ok(name)
+}
+
+fn answer(state: &State, owner: Owner, request: Request) -> Result<Answer, Refusal> {
+    use Request as R;
+    let descending = |direction: Option<Direction>| direction == Some(Direction::Desc);
+    Ok(match request {
+        R::ListRailguns { page, per_page, direction }
+        | R::ListAccountRailguns { page, per_page, direction, .. }
+        | R::ListOrganizationRailguns { page, per_page, direction, .. } => {
+            let page = page_request(page, per_page)?;
+            Answer::Page(state.v4_railguns(owner, page, descending(direction)), page)
         }
-        Ok(name)
-    };
-    Ok(match op.action.as_str() {
-        "list_railguns" | "list_account_railguns" | "list_organization_railguns" => {
-            let page = call.page()?;
-            Answer::Page(state.v4_railguns(owner, page, descending()), page)
+        R::CreateRailgun { name: n }
+        | R::CreateAccountRailgun { name: n, .. }
+        | R::CreateOrganizationRailgun { name: n, .. } => state.v4_create(owner, name(&n)?).into(),
+        R::RailgunDetails { railgun }
+        | R::AccountRailgunDetails { railgun, .. }
+        | R::OrganizationRailgunDetails { railgun, .. } => state.v4_railgun(owner, &railgun)?.into(),
+        R::EnableOrDisableRailgun { railgun, enabled }
+        | R::EnableOrDisableOrganizationRailgun { railgun, enabled, .. } => {
+            state.v4_update(owner, &railgun, None, Some(enabled))?.into()
         }
-        "create_railgun" | "create_account_railgun" | "create_organization_railgun" => {
-            state.v4_create(owner, name()?).into()
+        R::UpdateAccountRailgun { railgun, name: n, enabled, .. } => {
+            state.v4_update(owner, &railgun, Some(name(&n)?), Some(enabled))?.into()
         }
-        "railgun_details" | "account_railgun_details" | "organization_railgun_details" => {
-            state.v4_railgun(owner, railgun())?.into()
+        R::DeleteRailgun { railgun }
+        | R::DeleteAccountRailgun { railgun, .. }
+        | R::DeleteOrganizationRailgun { railgun, .. } => state.v4_delete(owner, &railgun)?.into(),
+        R::ListRailgunZones { railgun } | R::ListOrganizationRailgunZones { railgun, .. } => {
+            Answer::All(state.v4_railgun_zones(owner, &railgun)?)
         }
-        "enable_or_disable_railgun" | "enable_or_disable_organization_railgun" => {
-            state.v4_update(owner, railgun(), None, call.flag("enabled"))?.into()
+        R::ListZoneRailguns { zone } => Answer::All(state.v4_zone_railguns(owner, &zone)?),
+        R::ZoneRailgunDetails { zone, railgun } => state.v4_zone_railgun(owner, &zone, &railgun)?.into(),
+        R::ConnectOrDisconnectZoneRailgun { zone, railgun, connected } => {
+            state.v4_zone_connect(owner, &zone, &railgun, connected)?.into()
         }
-        "update_account_railgun" => state.v4_update(owner, railgun(), Some(name()?), call.flag("enabled"))?.into(),
-        "delete_railgun" | "delete_account_railgun" | "delete_organization_railgun" => {
-            state.v4_delete(owner, railgun())?.into()
+        R::TestZoneRailgunConnection { zone, railgun } => state.v4_diagnose(owner, &zone, &railgun)?.into(),
+        R::ListConnections { railgun, enabled, page, per_page, .. } => {
+            let page = page_request(page, per_page)?;
+            Answer::Page(state.v4_connections(owner, &railgun, enabled, page)?, page)
         }
-        "list_railgun_zones" | "list_organization_railgun_zones" => {
-            Answer::All(state.v4_railgun_zones(owner, railgun())?)
+        R::CreateConnection { railgun, zone, enabled, .. } => {
+            state.v4_connect(owner, &railgun, &zone, enabled.unwrap_or(true))?.into()
         }
-        "list_zone_railguns" => Answer::All(state.v4_zone_railguns(owner, zone())?),
-        "zone_railgun_details" => state.v4_zone_railgun(owner, zone(), railgun())?.into(),
-        "connect_or_disconnect_zone_railgun" => {
-            let connected = call.flag("connected").unwrap_or_default();
-            state.v4_zone_connect(owner, zone(), railgun(), connected)?.into()
+        R::ConnectionDetails { railgun, connection, .. } => state.v4_connection(owner, &railgun, &connection)?.into(),
+        R::UpdateConnection { railgun, connection, enabled, .. } => {
+            state.v4_set_connection(owner, &railgun, &connection, enabled)?.into()
         }
-        "test_zone_railgun_connection" => state.v4_diagnose(owner, zone(), railgun())?.into(),
-        "list_connections" => {
-            let page = call.page()?;
-            Answer::Page(state.v4_connections(owner, railgun(), call.query_flag("enabled"), page)?, page)
-        }
-        "create_connection" => {
-            let zone = call.member("zone.id").unwrap_or_default();
-            state.v4_connect(owner, railgun(), zone, call.flag("enabled").unwrap_or(true))?.into()
-        }
-        "connection_details" => state.v4_connection(owner, railgun(), connection())?.into(),
-        "update_connection" => {
-            let enabled = call.flag("enabled").unwrap_or_default();
-            state.v4_set_connection(owner, railgun(), connection(), enabled)?.into()
-        }
-        "delete_connection" => state.v4_disconnect(owner, railgun(), connection())?.into(),
-        other => {
-            return Err(Refusal::new(
-                StatusCode::NOT_IMPLEMENTED,
-                1000,
-                format!("the emulator does not implement '{other}' yet"),
-            ));
-        }
+        R::DeleteConnection { railgun, connection, .. } => state.v4_disconnect(owner, &railgun, &connection)?.into(),
     })
 }
 
@@ -307,115 +253,50 @@ fn authenticate<'a>(accounts: &'a Accounts, headers: &HeaderMap) -> Result<(Owne
     }
 }
 
-/// The JSON object the operation's body must be, its members checked.
-fn json_body(op: &RestSpec, body: &[u8]) -> Result<Map<String, Value>, Refusal> {
-    let malformed = || Refusal::new(StatusCode::BAD_REQUEST, 6007, "Malformed JSON in request body");
-    let Value::Object(members) = serde_json::from_slice(body).map_err(|_| malformed())? else {
-        return Err(malformed());
-    };
-    for param in &op.body {
-        match member(&members, &param.wire) {
-            Some(value) => check(param, value, false)?,
-            None if param.optional => {}
-            None => return Err(Refusal::invalid(format!("{}: required", param.wire))),
-        }
-    }
-    Ok(members)
-}
-
-/// Refuses a value that is not of the parameter's kind; `text` values are
-/// a query's, where flags and numbers are written out.
-fn check(param: &RestParam, value: &Value, text: bool) -> Result<(), Refusal> {
-    let name = &param.wire;
-    let ok = match (&param.kind, value) {
-        (Kind::Text, Value::String(_)) => true,
-        (Kind::Flag, Value::Bool(_)) => !text,
-        (Kind::Flag, Value::String(s)) => text && matches!(s.as_str(), "true" | "false"),
-        (Kind::Integer, Value::Number(n)) => !text && n.is_u64(),
-        (Kind::Integer, Value::String(s)) => text && s.parse::<u64>().is_ok(),
-        (Kind::OneOf(values), Value::String(s)) => values.contains(s),
-        _ => false,
-    };
-    if ok {
-        // The spec's limits: an integer's bounds, a string's length.
-        let number = value.as_u64().or_else(|| value.as_str().and_then(|s| s.parse().ok()));
-        if let (Kind::Integer, Some(bounds), Some(n)) = (&param.kind, param.bounds, number)
-            && !bounds.allows(n)
-        {
-            return Err(Refusal::invalid(format!("{name}: {}", bounds.refusal())));
-        }
-        if let (Kind::Text, Some(max_length), Some(text)) = (&param.kind, param.max_length, value.as_str())
-            && text.chars().count() > max_length
-        {
-            return Err(Refusal::invalid(format!("{name}: {}", railgun_spec::ir::too_long(max_length))));
-        }
-        return Ok(());
-    }
-    Err(Refusal::invalid(match &param.kind {
-        Kind::Text => format!("{name}: must be a string"),
-        Kind::Flag => format!("{name}: must be true or false"),
-        Kind::Integer => format!("{name}: must be a whole number"),
-        Kind::OneOf(values) => format!("{name}: must be one of {}", values.join(", ")),
-    }))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::api::User;
+    use crate::generated::railgun_v4::Operation;
 
     fn accounts() -> Accounts {
         let user = User { email: "me@example.com".into(), tkn: "key".into(), api_token: Some("token".into()) };
         Accounts { users: vec![user], host_keys: Vec::new() }
     }
 
-    /// A body with every member the operation takes, of the right kind.
-    fn full_body(op: &RestSpec) -> Vec<u8> {
-        let mut body = json!({});
-        for param in &op.body {
-            let value = match &param.kind {
-                Kind::Text => json!("x"),
-                Kind::Flag => json!(true),
-                Kind::Integer => json!(1),
-                Kind::OneOf(values) => json!(values[0]),
-            };
-            // Indexing null with a name makes it an object.
-            let slot = param.wire.split('.').fold(&mut body, |at, part| &mut at[part]);
-            *slot = value;
-        }
-        body.to_string().into_bytes()
-    }
+    /// A body with every member an operation may take, of the right kind.
+    const FULL_BODY: &str = r#"{"name": "x", "enabled": true, "connected": true, "zone": {"id": "z"}}"#;
 
     #[test]
     fn every_operation_of_the_spec_is_emulated() {
-        let table = RestTable::load().unwrap();
-        assert_eq!(table.operations.len(), 26);
         let accounts = accounts();
         let state = State::new(1);
         let mut headers = HeaderMap::new();
         headers.insert("authorization", "Bearer token".parse().unwrap());
         let account = account_id("me@example.com");
-        for op in &table.operations {
-            let path: Vec<String> = op
-                .segments
-                .iter()
-                .map(|s| match s {
-                    Ok(literal) => literal.clone(),
-                    Err(name) if name.ends_with("account_identifier") || name.ends_with("organization_identifier") => {
+        for &operation in Operation::ALL {
+            let path: Vec<String> = operation
+                .template()
+                .split('/')
+                .map(|segment| match segment.strip_prefix('{') {
+                    Some(name)
+                        if name.ends_with("account_identifier}") || name.ends_with("organization_identifier}") =>
+                    {
                         account.clone()
                     }
-                    Err(_) => "unknown".to_owned(),
+                    Some(_) => "unknown".to_owned(),
+                    None => segment.to_owned(),
                 })
                 .collect();
-            let path = path.join("/");
-            let route = route(&table, &op.method, &path).unwrap();
-            assert_eq!(route.op.action, op.action);
-            let answer = handle(&accounts, &state, &route, None, &headers, &full_body(op));
+            let method = Method::from_bytes(operation.method().as_bytes()).unwrap();
+            let route = route(&method, &path.join("/")).unwrap();
+            assert_eq!(route.operation, operation);
+            let answer = handle(&accounts, &state, &Log::default(), route, None, &headers, FULL_BODY.as_bytes());
             // Reads and writes of something unknown are "not found"; lists are empty.
             match answer {
                 Ok(envelope) => assert!(envelope.starts_with(r#"{"errors":[],"messages":[],"result":"#), "{envelope}"),
                 Err(refusal) => {
-                    assert_eq!((refusal.status, refusal.code), (StatusCode::NOT_FOUND, 1001), "{}", op.action)
+                    assert_eq!((refusal.status, refusal.code), (StatusCode::NOT_FOUND, 1001), "{}", operation.name())
                 }
             }
         }
@@ -425,13 +306,72 @@ mod tests {
 
     #[test]
     fn routes_match_whole_segments_only() {
-        let table = RestTable::load().unwrap();
-        let found = |method: Method, path: &str| route(&table, &method, path).map(|r| r.op.action.clone());
+        let found = |method: Method, path: &str| route(&method, path).map(|r| r.operation.name());
         assert_eq!(found(Method::GET, "railguns").unwrap(), "list_railguns");
         assert_eq!(found(Method::GET, "railguns/abc/zones").unwrap(), "list_railgun_zones");
         assert_eq!(found(Method::GET, "railguns/").unwrap_err().code, 7000);
         assert_eq!(found(Method::GET, "railguns//zones").unwrap_err().code, 7000);
         assert_eq!(found(Method::GET, "zones/z/railguns/r/diagnose/x").unwrap_err().code, 7000);
-        assert_eq!(found(Method::POST, "railguns/abc").unwrap_err().code, 7001);
+        let refusal = found(Method::POST, "railguns/abc").unwrap_err();
+        assert_eq!((refusal.code, refusal.allow), (7001, &["GET", "PATCH", "DELETE"][..]));
+    }
+
+    #[test]
+    fn path_parameters_are_decoded_and_may_not_hold_a_slash() {
+        let railgun = |path: &str| route(&Method::GET, path).map(|r| r.path);
+        assert_eq!(railgun("railguns/a%20b").unwrap(), [("identifier", "a b".to_owned())]);
+        assert_eq!(railgun("railguns/a%2Fzones").unwrap_err().code, 7000);
+        assert_eq!(railgun("railguns/a%2fb").unwrap_err().code, 7000);
+        assert_eq!(railgun("railguns/%FF").unwrap_err().code, 7000);
+    }
+
+    #[test]
+    fn arguments_are_refused_as_the_spec_says() {
+        let accounts = accounts();
+        let state = State::new(1);
+        let mut headers = HeaderMap::new();
+        headers.insert("authorization", "Bearer token".parse().unwrap());
+        let refused = |method: Method, path: &str, query: Option<&str>, body: &str| {
+            let route = route(&method, path).unwrap();
+            let refusal =
+                handle(&accounts, &state, &Log::default(), route, query, &headers, body.as_bytes()).unwrap_err();
+            (refusal.status.as_u16(), refusal.code, refusal.message)
+        };
+        assert_eq!(
+            refused(Method::GET, "railguns", Some("per_page=51"), ""),
+            (400, 1002, "per_page: must be between 5 and 50".to_owned())
+        );
+        assert_eq!(
+            refused(Method::GET, "railguns", Some("page=first"), ""),
+            (400, 1002, "page: must be a whole number".to_owned())
+        );
+        assert_eq!(
+            refused(Method::GET, "railguns", Some("direction=up"), ""),
+            (400, 1002, "direction: must be one of asc, desc".to_owned())
+        );
+        assert_eq!(
+            refused(Method::POST, "railguns", None, "[1]"),
+            (400, 6007, "Malformed JSON in request body".to_owned())
+        );
+        assert_eq!(refused(Method::POST, "railguns", None, "{}"), (400, 1002, "name: required".to_owned()));
+        assert_eq!(
+            refused(Method::POST, "railguns", None, r#"{"name": 7}"#),
+            (400, 1002, "name: must be a string".to_owned())
+        );
+        assert_eq!(
+            refused(Method::POST, "railguns", None, r#"{"name": " "}"#),
+            (400, 1002, "name: must not be empty".to_owned())
+        );
+        let long = format!(r#"{{"name": "{}"}}"#, "n".repeat(161));
+        assert_eq!(
+            refused(Method::POST, "railguns", None, &long),
+            (400, 1002, "name: must be at most 160 characters".to_owned())
+        );
+        assert_eq!(
+            refused(Method::PATCH, "railguns/r", None, r#"{"enabled": "yes"}"#),
+            (400, 1002, "enabled: must be true or false".to_owned())
+        );
+        // Nothing was made.
+        assert!(state.snapshot().railguns.is_empty());
     }
 }

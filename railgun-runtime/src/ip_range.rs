@@ -34,10 +34,44 @@ pub struct IpRange<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V
 
 /// Why a text is not an [`IpRange`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid IP range '{input}': {reason}")]
+#[error("invalid IP range '{input}': {problem}")]
 pub struct ParseIpRangeError {
     input: String,
-    reason: String,
+    problem: IpRangeProblem,
+}
+
+/// What is wrong with a text that is not an [`IpRange`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IpRangeProblem {
+    /// The part before `/` is no IPv4 or IPv6 address.
+    #[error("not an IPv4 or IPv6 address")]
+    NotAnAddress,
+    /// The part after `/` is no number of bits.
+    #[error("the netmask must be a number of bits")]
+    NetmaskNotANumber,
+    /// The netmask is outside the bounds for the address's family.
+    #[error("{family} netmasks must be between {shortest} and {longest} bits")]
+    NetmaskOutOfBounds {
+        /// `IPv4` or `IPv6`.
+        family: &'static str,
+        /// The shortest netmask allowed.
+        shortest: u8,
+        /// The longest netmask allowed.
+        longest: u8,
+    },
+}
+
+impl ParseIpRangeError {
+    /// The text that was refused.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+
+    /// What is wrong with it.
+    pub fn problem(&self) -> IpRangeProblem {
+        self.problem
+    }
 }
 
 impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> IpRange<V4_MIN, V4_MAX, V6_MIN, V6_MAX> {
@@ -50,7 +84,7 @@ impl<const V4_MIN: u8, const V4_MAX: u8, const V6_MIN: u8, const V6_MAX: u8> IpR
     /// bounds.
     pub fn new(addr: IpAddr, prefix_len: u8) -> Result<Self, ParseIpRangeError> {
         check_bounds(addr, prefix_len, Self::IPV4_PREFIX, Self::IPV6_PREFIX)
-            .map_err(|reason| ParseIpRangeError { input: format!("{addr}/{prefix_len}"), reason })?;
+            .map_err(|problem| ParseIpRangeError { input: format!("{addr}/{prefix_len}"), problem })?;
         Ok(IpRange { addr, prefix_len })
     }
 
@@ -97,14 +131,14 @@ pub fn normalize_ip_range(text: &str, ipv4: (u8, u8), ipv6: (u8, u8)) -> Result<
 }
 
 fn parse(text: &str, ipv4: (u8, u8), ipv6: (u8, u8)) -> Result<(IpAddr, u8), ParseIpRangeError> {
-    let fail = |reason: String| ParseIpRangeError { input: text.to_owned(), reason };
+    let fail = |problem: IpRangeProblem| ParseIpRangeError { input: text.to_owned(), problem };
     let (addr, bits) = match text.trim().split_once('/') {
         Some((addr, bits)) => (addr, Some(bits)),
         None => (text.trim(), None),
     };
-    let addr: IpAddr = addr.parse().map_err(|_| fail("not an IPv4 or IPv6 address".to_owned()))?;
+    let addr: IpAddr = addr.parse().map_err(|_| fail(IpRangeProblem::NotAnAddress))?;
     let prefix_len = match bits {
-        Some(bits) => bits.parse().map_err(|_| fail("the netmask must be a number of bits".to_owned()))?,
+        Some(bits) => bits.parse().map_err(|_| fail(IpRangeProblem::NetmaskNotANumber))?,
         None => host_len(addr),
     };
     check_bounds(addr, prefix_len, ipv4, ipv6).map_err(fail)?;
@@ -112,12 +146,12 @@ fn parse(text: &str, ipv4: (u8, u8), ipv6: (u8, u8)) -> Result<(IpAddr, u8), Par
 }
 
 /// Why `prefix_len` is outside the bounds for `addr`'s family, if it is.
-fn check_bounds(addr: IpAddr, prefix_len: u8, ipv4: (u8, u8), ipv6: (u8, u8)) -> Result<(), String> {
-    let ((lo, hi), family) = if addr.is_ipv4() { (ipv4, "IPv4") } else { (ipv6, "IPv6") };
-    if (lo..=hi).contains(&prefix_len) {
+fn check_bounds(addr: IpAddr, prefix_len: u8, ipv4: (u8, u8), ipv6: (u8, u8)) -> Result<(), IpRangeProblem> {
+    let ((shortest, longest), family) = if addr.is_ipv4() { (ipv4, "IPv4") } else { (ipv6, "IPv6") };
+    if (shortest..=longest).contains(&prefix_len) {
         Ok(())
     } else {
-        Err(format!("{family} netmasks must be between {lo} and {hi} bits"))
+        Err(IpRangeProblem::NetmaskOutOfBounds { family, shortest, longest })
     }
 }
 

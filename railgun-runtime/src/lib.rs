@@ -64,7 +64,7 @@ pub use error::{ApiMessage, ErrCode, Error, MalformedKind};
 /// operations return (`futures_util::StreamExt` has its methods).
 pub use futures_util::stream::Stream;
 pub use gate::Pauses;
-pub use ip_range::{IpRange, ParseIpRangeError, normalize_ip_range};
+pub use ip_range::{IpRange, IpRangeProblem, ParseIpRangeError, normalize_ip_range};
 pub use page::{Page, ResultInfo};
 /// Expands a spec into client types and models; see the crate docs and
 /// `spec/README.md` in `railgun-api` for the format.

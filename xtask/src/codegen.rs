@@ -18,6 +18,8 @@ pub enum Kind {
         /// The client's module path.
         module: &'static str,
     },
+    /// The emulator's typed dispatch, compiled into `railgun-emulator`.
+    Server,
 }
 
 /// A generated file: the spec it comes from and what it is.
@@ -32,7 +34,7 @@ pub struct Generated {
 }
 
 /// Every generated file.
-pub const ALL: [Generated; 5] = [
+pub const ALL: [Generated; 8] = [
     Generated { spec: "spec/railgun.yaml", path: "railgun-api/expanded/railgun.rs", kind: Kind::Client },
     Generated { spec: "spec/railgun-v4.yaml", path: "railgun-api/expanded/railgun_v4.rs", kind: Kind::Client },
     Generated {
@@ -49,6 +51,17 @@ pub const ALL: [Generated; 5] = [
         spec: "spec/railgun-v4.yaml",
         path: "railgun-cli/src/generated/railgun_v4.rs",
         kind: Kind::Cli { module: "::railgun_api::v4" },
+    },
+    Generated { spec: "spec/railgun.yaml", path: "railgun-emulator/src/generated/railgun.rs", kind: Kind::Server },
+    Generated {
+        spec: "spec/railgun-v4.yaml",
+        path: "railgun-emulator/src/generated/railgun_v4.rs",
+        kind: Kind::Server,
+    },
+    Generated {
+        spec: "spec/railgun-emulator.yaml",
+        path: "railgun-emulator/src/generated/railgun_emulator.rs",
+        kind: Kind::Server,
     },
 ];
 
@@ -73,6 +86,7 @@ impl Generated {
                 };
                 railgun_codegen::cli(spec.api(), &paths)
             }
+            Kind::Server => railgun_codegen::server(spec.api(), &"crate::dispatch".parse().expect("a path")),
         };
         render(&tokens, self.spec)
     }

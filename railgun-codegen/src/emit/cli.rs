@@ -203,8 +203,13 @@ fn client_fn(api: &Api, family: &Family, paths: &CliPaths) -> TokenStream {
                 quote! { context.credential(#setting)? }
             }
         });
-        let made = quote! { context.configure(builder, #setting, #service)?.build().map_err(::std::convert::Into::into) };
-        let made = if early { quote! { return #made; } } else { made };
+        let made =
+            quote! { context.configure(builder, #setting, #service)?.build().map_err(::std::convert::Into::into) };
+        let made = if early {
+            quote! { return #made; }
+        } else {
+            made
+        };
         quote! {
             let builder = #module::#client::#constructor(#(#values),*);
             #made

@@ -10,8 +10,10 @@ mod clients;
 mod docs;
 mod methods;
 mod models;
+mod server;
 
 pub use cli::{CliPaths, cli};
+pub use server::server;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
