@@ -29,7 +29,11 @@ impl Family {
         }
     }
     /// Runs the endpoint subcommand `matches` (the family's) names.
-    pub async fn run(self, matches: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
+    pub async fn run(
+        self,
+        matches: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
         match self {
             Family::Client => client::run(matches, context).await,
             Family::Partner => partner::run(matches, context).await,
@@ -57,7 +61,10 @@ pub mod client {
             .subcommand(conn_delete_command())
     }
     /// Runs the endpoint subcommand `matches` names.
-    pub async fn run(matches: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
+    pub async fn run(
+        matches: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
         let ::std::option::Option::Some((name, args)) = matches.subcommand() else {
             return ::std::result::Result::Err(context.unknown_command("client"));
         };
@@ -74,11 +81,19 @@ pub mod client {
         }
     }
     /// A client of the Client API, its credentials from the environment or the config file.
-    pub fn api(context: &Context) -> ::std::result::Result<::railgun_api::ClientApi, Failure> {
-        let builder =
-            ::railgun_api::ClientApi::builder(context.credential("email")?, context.secret_credential("tkn")?);
+    pub fn api(
+        context: &Context,
+    ) -> ::std::result::Result<::railgun_api::ClientApi, Failure> {
+        let builder = ::railgun_api::ClientApi::builder(
+            context.credential("email")?,
+            context.secret_credential("tkn")?,
+        );
         context
-            .configure(builder, "base_url", "https://www.cloudflare.com/api/v2/railgun/")?
+            .configure(
+                builder,
+                "base_url",
+                "https://www.cloudflare.com/api/v2/railgun/",
+            )?
             .build()
             .map_err(::std::convert::Into::into)
     }
@@ -120,11 +135,18 @@ pub mod client {
                     }),
             )
     }
-    async fn init_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
-        let name: ::std::string::String =
-            args.get_one::<::std::string::String>("name").cloned().expect("`name` is required by the command");
-        let pubname: ::std::string::String =
-            args.get_one::<::std::string::String>("pubname").cloned().expect("`pubname` is required by the command");
+    async fn init_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
+        let name: ::std::string::String = args
+            .get_one::<::std::string::String>("name")
+            .cloned()
+            .expect("`name` is required by the command");
+        let pubname: ::std::string::String = args
+            .get_one::<::std::string::String>("pubname")
+            .cloned()
+            .expect("`pubname` is required by the command");
         let api = api(context)?;
         let answer = api
             .init(name.as_str(), pubname.as_str())
@@ -152,10 +174,17 @@ pub mod client {
                 "Secrets: rtkn (RAILGUN_RTKN) from the environment, the config file, or a --…-file; never from the command line.",
             )
     }
-    async fn delete_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
-        let rtkn = context.secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
+    async fn delete_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
+        let rtkn = context
+            .secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
         let api = api(context)?;
-        let answer = api.delete(&rtkn).await.map_err(|error| context.failed(error, "railgun client delete", false))?;
+        let answer = api
+            .delete(&rtkn)
+            .await
+            .map_err(|error| context.failed(error, "railgun client delete", false))?;
         context.print(&answer, false)
     }
     /// `railgun client user-get-all`: List the Railguns of the user account.
@@ -166,10 +195,17 @@ pub mod client {
                 "List the Railguns of the user account.\n\nLists every Railgun of the account with its status, mode and daemon\nversion; useful to find the `rtkn` or id of a Railgun.\n\nUpstream: https://developers.cloudflare.com/railgun/user-guide/client-api/list-railgun-details/#post-user_get_all",
             )
     }
-    async fn user_get_all_run(_args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
+    async fn user_get_all_run(
+        _args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
         let api = api(context)?;
-        let answer =
-            api.user_get_all().await.map_err(|error| context.failed(error, "railgun client user-get-all", true))?;
+        let answer = api
+            .user_get_all()
+            .await
+            .map_err(|error| {
+                context.failed(error, "railgun client user-get-all", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun client zone-conn-get-active`: Show the active Railgun connection of a domain.
@@ -196,13 +232,17 @@ pub mod client {
         args: &::clap::ArgMatches,
         context: &Context,
     ) -> ::std::result::Result<(), Failure> {
-        let zone: ::std::string::String =
-            args.get_one::<::std::string::String>("z").cloned().expect("`z` is required by the command");
+        let zone: ::std::string::String = args
+            .get_one::<::std::string::String>("z")
+            .cloned()
+            .expect("`z` is required by the command");
         let api = api(context)?;
         let answer = api
             .zone_conn_get_active(zone.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun client zone-conn-get-active", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun client zone-conn-get-active", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun client conn-set`: Establish a connection between a domain and a Railgun.
@@ -273,12 +313,20 @@ pub mod client {
                 "Secrets: rtkn (RAILGUN_RTKN) from the environment, the config file, or a --…-file; never from the command line.",
             )
     }
-    async fn conn_set_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
-        let zone: ::std::string::String =
-            args.get_one::<::std::string::String>("z").cloned().expect("`z` is required by the command");
-        let rtkn = context.secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
-        let mode: ::railgun_api::types::Mode =
-            args.get_one::<::railgun_api::types::Mode>("mode").copied().expect("`mode` is required by the command");
+    async fn conn_set_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
+        let zone: ::std::string::String = args
+            .get_one::<::std::string::String>("z")
+            .cloned()
+            .expect("`z` is required by the command");
+        let rtkn = context
+            .secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
+        let mode: ::railgun_api::types::Mode = args
+            .get_one::<::railgun_api::types::Mode>("mode")
+            .copied()
+            .expect("`mode` is required by the command");
         let api = api(context)?;
         let answer = api
             .conn_set(zone.as_str(), &rtkn, mode)
@@ -322,14 +370,19 @@ pub mod client {
         args: &::clap::ArgMatches,
         context: &Context,
     ) -> ::std::result::Result<(), Failure> {
-        let zone: ::std::string::String =
-            args.get_one::<::std::string::String>("z").cloned().expect("`z` is required by the command");
-        let rtkn = context.secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
+        let zone: ::std::string::String = args
+            .get_one::<::std::string::String>("z")
+            .cloned()
+            .expect("`z` is required by the command");
+        let rtkn = context
+            .secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
         let api = api(context)?;
         let answer = api
             .conn_setmode_enabled(zone.as_str(), &rtkn)
             .await
-            .map_err(|error| context.failed(error, "railgun client conn-setmode-enabled", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun client conn-setmode-enabled", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun client conn-setmode-disabled`: Disable a Railgun for a domain.
@@ -368,14 +421,19 @@ pub mod client {
         args: &::clap::ArgMatches,
         context: &Context,
     ) -> ::std::result::Result<(), Failure> {
-        let zone: ::std::string::String =
-            args.get_one::<::std::string::String>("z").cloned().expect("`z` is required by the command");
-        let rtkn = context.secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
+        let zone: ::std::string::String = args
+            .get_one::<::std::string::String>("z")
+            .cloned()
+            .expect("`z` is required by the command");
+        let rtkn = context
+            .secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
         let api = api(context)?;
         let answer = api
             .conn_setmode_disabled(zone.as_str(), &rtkn)
             .await
-            .map_err(|error| context.failed(error, "railgun client conn-setmode-disabled", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun client conn-setmode-disabled", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun client conn-delete`: Remove the connection between a domain and a Railgun.
@@ -410,15 +468,23 @@ pub mod client {
                 "Secrets: rtkn (RAILGUN_RTKN) from the environment, the config file, or a --…-file; never from the command line.",
             )
     }
-    async fn conn_delete_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
-        let zone: ::std::string::String =
-            args.get_one::<::std::string::String>("z").cloned().expect("`z` is required by the command");
-        let rtkn = context.secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
+    async fn conn_delete_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
+        let zone: ::std::string::String = args
+            .get_one::<::std::string::String>("z")
+            .cloned()
+            .expect("`z` is required by the command");
+        let rtkn = context
+            .secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
         let api = api(context)?;
         let answer = api
             .conn_delete(zone.as_str(), &rtkn)
             .await
-            .map_err(|error| context.failed(error, "railgun client conn-delete", false))?;
+            .map_err(|error| {
+                context.failed(error, "railgun client conn-delete", false)
+            })?;
         context.print(&answer, false)
     }
 }
@@ -445,7 +511,10 @@ pub mod partner {
             .subcommand(ipr_set_command())
     }
     /// Runs the endpoint subcommand `matches` names.
-    pub async fn run(matches: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
+    pub async fn run(
+        matches: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
         let ::std::option::Option::Some((name, args)) = matches.subcommand() else {
             return ::std::result::Result::Err(context.unknown_command("partner"));
         };
@@ -464,10 +533,18 @@ pub mod partner {
         }
     }
     /// A client of the Optimized Partner API, its credentials from the environment or the config file.
-    pub fn api(context: &Context) -> ::std::result::Result<::railgun_api::PartnerApi, Failure> {
-        let builder = ::railgun_api::PartnerApi::builder(context.secret_credential("host_key")?);
+    pub fn api(
+        context: &Context,
+    ) -> ::std::result::Result<::railgun_api::PartnerApi, Failure> {
+        let builder = ::railgun_api::PartnerApi::builder(
+            context.secret_credential("host_key")?,
+        );
         context
-            .configure(builder, "base_url", "https://www.cloudflare.com/api/v2/railgun/")?
+            .configure(
+                builder,
+                "base_url",
+                "https://www.cloudflare.com/api/v2/railgun/",
+            )?
             .build()
             .map_err(::std::convert::Into::into)
     }
@@ -509,10 +586,16 @@ pub mod partner {
                     }),
             )
     }
-    async fn init_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
-        let name: ::std::option::Option<::std::string::String> = args.get_one::<::std::string::String>("name").cloned();
-        let pubname: ::std::option::Option<::std::string::String> =
-            args.get_one::<::std::string::String>("pubname").cloned();
+    async fn init_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
+        let name: ::std::option::Option<::std::string::String> = args
+            .get_one::<::std::string::String>("name")
+            .cloned();
+        let pubname: ::std::option::Option<::std::string::String> = args
+            .get_one::<::std::string::String>("pubname")
+            .cloned();
         let api = api(context)?;
         let answer = api
             .init(name.as_deref(), pubname.as_deref())
@@ -540,10 +623,17 @@ pub mod partner {
                 "Secrets: rtkn (RAILGUN_RTKN) from the environment, the config file, or a --…-file; never from the command line.",
             )
     }
-    async fn delete_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
-        let rtkn = context.secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
+    async fn delete_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
+        let rtkn = context
+            .secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
         let api = api(context)?;
-        let answer = api.delete(&rtkn).await.map_err(|error| context.failed(error, "railgun partner delete", false))?;
+        let answer = api
+            .delete(&rtkn)
+            .await
+            .map_err(|error| context.failed(error, "railgun partner delete", false))?;
         context.print(&answer, false)
     }
     /// `railgun partner host-get-all`: List the Railguns of the host account.
@@ -554,10 +644,17 @@ pub mod partner {
                 "List the Railguns of the host account.\n\nLists every Railgun of the host account with its status, mode and\ndaemon version; useful to find the `rtkn` or id of a Railgun.\n\nUpstream: https://developers.cloudflare.com/railgun/user-guide/optimized-partner-api/list-railgun-details/#post-host_get_all",
             )
     }
-    async fn host_get_all_run(_args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
+    async fn host_get_all_run(
+        _args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
         let api = api(context)?;
-        let answer =
-            api.host_get_all().await.map_err(|error| context.failed(error, "railgun partner host-get-all", true))?;
+        let answer = api
+            .host_get_all()
+            .await
+            .map_err(|error| {
+                context.failed(error, "railgun partner host-get-all", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun partner zone-conn-get-active`: Show the active Railgun connection of a domain.
@@ -584,13 +681,17 @@ pub mod partner {
         args: &::clap::ArgMatches,
         context: &Context,
     ) -> ::std::result::Result<(), Failure> {
-        let zone: ::std::string::String =
-            args.get_one::<::std::string::String>("z").cloned().expect("`z` is required by the command");
+        let zone: ::std::string::String = args
+            .get_one::<::std::string::String>("z")
+            .cloned()
+            .expect("`z` is required by the command");
         let api = api(context)?;
         let answer = api
             .zone_conn_get_active(zone.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun partner zone-conn-get-active", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun partner zone-conn-get-active", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun partner suggestion-set`: Expose a verified Railgun to a domain.
@@ -661,10 +762,16 @@ pub mod partner {
                 "Secrets: rtkn (RAILGUN_RTKN) from the environment, the config file, or a --…-file; never from the command line.",
             )
     }
-    async fn suggestion_set_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
-        let zone: ::std::string::String =
-            args.get_one::<::std::string::String>("z").cloned().expect("`z` is required by the command");
-        let rtkn = context.secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
+    async fn suggestion_set_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
+        let zone: ::std::string::String = args
+            .get_one::<::std::string::String>("z")
+            .cloned()
+            .expect("`z` is required by the command");
+        let rtkn = context
+            .secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
         let auto_enabled: ::railgun_api::types::Mode = args
             .get_one::<::railgun_api::types::Mode>("auto_enabled")
             .copied()
@@ -673,7 +780,9 @@ pub mod partner {
         let answer = api
             .suggestion_set(zone.as_str(), &rtkn, auto_enabled)
             .await
-            .map_err(|error| context.failed(error, "railgun partner suggestion-set", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun partner suggestion-set", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun partner conn-set`: Establish a connection between a domain and a Railgun.
@@ -744,12 +853,20 @@ pub mod partner {
                 "Secrets: rtkn (RAILGUN_RTKN) from the environment, the config file, or a --…-file; never from the command line.",
             )
     }
-    async fn conn_set_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
-        let zone: ::std::string::String =
-            args.get_one::<::std::string::String>("z").cloned().expect("`z` is required by the command");
-        let rtkn = context.secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
-        let mode: ::railgun_api::types::Mode =
-            args.get_one::<::railgun_api::types::Mode>("mode").copied().expect("`mode` is required by the command");
+    async fn conn_set_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
+        let zone: ::std::string::String = args
+            .get_one::<::std::string::String>("z")
+            .cloned()
+            .expect("`z` is required by the command");
+        let rtkn = context
+            .secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
+        let mode: ::railgun_api::types::Mode = args
+            .get_one::<::railgun_api::types::Mode>("mode")
+            .copied()
+            .expect("`mode` is required by the command");
         let api = api(context)?;
         let answer = api
             .conn_set(zone.as_str(), &rtkn, mode)
@@ -793,14 +910,19 @@ pub mod partner {
         args: &::clap::ArgMatches,
         context: &Context,
     ) -> ::std::result::Result<(), Failure> {
-        let zone: ::std::string::String =
-            args.get_one::<::std::string::String>("z").cloned().expect("`z` is required by the command");
-        let rtkn = context.secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
+        let zone: ::std::string::String = args
+            .get_one::<::std::string::String>("z")
+            .cloned()
+            .expect("`z` is required by the command");
+        let rtkn = context
+            .secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
         let api = api(context)?;
         let answer = api
             .conn_setmode_enabled(zone.as_str(), &rtkn)
             .await
-            .map_err(|error| context.failed(error, "railgun partner conn-setmode-enabled", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun partner conn-setmode-enabled", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun partner conn-setmode-disabled`: Disable a Railgun for a domain.
@@ -839,14 +961,19 @@ pub mod partner {
         args: &::clap::ArgMatches,
         context: &Context,
     ) -> ::std::result::Result<(), Failure> {
-        let zone: ::std::string::String =
-            args.get_one::<::std::string::String>("z").cloned().expect("`z` is required by the command");
-        let rtkn = context.secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
+        let zone: ::std::string::String = args
+            .get_one::<::std::string::String>("z")
+            .cloned()
+            .expect("`z` is required by the command");
+        let rtkn = context
+            .secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
         let api = api(context)?;
         let answer = api
             .conn_setmode_disabled(zone.as_str(), &rtkn)
             .await
-            .map_err(|error| context.failed(error, "railgun partner conn-setmode-disabled", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun partner conn-setmode-disabled", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun partner conn-delete`: Remove the connection between a domain and a Railgun.
@@ -881,15 +1008,23 @@ pub mod partner {
                 "Secrets: rtkn (RAILGUN_RTKN) from the environment, the config file, or a --…-file; never from the command line.",
             )
     }
-    async fn conn_delete_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
-        let zone: ::std::string::String =
-            args.get_one::<::std::string::String>("z").cloned().expect("`z` is required by the command");
-        let rtkn = context.secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
+    async fn conn_delete_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
+        let zone: ::std::string::String = args
+            .get_one::<::std::string::String>("z")
+            .cloned()
+            .expect("`z` is required by the command");
+        let rtkn = context
+            .secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
         let api = api(context)?;
         let answer = api
             .conn_delete(zone.as_str(), &rtkn)
             .await
-            .map_err(|error| context.failed(error, "railgun partner conn-delete", false))?;
+            .map_err(|error| {
+                context.failed(error, "railgun partner conn-delete", false)
+            })?;
         context.print(&answer, false)
     }
     /// `railgun partner ipr-set`: Set the IP ranges of a Railgun.
@@ -929,11 +1064,19 @@ pub mod partner {
                 "Secrets: rtkn (RAILGUN_RTKN) from the environment, the config file, or a --…-file; never from the command line.",
             )
     }
-    async fn ipr_set_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
-        let rtkn = context.secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
+    async fn ipr_set_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
+        let rtkn = context
+            .secret("rtkn", args.get_one::<::std::path::PathBuf>("rtkn-file"))?;
         let ranges: ::std::vec::Vec<::railgun_api::types::IpRange> = args
             .get_many::<::railgun_api::types::IpRange>("ipr")
-            .map(|values| values.cloned().collect::<::std::vec::Vec<::railgun_api::types::IpRange>>())
+            .map(|values| {
+                values
+                    .cloned()
+                    .collect::<::std::vec::Vec<::railgun_api::types::IpRange>>()
+            })
             .expect("`ipr` is required by the command");
         let api = api(context)?;
         let answer = api

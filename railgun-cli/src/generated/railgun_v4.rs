@@ -25,7 +25,11 @@ impl Family {
         }
     }
     /// Runs the endpoint subcommand `matches` (the family's) names.
-    pub async fn run(self, matches: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
+    pub async fn run(
+        self,
+        matches: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
         match self {
             Family::Cloudflare => cloudflare::run(matches, context).await,
         }
@@ -70,7 +74,10 @@ pub mod cloudflare {
             .subcommand(list_organization_railgun_zones_command())
     }
     /// Runs the endpoint subcommand `matches` names.
-    pub async fn run(matches: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
+    pub async fn run(
+        matches: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
         let ::std::option::Option::Some((name, args)) = matches.subcommand() else {
             return ::std::result::Result::Err(context.unknown_command("cloudflare"));
         };
@@ -78,13 +85,19 @@ pub mod cloudflare {
             "list-railguns" => list_railguns_run(args, context).await,
             "create-railgun" => create_railgun_run(args, context).await,
             "railgun-details" => railgun_details_run(args, context).await,
-            "enable-or-disable-railgun" => enable_or_disable_railgun_run(args, context).await,
+            "enable-or-disable-railgun" => {
+                enable_or_disable_railgun_run(args, context).await
+            }
             "delete-railgun" => delete_railgun_run(args, context).await,
             "list-railgun-zones" => list_railgun_zones_run(args, context).await,
             "list-zone-railguns" => list_zone_railguns_run(args, context).await,
             "zone-railgun-details" => zone_railgun_details_run(args, context).await,
-            "connect-or-disconnect-zone-railgun" => connect_or_disconnect_zone_railgun_run(args, context).await,
-            "test-zone-railgun-connection" => test_zone_railgun_connection_run(args, context).await,
+            "connect-or-disconnect-zone-railgun" => {
+                connect_or_disconnect_zone_railgun_run(args, context).await
+            }
+            "test-zone-railgun-connection" => {
+                test_zone_railgun_connection_run(args, context).await
+            }
             "list-account-railguns" => list_account_railguns_run(args, context).await,
             "create-account-railgun" => create_account_railgun_run(args, context).await,
             "account-railgun-details" => account_railgun_details_run(args, context).await,
@@ -95,36 +108,64 @@ pub mod cloudflare {
             "connection-details" => connection_details_run(args, context).await,
             "update-connection" => update_connection_run(args, context).await,
             "delete-connection" => delete_connection_run(args, context).await,
-            "list-organization-railguns" => list_organization_railguns_run(args, context).await,
-            "create-organization-railgun" => create_organization_railgun_run(args, context).await,
-            "organization-railgun-details" => organization_railgun_details_run(args, context).await,
-            "enable-or-disable-organization-railgun" => enable_or_disable_organization_railgun_run(args, context).await,
-            "delete-organization-railgun" => delete_organization_railgun_run(args, context).await,
-            "list-organization-railgun-zones" => list_organization_railgun_zones_run(args, context).await,
+            "list-organization-railguns" => {
+                list_organization_railguns_run(args, context).await
+            }
+            "create-organization-railgun" => {
+                create_organization_railgun_run(args, context).await
+            }
+            "organization-railgun-details" => {
+                organization_railgun_details_run(args, context).await
+            }
+            "enable-or-disable-organization-railgun" => {
+                enable_or_disable_organization_railgun_run(args, context).await
+            }
+            "delete-organization-railgun" => {
+                delete_organization_railgun_run(args, context).await
+            }
+            "list-organization-railgun-zones" => {
+                list_organization_railgun_zones_run(args, context).await
+            }
             other => ::std::result::Result::Err(context.unknown_command(other)),
         }
     }
     /// A client of the Cloudflare v4 Railgun API, its credentials from the environment or the config file.
-    pub fn api(context: &Context) -> ::std::result::Result<::railgun_api::v4::V4Api, Failure> {
+    pub fn api(
+        context: &Context,
+    ) -> ::std::result::Result<::railgun_api::v4::V4Api, Failure> {
         if context.has(&["api_email", "api_key"]) {
             let builder = ::railgun_api::v4::V4Api::builder_with_api_key(
                 context.credential("api_email")?,
                 context.secret_credential("api_key")?,
             );
             return context
-                .configure(builder, "v4_base_url", "https://api.cloudflare.com/client/v4/")?
+                .configure(
+                    builder,
+                    "v4_base_url",
+                    "https://api.cloudflare.com/client/v4/",
+                )?
                 .build()
                 .map_err(::std::convert::Into::into);
         }
         if context.has(&["api_token"]) {
-            let builder = ::railgun_api::v4::V4Api::builder_with_api_token(context.secret_credential("api_token")?);
+            let builder = ::railgun_api::v4::V4Api::builder_with_api_token(
+                context.secret_credential("api_token")?,
+            );
             return context
-                .configure(builder, "v4_base_url", "https://api.cloudflare.com/client/v4/")?
+                .configure(
+                    builder,
+                    "v4_base_url",
+                    "https://api.cloudflare.com/client/v4/",
+                )?
                 .build()
                 .map_err(::std::convert::Into::into);
         }
         ::std::result::Result::Err(
-            context.missing_credentials("cloudflare", &[&["api_email", "api_key"], &["api_token"]]),
+            context
+                .missing_credentials(
+                    "cloudflare",
+                    &[&["api_email", "api_key"], &["api_token"]],
+                ),
         )
     }
     /// `railgun cloudflare list-railguns`: List Railguns.
@@ -140,10 +181,16 @@ pub mod cloudflare {
                     .help("Page number of paginated results, from 1.")
                     .required(false)
                     .value_name("NUMBER")
-                    .value_parser(|text: &str| -> ::std::result::Result<u64, ::std::string::String> {
-                        let value: u64 = text.parse().map_err(|e: ::std::num::ParseIntError| e.to_string())?;
+                    .value_parser(|
+                        text: &str,
+                    | -> ::std::result::Result<u64, ::std::string::String> {
+                        let value: u64 = text
+                            .parse()
+                            .map_err(|e: ::std::num::ParseIntError| e.to_string())?;
                         if !(1..=::std::primitive::u64::MAX).contains(&value) {
-                            return ::std::result::Result::Err("must be at least 1".to_owned());
+                            return ::std::result::Result::Err(
+                                "must be at least 1".to_owned(),
+                            );
                         }
                         ::std::result::Result::Ok(value)
                     }),
@@ -154,10 +201,16 @@ pub mod cloudflare {
                     .help("Number of items per page; 20 when left out.")
                     .required(false)
                     .value_name("NUMBER")
-                    .value_parser(|text: &str| -> ::std::result::Result<u64, ::std::string::String> {
-                        let value: u64 = text.parse().map_err(|e: ::std::num::ParseIntError| e.to_string())?;
+                    .value_parser(|
+                        text: &str,
+                    | -> ::std::result::Result<u64, ::std::string::String> {
+                        let value: u64 = text
+                            .parse()
+                            .map_err(|e: ::std::num::ParseIntError| e.to_string())?;
                         if !(5..=50).contains(&value) {
-                            return ::std::result::Result::Err("must be between 5 and 50".to_owned());
+                            return ::std::result::Result::Err(
+                                "must be between 5 and 50".to_owned(),
+                            );
                         }
                         ::std::result::Result::Ok(value)
                     }),
@@ -168,40 +221,68 @@ pub mod cloudflare {
                     .help("Sort Railguns in ascending or descending order.")
                     .required(false)
                     .value_name("MODE")
-                    .value_parser(::clap::builder::TypedValueParser::try_map(
-                        ::clap::builder::PossibleValuesParser::new([
-                            ::clap::builder::PossibleValue::new("asc").help("sent as \"asc\""),
-                            ::clap::builder::PossibleValue::new("desc").help("sent as \"desc\""),
-                        ]),
-                        |name: ::std::string::String| match name.as_str() {
-                            "asc" => ::std::result::Result::Ok(::railgun_api::v4::types::Direction::Asc),
-                            "desc" => ::std::result::Result::Ok(::railgun_api::v4::types::Direction::Desc),
-                            other => ::std::result::Result::Err(::std::format!("'{other}' is not one of the values")),
-                        },
-                    )),
+                    .value_parser(
+                        ::clap::builder::TypedValueParser::try_map(
+                            ::clap::builder::PossibleValuesParser::new([
+                                ::clap::builder::PossibleValue::new("asc")
+                                    .help("sent as \"asc\""),
+                                ::clap::builder::PossibleValue::new("desc")
+                                    .help("sent as \"desc\""),
+                            ]),
+                            |name: ::std::string::String| match name.as_str() {
+                                "asc" => {
+                                    ::std::result::Result::Ok(
+                                        ::railgun_api::v4::types::Direction::Asc,
+                                    )
+                                }
+                                "desc" => {
+                                    ::std::result::Result::Ok(
+                                        ::railgun_api::v4::types::Direction::Desc,
+                                    )
+                                }
+                                other => {
+                                    ::std::result::Result::Err(
+                                        ::std::format!("'{other}' is not one of the values"),
+                                    )
+                                }
+                            },
+                        ),
+                    ),
             )
             .arg(
                 ::clap::Arg::new("all")
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .conflicts_with("page")
-                    .help("Every page, one after the other, as one list (--per-page sets their length)"),
+                    .help(
+                        "Every page, one after the other, as one list (--per-page sets their length)",
+                    ),
             )
     }
-    async fn list_railguns_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
+    async fn list_railguns_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
         let page: ::std::option::Option<u64> = args.get_one::<u64>("page").copied();
-        let per_page: ::std::option::Option<u64> = args.get_one::<u64>("per_page").copied();
-        let direction: ::std::option::Option<::railgun_api::v4::types::Direction> =
-            args.get_one::<::railgun_api::v4::types::Direction>("direction").copied();
+        let per_page: ::std::option::Option<u64> = args
+            .get_one::<u64>("per_page")
+            .copied();
+        let direction: ::std::option::Option<::railgun_api::v4::types::Direction> = args
+            .get_one::<::railgun_api::v4::types::Direction>("direction")
+            .copied();
         let api = api(context)?;
         if args.get_flag("all") {
             let items = api.list_railguns_stream(per_page, direction);
-            return context.print_stream(items, "railgun cloudflare list-railguns", true).await;
+            return context
+                .print_stream(items, "railgun cloudflare list-railguns", true)
+                .await;
         }
         let answer = api
             .list_railguns(page, per_page, direction)
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare list-railguns", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare list-railguns", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare create-railgun`: Create a Railgun.
@@ -232,14 +313,21 @@ pub mod cloudflare {
                     }),
             )
     }
-    async fn create_railgun_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
-        let name: ::std::string::String =
-            args.get_one::<::std::string::String>("name").cloned().expect("`name` is required by the command");
+    async fn create_railgun_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
+        let name: ::std::string::String = args
+            .get_one::<::std::string::String>("name")
+            .cloned()
+            .expect("`name` is required by the command");
         let api = api(context)?;
         let answer = api
             .create_railgun(name.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare create-railgun", false))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare create-railgun", false)
+            })?;
         context.print(&answer, false)
     }
     /// `railgun cloudflare railgun-details`: Railgun details.
@@ -271,7 +359,10 @@ pub mod cloudflare {
                     }),
             )
     }
-    async fn railgun_details_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
+    async fn railgun_details_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
         let railgun: ::std::string::String = args
             .get_one::<::std::string::String>("identifier")
             .cloned()
@@ -280,7 +371,9 @@ pub mod cloudflare {
         let answer = api
             .railgun_details(railgun.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare railgun-details", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare railgun-details", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare enable-or-disable-railgun`: Enable or disable a Railgun for all zones connected to it.
@@ -328,12 +421,18 @@ pub mod cloudflare {
             .get_one::<::std::string::String>("identifier")
             .cloned()
             .expect("`identifier` is required by the command");
-        let enabled: bool = args.get_one::<bool>("enabled").copied().expect("`enabled` is required by the command");
+        let enabled: bool = args
+            .get_one::<bool>("enabled")
+            .copied()
+            .expect("`enabled` is required by the command");
         let api = api(context)?;
         let answer = api
             .enable_or_disable_railgun(railgun.as_str(), enabled)
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare enable-or-disable-railgun", true))?;
+            .map_err(|error| {
+                context
+                    .failed(error, "railgun cloudflare enable-or-disable-railgun", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare delete-railgun`: Disable and delete a Railgun.
@@ -365,7 +464,10 @@ pub mod cloudflare {
                     }),
             )
     }
-    async fn delete_railgun_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
+    async fn delete_railgun_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
         let railgun: ::std::string::String = args
             .get_one::<::std::string::String>("identifier")
             .cloned()
@@ -374,7 +476,9 @@ pub mod cloudflare {
         let answer = api
             .delete_railgun(railgun.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare delete-railgun", false))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare delete-railgun", false)
+            })?;
         context.print(&answer, false)
     }
     /// `railgun cloudflare list-railgun-zones`: List the zones that are currently using this Railgun.
@@ -418,7 +522,9 @@ pub mod cloudflare {
         let answer = api
             .list_railgun_zones(railgun.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare list-railgun-zones", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare list-railgun-zones", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare list-zone-railguns`: List the Railguns a zone can use.
@@ -462,7 +568,9 @@ pub mod cloudflare {
         let answer = api
             .list_zone_railguns(zone.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare list-zone-railguns", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare list-zone-railguns", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare zone-railgun-details`: A Railgun as a zone sees it.
@@ -531,7 +639,9 @@ pub mod cloudflare {
         let answer = api
             .zone_railgun_details(zone.as_str(), railgun.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare zone-railgun-details", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare zone-railgun-details", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare connect-or-disconnect-zone-railgun`: Connect a zone to a Railgun, or disconnect it.
@@ -606,13 +716,26 @@ pub mod cloudflare {
             .get_one::<::std::string::String>("identifier")
             .cloned()
             .expect("`identifier` is required by the command");
-        let connected: bool =
-            args.get_one::<bool>("connected").copied().expect("`connected` is required by the command");
+        let connected: bool = args
+            .get_one::<bool>("connected")
+            .copied()
+            .expect("`connected` is required by the command");
         let api = api(context)?;
         let answer = api
-            .connect_or_disconnect_zone_railgun(zone.as_str(), railgun.as_str(), connected)
+            .connect_or_disconnect_zone_railgun(
+                zone.as_str(),
+                railgun.as_str(),
+                connected,
+            )
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare connect-or-disconnect-zone-railgun", true))?;
+            .map_err(|error| {
+                context
+                    .failed(
+                        error,
+                        "railgun cloudflare connect-or-disconnect-zone-railgun",
+                        true,
+                    )
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare test-zone-railgun-connection`: Test the Railgun connection to a zone.
@@ -681,7 +804,14 @@ pub mod cloudflare {
         let answer = api
             .test_zone_railgun_connection(zone.as_str(), railgun.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare test-zone-railgun-connection", true))?;
+            .map_err(|error| {
+                context
+                    .failed(
+                        error,
+                        "railgun cloudflare test-zone-railgun-connection",
+                        true,
+                    )
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare list-account-railguns`: List an account's Railguns.
@@ -805,18 +935,26 @@ pub mod cloudflare {
             .cloned()
             .expect("`account_identifier` is required by the command");
         let page: ::std::option::Option<u64> = args.get_one::<u64>("page").copied();
-        let per_page: ::std::option::Option<u64> = args.get_one::<u64>("per_page").copied();
-        let direction: ::std::option::Option<::railgun_api::v4::types::Direction> =
-            args.get_one::<::railgun_api::v4::types::Direction>("direction").copied();
+        let per_page: ::std::option::Option<u64> = args
+            .get_one::<u64>("per_page")
+            .copied();
+        let direction: ::std::option::Option<::railgun_api::v4::types::Direction> = args
+            .get_one::<::railgun_api::v4::types::Direction>("direction")
+            .copied();
         let api = api(context)?;
         if args.get_flag("all") {
-            let items = api.list_account_railguns_stream(account.as_str(), per_page, direction);
-            return context.print_stream(items, "railgun cloudflare list-account-railguns", true).await;
+            let items = api
+                .list_account_railguns_stream(account.as_str(), per_page, direction);
+            return context
+                .print_stream(items, "railgun cloudflare list-account-railguns", true)
+                .await;
         }
         let answer = api
             .list_account_railguns(account.as_str(), page, per_page, direction)
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare list-account-railguns", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare list-account-railguns", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare create-account-railgun`: Create a Railgun in an account.
@@ -876,13 +1014,17 @@ pub mod cloudflare {
             .get_one::<::std::string::String>("account_identifier")
             .cloned()
             .expect("`account_identifier` is required by the command");
-        let name: ::std::string::String =
-            args.get_one::<::std::string::String>("name").cloned().expect("`name` is required by the command");
+        let name: ::std::string::String = args
+            .get_one::<::std::string::String>("name")
+            .cloned()
+            .expect("`name` is required by the command");
         let api = api(context)?;
         let answer = api
             .create_account_railgun(account.as_str(), name.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare create-account-railgun", false))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare create-account-railgun", false)
+            })?;
         context.print(&answer, false)
     }
     /// `railgun cloudflare account-railgun-details`: Railgun details.
@@ -951,7 +1093,9 @@ pub mod cloudflare {
         let answer = api
             .account_railgun_details(account.as_str(), railgun.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare account-railgun-details", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare account-railgun-details", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare update-account-railgun`: Update a Railgun's name, and whether it is enabled.
@@ -1044,14 +1188,26 @@ pub mod cloudflare {
             .get_one::<::std::string::String>("identifier")
             .cloned()
             .expect("`identifier` is required by the command");
-        let name: ::std::string::String =
-            args.get_one::<::std::string::String>("name").cloned().expect("`name` is required by the command");
-        let enabled: bool = args.get_one::<bool>("enabled").copied().expect("`enabled` is required by the command");
+        let name: ::std::string::String = args
+            .get_one::<::std::string::String>("name")
+            .cloned()
+            .expect("`name` is required by the command");
+        let enabled: bool = args
+            .get_one::<bool>("enabled")
+            .copied()
+            .expect("`enabled` is required by the command");
         let api = api(context)?;
         let answer = api
-            .update_account_railgun(account.as_str(), railgun.as_str(), name.as_str(), enabled)
+            .update_account_railgun(
+                account.as_str(),
+                railgun.as_str(),
+                name.as_str(),
+                enabled,
+            )
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare update-account-railgun", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare update-account-railgun", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare delete-account-railgun`: Disable and delete a Railgun.
@@ -1120,7 +1276,9 @@ pub mod cloudflare {
         let answer = api
             .delete_account_railgun(account.as_str(), railgun.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare delete-account-railgun", false))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare delete-account-railgun", false)
+            })?;
         context.print(&answer, false)
     }
     /// `railgun cloudflare list-connections`: List the connections of a Railgun.
@@ -1222,7 +1380,10 @@ pub mod cloudflare {
                     ),
             )
     }
-    async fn list_connections_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
+    async fn list_connections_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
         let account: ::std::string::String = args
             .get_one::<::std::string::String>("account_identifier")
             .cloned()
@@ -1231,18 +1392,38 @@ pub mod cloudflare {
             .get_one::<::std::string::String>("railgun_identifier")
             .cloned()
             .expect("`railgun_identifier` is required by the command");
-        let enabled: ::std::option::Option<bool> = args.get_one::<bool>("enabled").copied();
+        let enabled: ::std::option::Option<bool> = args
+            .get_one::<bool>("enabled")
+            .copied();
         let page: ::std::option::Option<u64> = args.get_one::<u64>("page").copied();
-        let per_page: ::std::option::Option<u64> = args.get_one::<u64>("per_page").copied();
+        let per_page: ::std::option::Option<u64> = args
+            .get_one::<u64>("per_page")
+            .copied();
         let api = api(context)?;
         if args.get_flag("all") {
-            let items = api.list_connections_stream(account.as_str(), railgun.as_str(), enabled, per_page);
-            return context.print_stream(items, "railgun cloudflare list-connections", true).await;
+            let items = api
+                .list_connections_stream(
+                    account.as_str(),
+                    railgun.as_str(),
+                    enabled,
+                    per_page,
+                );
+            return context
+                .print_stream(items, "railgun cloudflare list-connections", true)
+                .await;
         }
         let answer = api
-            .list_connections(account.as_str(), railgun.as_str(), enabled, page, per_page)
+            .list_connections(
+                account.as_str(),
+                railgun.as_str(),
+                enabled,
+                page,
+                per_page,
+            )
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare list-connections", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare list-connections", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare create-connection`: Connect a zone to the Railgun.
@@ -1319,7 +1500,10 @@ pub mod cloudflare {
                     .value_parser(::clap::builder::BoolishValueParser::new()),
             )
     }
-    async fn create_connection_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
+    async fn create_connection_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
         let account: ::std::string::String = args
             .get_one::<::std::string::String>("account_identifier")
             .cloned()
@@ -1328,14 +1512,25 @@ pub mod cloudflare {
             .get_one::<::std::string::String>("railgun_identifier")
             .cloned()
             .expect("`railgun_identifier` is required by the command");
-        let zone: ::std::string::String =
-            args.get_one::<::std::string::String>("zone.id").cloned().expect("`zone.id` is required by the command");
-        let enabled: ::std::option::Option<bool> = args.get_one::<bool>("enabled").copied();
+        let zone: ::std::string::String = args
+            .get_one::<::std::string::String>("zone.id")
+            .cloned()
+            .expect("`zone.id` is required by the command");
+        let enabled: ::std::option::Option<bool> = args
+            .get_one::<bool>("enabled")
+            .copied();
         let api = api(context)?;
         let answer = api
-            .create_connection(account.as_str(), railgun.as_str(), zone.as_str(), enabled)
+            .create_connection(
+                account.as_str(),
+                railgun.as_str(),
+                zone.as_str(),
+                enabled,
+            )
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare create-connection", false))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare create-connection", false)
+            })?;
         context.print(&answer, false)
     }
     /// `railgun cloudflare connection-details`: Connection details.
@@ -1429,7 +1624,9 @@ pub mod cloudflare {
         let answer = api
             .connection_details(account.as_str(), railgun.as_str(), connection.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare connection-details", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare connection-details", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare update-connection`: Enable or disable a connection.
@@ -1511,7 +1708,10 @@ pub mod cloudflare {
                     .value_parser(::clap::builder::BoolishValueParser::new()),
             )
     }
-    async fn update_connection_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
+    async fn update_connection_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
         let account: ::std::string::String = args
             .get_one::<::std::string::String>("account_identifier")
             .cloned()
@@ -1524,12 +1724,22 @@ pub mod cloudflare {
             .get_one::<::std::string::String>("identifier")
             .cloned()
             .expect("`identifier` is required by the command");
-        let enabled: bool = args.get_one::<bool>("enabled").copied().expect("`enabled` is required by the command");
+        let enabled: bool = args
+            .get_one::<bool>("enabled")
+            .copied()
+            .expect("`enabled` is required by the command");
         let api = api(context)?;
         let answer = api
-            .update_connection(account.as_str(), railgun.as_str(), connection.as_str(), enabled)
+            .update_connection(
+                account.as_str(),
+                railgun.as_str(),
+                connection.as_str(),
+                enabled,
+            )
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare update-connection", true))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare update-connection", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare delete-connection`: Disable and remove a connection to a zone.
@@ -1603,7 +1813,10 @@ pub mod cloudflare {
                     }),
             )
     }
-    async fn delete_connection_run(args: &::clap::ArgMatches, context: &Context) -> ::std::result::Result<(), Failure> {
+    async fn delete_connection_run(
+        args: &::clap::ArgMatches,
+        context: &Context,
+    ) -> ::std::result::Result<(), Failure> {
         let account: ::std::string::String = args
             .get_one::<::std::string::String>("account_identifier")
             .cloned()
@@ -1620,7 +1833,9 @@ pub mod cloudflare {
         let answer = api
             .delete_connection(account.as_str(), railgun.as_str(), connection.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare delete-connection", false))?;
+            .map_err(|error| {
+                context.failed(error, "railgun cloudflare delete-connection", false)
+            })?;
         context.print(&answer, false)
     }
     /// `railgun cloudflare list-organization-railguns`: List Railguns.
@@ -1745,18 +1960,35 @@ pub mod cloudflare {
             .cloned()
             .expect("`organization_identifier` is required by the command");
         let page: ::std::option::Option<u64> = args.get_one::<u64>("page").copied();
-        let per_page: ::std::option::Option<u64> = args.get_one::<u64>("per_page").copied();
-        let direction: ::std::option::Option<::railgun_api::v4::types::Direction> =
-            args.get_one::<::railgun_api::v4::types::Direction>("direction").copied();
+        let per_page: ::std::option::Option<u64> = args
+            .get_one::<u64>("per_page")
+            .copied();
+        let direction: ::std::option::Option<::railgun_api::v4::types::Direction> = args
+            .get_one::<::railgun_api::v4::types::Direction>("direction")
+            .copied();
         let api = api(context)?;
         if args.get_flag("all") {
-            let items = api.list_organization_railguns_stream(organization.as_str(), per_page, direction);
-            return context.print_stream(items, "railgun cloudflare list-organization-railguns", true).await;
+            let items = api
+                .list_organization_railguns_stream(
+                    organization.as_str(),
+                    per_page,
+                    direction,
+                );
+            return context
+                .print_stream(
+                    items,
+                    "railgun cloudflare list-organization-railguns",
+                    true,
+                )
+                .await;
         }
         let answer = api
             .list_organization_railguns(organization.as_str(), page, per_page, direction)
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare list-organization-railguns", true))?;
+            .map_err(|error| {
+                context
+                    .failed(error, "railgun cloudflare list-organization-railguns", true)
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare create-organization-railgun`: Create a Railgun.
@@ -1817,13 +2049,22 @@ pub mod cloudflare {
             .get_one::<::std::string::String>("organization_identifier")
             .cloned()
             .expect("`organization_identifier` is required by the command");
-        let name: ::std::string::String =
-            args.get_one::<::std::string::String>("name").cloned().expect("`name` is required by the command");
+        let name: ::std::string::String = args
+            .get_one::<::std::string::String>("name")
+            .cloned()
+            .expect("`name` is required by the command");
         let api = api(context)?;
         let answer = api
             .create_organization_railgun(organization.as_str(), name.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare create-organization-railgun", false))?;
+            .map_err(|error| {
+                context
+                    .failed(
+                        error,
+                        "railgun cloudflare create-organization-railgun",
+                        false,
+                    )
+            })?;
         context.print(&answer, false)
     }
     /// `railgun cloudflare organization-railgun-details`: Railgun details.
@@ -1893,7 +2134,14 @@ pub mod cloudflare {
         let answer = api
             .organization_railgun_details(organization.as_str(), railgun.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare organization-railgun-details", true))?;
+            .map_err(|error| {
+                context
+                    .failed(
+                        error,
+                        "railgun cloudflare organization-railgun-details",
+                        true,
+                    )
+            })?;
         context.print(&answer, true)
     }
     /// `railgun cloudflare enable-or-disable-organization-railgun`: Enable or disable a Railgun for all zones connected to it.
@@ -1967,13 +2215,25 @@ pub mod cloudflare {
             .get_one::<::std::string::String>("identifier")
             .cloned()
             .expect("`identifier` is required by the command");
-        let enabled: bool = args.get_one::<bool>("enabled").copied().expect("`enabled` is required by the command");
+        let enabled: bool = args
+            .get_one::<bool>("enabled")
+            .copied()
+            .expect("`enabled` is required by the command");
         let api = api(context)?;
         let answer = api
-            .enable_or_disable_organization_railgun(organization.as_str(), railgun.as_str(), enabled)
+            .enable_or_disable_organization_railgun(
+                organization.as_str(),
+                railgun.as_str(),
+                enabled,
+            )
             .await
             .map_err(|error| {
-                context.failed(error, "railgun cloudflare enable-or-disable-organization-railgun", true)
+                context
+                    .failed(
+                        error,
+                        "railgun cloudflare enable-or-disable-organization-railgun",
+                        true,
+                    )
             })?;
         context.print(&answer, true)
     }
@@ -2044,7 +2304,14 @@ pub mod cloudflare {
         let answer = api
             .delete_organization_railgun(organization.as_str(), railgun.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare delete-organization-railgun", false))?;
+            .map_err(|error| {
+                context
+                    .failed(
+                        error,
+                        "railgun cloudflare delete-organization-railgun",
+                        false,
+                    )
+            })?;
         context.print(&answer, false)
     }
     /// `railgun cloudflare list-organization-railgun-zones`: List the zones that are currently using this Railgun.
@@ -2114,7 +2381,14 @@ pub mod cloudflare {
         let answer = api
             .list_organization_railgun_zones(organization.as_str(), railgun.as_str())
             .await
-            .map_err(|error| context.failed(error, "railgun cloudflare list-organization-railgun-zones", true))?;
+            .map_err(|error| {
+                context
+                    .failed(
+                        error,
+                        "railgun cloudflare list-organization-railgun-zones",
+                        true,
+                    )
+            })?;
         context.print(&answer, true)
     }
 }
