@@ -2,13 +2,11 @@
 //! (35 pairs), against a local server: the exact request on the wire, and
 //! the documented example answer decoded into typed values.
 
-mod support;
-
+use crate::support::{RTKN, Reply, Seen, TKN, TestServer, fixture};
 use axum::http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
 use railgun_api::HttpMethod::{self, Get, Post};
 use railgun_api::types::{Mode, RailgunStatus};
 use railgun_api::{Error, IpRange, Secret, Timestamp};
-use support::{RTKN, Reply, Seen, TKN, TestServer, fixture};
 
 /// The credentials as they go on the wire, first in every request.
 const CLIENT_AUTH: &str = "email=user%40cloudflare.com&tkn=a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5pp";

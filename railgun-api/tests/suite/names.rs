@@ -3,10 +3,8 @@
 //! keyword for a wire name: the expansion compiles, and each argument goes
 //! on the wire under its own name.
 
-mod support;
-
+use crate::support::{HOST_KEY, Reply, TestServer};
 use railgun_api::HttpMethod::{Get, Post};
-use support::{HOST_KEY, Reply, TestServer};
 
 mod named {
     railgun_runtime::generate_api!("tests/names/spec.yaml");

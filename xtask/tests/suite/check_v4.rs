@@ -2,9 +2,8 @@
 //! OpenAPI description, and fails with lines naming exactly what changed on
 //! each mutation of it.
 
-mod support;
+use crate::support::{Run, root, xtask};
 use serde_json::{Value, json};
-use support::{Run, root, xtask};
 
 fn description() -> Value {
     let path = root().join("spec/docs-v4/railgun-v4.openapi.json");

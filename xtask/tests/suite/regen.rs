@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use xtask::docs::facts::{DocFacts, read_dir};
-use xtask::regen::{Outcome, regen};
+use xtask::docs::fix::regen;
+use xtask::settle::Outcome;
 
-mod support;
-use support::{copy_docs, root, xtask};
+use crate::support::{copy_docs, root, xtask};
 
 fn spec_text() -> String {
     std::fs::read_to_string(root().join("spec/railgun.yaml")).unwrap()
@@ -26,7 +26,7 @@ fn settle(source: &str, docs: &DocFacts) -> Outcome {
     assert!(again.changes.is_empty(), "a second regen changed: {:#?}", again.changes);
     assert_eq!(again.text, outcome.text);
     let spec = railgun_spec::parse(&outcome.text, "spec.yaml").unwrap();
-    let report = xtask::check::check(&spec, docs);
+    let report = xtask::docs::check::check(&spec, docs);
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
     outcome
 }
@@ -318,7 +318,7 @@ fn a_marker_on_a_documented_endpoint_is_a_finding_regen_removes() {
     let at = text.find("    docs: optimized-partner-api/enable-and-disable-connections/#post-conn_delete\n").unwrap();
     let marked = format!("{}    undocumented: >\n      Thought to be gone.\n{}", &text[..at], &text[at..]);
     let spec = railgun_spec::parse(&marked, "spec.yaml").unwrap();
-    let report = xtask::check::check(&spec, &vendored());
+    let report = xtask::docs::check::check(&spec, &vendored());
     let found: Vec<String> = report.findings.iter().map(ToString::to_string).collect();
     assert_eq!(
         found,

@@ -2,10 +2,8 @@
 //! endpoint that `spec/railgun.yaml` does not have, and the expansion gives a
 //! working, typed method, with no Rust written for it.
 
-mod support;
-
+use crate::support::{HOST_KEY, Reply, TestServer};
 use railgun_api::HttpMethod::{Get, Post};
-use support::{HOST_KEY, Reply, TestServer};
 
 mod extended {
     railgun_runtime::generate_api!("tests/extension/spec.yaml");

@@ -3,9 +3,8 @@
 //! that lost an endpoint), the spec rewritten so that `check-v4` passes,
 //! with one line per change.
 
-mod support;
+use crate::support::{Run, root, xtask};
 use serde_json::{Value, json};
-use support::{Run, root, xtask};
 
 fn description() -> Value {
     let path = root().join("spec/docs-v4/railgun-v4.openapi.json");

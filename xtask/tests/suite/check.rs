@@ -4,8 +4,7 @@
 
 use std::path::Path;
 
-mod support;
-use support::{Run, copy_docs, root, spec, xtask};
+use crate::support::{Run, copy_docs, root, spec, xtask};
 
 fn check(docs: &Path, spec: &Path) -> Run {
     xtask(&[&"check", &"--docs", &docs, &"--spec", &spec])

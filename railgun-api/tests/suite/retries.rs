@@ -2,16 +2,14 @@
 //! local servers; the waits are measured on tokio's paused clock, so they
 //! are exact and take no real time.
 
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::support::{HOST_KEY, RTKN, Reply, TestServer, fixture};
 use railgun_api::HttpMethod::{self, Get, Post};
 use railgun_api::reqwest::StatusCode;
 use railgun_api::types::Mode;
 use railgun_api::{Error, PartnerApi, RetryPolicy, Secret};
-use support::{HOST_KEY, RTKN, Reply, TestServer, fixture};
 
 const SECOND: Duration = Duration::from_secs(1);
 

@@ -5,15 +5,13 @@
 
 #![allow(deprecated)] // the organization endpoints are called on purpose
 
-mod support;
-
+use crate::support::{Reply, Seen, TestServer};
 use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use futures_util::{StreamExt, TryStreamExt};
 use railgun_api::reqwest::StatusCode;
 use railgun_api::v4::V4Api;
 use railgun_api::v4::types::{Direction, RailgunStatus};
 use railgun_api::{ApiMessage, Error, Timestamp};
-use support::{Reply, Seen, TestServer};
 
 const ZONE: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const RAILGUN: &str = "e928d310693a83094309acf9ead50448";

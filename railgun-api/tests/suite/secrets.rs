@@ -2,14 +2,12 @@
 //! `Debug` or `Display` text, error message or log line, even when requests
 //! are sent as GET and the service echoes them back.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{EMAIL, Reply, Seen, TestServer, fixture};
 use railgun_api::HttpMethod::{Get, Post};
 use railgun_api::types::Mode;
 use railgun_api::{ClientApi, Error, PartnerApi, Secret};
-use support::{EMAIL, Reply, Seen, TestServer, fixture};
 
 // Distinctive secrets, unlike the docs' examples, whose token shares its
 // first characters with an example Railgun name: any 12 characters of

@@ -3,11 +3,9 @@
 //! and a JSON body of text, integer, enum, flag and secret members in spec
 //! order; a list answer; secrets out of every error text.
 
-mod support;
-
+use crate::support::{Reply, TestServer};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use railgun_runtime::Error;
-use support::{Reply, TestServer};
 
 mod rest {
     railgun_runtime::generate_api!("tests/rest/spec.yaml");

@@ -9,8 +9,7 @@ use std::path::Path;
 
 use xtask::docs::facts::{DocFacts, EndpointFacts, add_source};
 
-mod support;
-use support::{Run, copy_docs, root, spec};
+use crate::support::{Run, copy_docs, root, spec};
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(root().join("xtask/tests/fixtures/upstream").join(name)).unwrap()
@@ -121,7 +120,7 @@ fn xtask(args: &[&str], docs: &Path) -> Run {
     let mut all: Vec<&dyn AsRef<std::ffi::OsStr>> = args.iter().map(|a| a as _).collect();
     let spec = spec();
     all.extend::<[&dyn AsRef<std::ffi::OsStr>; 4]>([&"--docs", &docs, &"--spec", &spec]);
-    support::xtask(&all)
+    crate::support::xtask(&all)
 }
 
 /// A copy of the vendored docs with `page` replaced by `text`.

@@ -1,15 +1,13 @@
 //! Every way a call can fail reaches the caller as the right `Error`
 //! variant, with its HTTP status and a readable message.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{EMAIL, HOST_KEY, RTKN, Reply, TKN, TestServer, fixture};
 use railgun_api::HttpMethod::{Get, Post};
 use railgun_api::reqwest::StatusCode;
 use railgun_api::types::Mode;
 use railgun_api::{ClientApi, ErrCode, Error, MalformedKind, PartnerApi, Secret};
-use support::{EMAIL, HOST_KEY, RTKN, Reply, TKN, TestServer, fixture};
 
 fn rtkn() -> Secret {
     Secret::new(RTKN)
