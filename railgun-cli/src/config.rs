@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use railgun_api::Secret;
 
-use crate::Failure;
+use crate::failure::Failure;
 
 /// The config file: `base_url` and credentials or tokens by wire name
 /// (`host_key`, `email`, `tkn`, `rtkn`), all optional.

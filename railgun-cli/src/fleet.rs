@@ -18,7 +18,7 @@ use railgun_api::fleet::{AccountRailgun, Connections, Desired, Fleet, Railgun, R
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::context::Failure;
+use crate::failure::Failure;
 
 /// How a family's fleet commands name the Railgun and the zones.
 pub trait Named: Railgun {

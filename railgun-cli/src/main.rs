@@ -16,6 +16,7 @@
 
 mod config;
 mod context;
+mod failure;
 mod fleet;
 mod output;
 
@@ -39,7 +40,8 @@ use railgun_api::HttpMethod;
 use railgun_api::fleet::{AccountRailgun, ByConnection, Stop, Target};
 
 use config::Config;
-use context::{Context, Failure};
+use context::Context;
+use failure::Failure;
 use generated::railgun::Family as V2Family;
 use generated::railgun_v4::Family as V4Family;
 

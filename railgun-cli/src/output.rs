@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::context::Failure;
+use crate::failure::Failure;
 
 /// `--output`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -89,7 +89,7 @@ fn shape_differences(documented: &Value, answer: &Value, path: &str, out: &mut V
             }
         }
         (doc, got) => {
-            let kind = xtask::check::json_type;
+            let kind = xtask::docs::check::json_type;
             if kind(doc) != kind(got) {
                 out.push(format!("{path}: documented as {}, answered {}", kind(doc), kind(got)));
             }

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use xtask::codegen;
-use xtask::{check, docs, openapi, packaged, regen, workspace_root};
+use xtask::{docs, openapi, packaged, settle, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -169,13 +169,13 @@ fn run_check(docs_dir: &Path, spec_path: &Path, verbose: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let report = check::check(&spec, &facts);
+    let report = docs::check::check(&spec, &facts);
     print!("{}", report.render(verbose));
     if report.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 fn run_check_v4(description: &Path, spec_path: &Path, verbose: bool) -> ExitCode {
-    let inputs = openapi::read(description).and_then(|description| {
+    let inputs = openapi::facts::read(description).and_then(|description| {
         let source =
             std::fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
         let spec = railgun_spec::parse(&source, &spec_path.display().to_string()).map_err(|e| e.to_string())?;
@@ -183,7 +183,7 @@ fn run_check_v4(description: &Path, spec_path: &Path, verbose: bool) -> ExitCode
     });
     match inputs {
         Ok((description, spec)) => {
-            let report = openapi::check(&spec, &description);
+            let report = openapi::check::check(&spec, &description);
             print!("{}", report.render(verbose));
             if report.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
@@ -200,16 +200,16 @@ fn run_regen(docs_dir: &Path, spec_path: &Path, dry_run: bool) -> ExitCode {
         spec_path,
         dry_run,
         inputs.and_then(|(facts, source)| {
-            regen::regen(&source, &spec_path.display().to_string(), &facts).map(|outcome| (source, outcome))
+            docs::fix::regen(&source, &spec_path.display().to_string(), &facts).map(|outcome| (source, outcome))
         }),
     )
 }
 
 fn run_regen_v4(description: &Path, spec_path: &Path, dry_run: bool) -> ExitCode {
-    let outcome = openapi::read(description).and_then(|description| {
+    let outcome = openapi::facts::read(description).and_then(|description| {
         let source =
             std::fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
-        regen::regen_v4(&source, &spec_path.display().to_string(), &description).map(|outcome| (source, outcome))
+        openapi::fix::regen_v4(&source, &spec_path.display().to_string(), &description).map(|outcome| (source, outcome))
     });
     rewrite(spec_path, dry_run, outcome)
 }
@@ -217,10 +217,10 @@ fn run_regen_v4(description: &Path, spec_path: &Path, dry_run: bool) -> ExitCode
 /// Writes (or with `dry_run` prints as a diff) a regen's new spec, then
 /// its report; exit 0 when the check passes, 1 when findings remain, 2 on
 /// error.
-fn rewrite(spec_path: &Path, dry_run: bool, outcome: Result<(String, regen::Outcome), String>) -> ExitCode {
+fn rewrite(spec_path: &Path, dry_run: bool, outcome: Result<(String, settle::Outcome), String>) -> ExitCode {
     let outcome = outcome.and_then(|(source, outcome)| {
         if dry_run {
-            print!("{}", regen::diff(&source, &outcome.text, &spec_path.display().to_string()));
+            print!("{}", settle::diff(&source, &outcome.text, &spec_path.display().to_string()));
         } else if outcome.text != source {
             std::fs::write(spec_path, &outcome.text)
                 .map_err(|e| format!("cannot write {}: {e}", spec_path.display()))?;

@@ -35,22 +35,7 @@ pub struct EndpointFacts {
     pub act: Option<String>,
 }
 
-/// A contradiction inside the docs: reported, never fatal.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Warning {
-    /// The page, relative to the docs folder.
-    pub file: String,
-    /// 1-based line.
-    pub line: usize,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for Warning {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.message)
-    }
-}
+pub use crate::findings::Warning;
 
 /// Everything the docs say.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -4,9 +4,13 @@
 //! [`Section`]s (one per `## METHOD action` heading) in [`markdown`] or
 //! [`text`]; [`facts`] turns the sections of every page into one
 //! [`facts::EndpointFacts`] per family and action, with warnings for what
-//! the docs contradict themselves on.
+//! the docs contradict themselves on. [`check`] compares a spec with
+//! those facts (`cargo xtask check`), and [`fix`] rewrites the spec until
+//! they agree (`cargo xtask regen`).
 
+pub mod check;
 pub mod facts;
+pub mod fix;
 pub mod markdown;
 pub mod text;
 
