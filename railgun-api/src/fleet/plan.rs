@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{Connections, FleetError, Link, Railgun, Target};
 
 /// The state every zone should end in, for a Railgun `R` ([`Target`] in
-/// v2, [`AccountRailgun`] in v4).
+/// v2, [`AccountRailgun`](super::AccountRailgun) in v4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Desired<R = Target> {
