@@ -55,16 +55,12 @@ impl Tally {
     }
 }
 
-/// splitmix64, so each task's sequence of actions is reproducible.
-struct Rng(u64);
+/// Seeded per task, so each task's sequence of actions is reproducible.
+struct Rng(fastrand::Rng);
 
 impl Rng {
     fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % n
+        self.0.u64(..n)
     }
 }
 
@@ -109,7 +105,7 @@ fn record<T>(tally: &mut Tally, what: &str, result: Result<T, Error>, expected: 
 async fn task(api: PartnerApi, emulator_activate: impl Fn(&str), index: usize) -> (Model, Tally) {
     let mut tally = Tally::default();
     let mut model = Model::default();
-    let mut rng = Rng(index as u64 + 1);
+    let mut rng = Rng(fastrand::Rng::with_seed(index as u64 + 1));
     // A Railgun of the task's own, retried through faults.
     let rtkn: Secret = loop {
         if let Some(made) = record(&mut tally, "init", api.init(None, None).await, None) {

@@ -10,7 +10,6 @@
 //!   the body, or the body is cut in half. This is the case a client must
 //!   not answer by sending a call that is not safe to repeat again.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -85,25 +84,22 @@ impl Fault {
     }
 }
 
-/// Draws faults from a reproducible sequence.
+/// Draws faults from a reproducible sequence: the workspace's one PRNG
+/// (fastrand's), seeded.
 #[derive(Debug)]
 pub struct Dice {
-    state: AtomicU64,
+    rng: std::sync::Mutex<fastrand::Rng>,
 }
 
 impl Dice {
     /// A sequence that starts from `seed`.
     pub fn new(seed: u64) -> Dice {
-        Dice { state: AtomicU64::new(seed) }
+        Dice { rng: std::sync::Mutex::new(fastrand::Rng::with_seed(seed)) }
     }
 
     /// A number in [0, 1).
     fn roll(&self) -> f64 {
-        let mut z = self.state.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed).wrapping_add(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64
+        self.rng.lock().unwrap_or_else(|e| e.into_inner()).f64()
     }
 }
 

@@ -166,7 +166,9 @@ struct Inner {
     next_railgun: u64,
     next_connection: u64,
     next_record: u64,
-    rng: u64,
+    /// Tokens and generated names: the workspace's one PRNG (fastrand's,
+    /// also the client's retry jitter), seeded.
+    rng: fastrand::Rng,
 }
 
 /// The emulated service's data.
@@ -193,7 +195,7 @@ impl State {
                 next_railgun: 1,
                 next_connection: 1,
                 next_record: 100,
-                rng: seed,
+                rng: fastrand::Rng::with_seed(seed),
                 ..Inner::default()
             }),
         }
@@ -545,19 +547,9 @@ impl Inner {
         }
     }
 
-    /// `len` lowercase hex characters from a splitmix64 stream.
+    /// `len` lowercase hex characters from the seeded sequence.
     fn token(&mut self, len: usize) -> String {
-        let mut out = String::with_capacity(len);
-        while out.len() < len {
-            self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.rng;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^= z >> 31;
-            out.push_str(&format!("{z:016x}"));
-        }
-        out.truncate(len);
-        out
+        (0..len).map(|_| char::from(b"0123456789abcdef"[self.rng.usize(..16)])).collect()
     }
 }
 
