@@ -425,7 +425,13 @@ fn read_zones<T: Named>(path: &Path) -> Result<Vec<String>, Failure> {
             continue;
         }
         if !T::is_zone(&zone) {
-            return Err(Failure::Usage(format!("{source}:{}: '{zone}' is not {}", n + 1, T::ZONE)));
+            // The line is not quoted: a file given here by mistake (the
+            // config file, say) may hold a secret on it.
+            return Err(Failure::Usage(format!(
+                "{source}:{}: not {} (the zones file holds one per line; `#` starts a comment)",
+                n + 1,
+                T::ZONE
+            )));
         }
         if seen.insert(zone.clone()) {
             zones.push(zone);
@@ -501,7 +507,13 @@ mod tests {
         assert_eq!(read_zones::<Target>(&path).unwrap(), ["example.com", "b.example.org"]);
         std::fs::write(&path, "example.com\nnot a zone\n").unwrap();
         let err = read_zones::<Target>(&path).err().unwrap().to_string();
-        assert_eq!(err, format!("{}:2: 'not a zone' is not a domain name", path.display()));
+        assert_eq!(
+            err,
+            format!(
+                "{}:2: not a domain name (the zones file holds one per line; `#` starts a comment)",
+                path.display()
+            )
+        );
         std::fs::write(&path, "0123456789ABCDEF0123456789abcdef\nexample.com\n").unwrap();
         let err = read_zones::<AccountRailgun>(&path).err().unwrap().to_string();
         let what = "a zone identifier tag (1 to 32 letters and digits)";

@@ -116,7 +116,10 @@ impl Family {
 /// The options every command takes, and the config file.
 fn context(matches: &ArgMatches) -> Result<Context, Failure> {
     Ok(Context {
-        config: Config::load(matches.get_one::<PathBuf>("config").map(PathBuf::as_path))?,
+        config: Config::load(
+            matches.get_one::<PathBuf>("config").map(PathBuf::as_path),
+            matches.get_one::<String>("profile").map(String::as_str),
+        )?,
         base_url: matches.get_one::<String>("base-url").cloned(),
         method: match matches.get_one::<String>("method").map(String::as_str) {
             Some("get") => HttpMethod::Get,
@@ -142,10 +145,12 @@ fn command() -> Command {
              railgun-api is generated from (v2: client and partner; v4: cloudflare), and fleet operations over \
              many zones.\n\n\
              Credentials come from the environment (v2: RAILGUN_HOST_KEY, or RAILGUN_EMAIL and RAILGUN_TKN; \
-             RAILGUN_RTKN for a Railgun's token; v4: RAILGUN_API_EMAIL and RAILGUN_API_KEY, or RAILGUN_API_TOKEN) \
-             or a YAML config file (--config, $RAILGUN_CONFIG or ~/.config/railgun/config.yaml) with the same \
-             names in lowercase (host_key, email, tkn, rtkn, api_email, api_key, api_token, base_url, \
-             v4_base_url); never from the command line, where every user of the machine can read them.\n\n\
+             RAILGUN_RTKN for a Railgun's token; v4: RAILGUN_API_EMAIL and RAILGUN_API_KEY, or RAILGUN_API_TOKEN, \
+             also read as CLOUDFLARE_EMAIL, CLOUDFLARE_API_KEY, CLOUDFLARE_API_TOKEN or CF_API_*) or a TOML \
+             config file (--config, $RAILGUN_CONFIG or ~/.config/railgun/config.toml; readable by its owner \
+             alone) with the same names in lowercase (host_key, email, tkn, rtkn, api_email, api_key, api_token, \
+             base_url, v4_base_url), at its top or in a [profiles.NAME] table (--profile, $RAILGUN_PROFILE); \
+             never from the command line, where every user of the machine can read them.\n\n\
              Exit status: 0 done, 1 a call failed (or some zones did), 2 usage error.",
         )
         .subcommand_required(true)
@@ -190,7 +195,15 @@ fn command() -> Command {
                 .global(true)
                 .value_name("PATH")
                 .value_parser(clap::value_parser!(PathBuf))
-                .help("YAML config file with credentials and base_url"),
+                .help("TOML config file with credentials and base URLs (readable by its owner alone)"),
+        )
+        .arg(
+            Arg::new("profile")
+                .help_heading("Global options")
+                .long("profile")
+                .global(true)
+                .value_name("NAME")
+                .help("The config file's [profiles.NAME] settings over its top-level ones (default: $RAILGUN_PROFILE)"),
         )
         .arg(
             Arg::new("timeout")

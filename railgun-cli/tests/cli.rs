@@ -1334,3 +1334,117 @@ async fn every_command_sends_the_request_it_names() {
     let shown = format!("{:?}", emu.requests());
     assert!(!shown.contains("r+t&k") && shown.contains("redacted"), "{shown}");
 }
+
+/// The config file: TOML, profiles over top-level settings, refused when
+/// others may read the secrets it holds (with the `chmod` that fixes it),
+/// a mistyped key named by file and line, and never a line quoted: not
+/// when it is refused, not when it is given as a zones file by mistake.
+#[tokio::test]
+async fn config_files_are_toml_private_and_never_quoted() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let emu = emulator(Faults::default()).await;
+    let dir = std::env::temp_dir().join(format!("railgun-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.toml");
+    let shown = path.display().to_string();
+    let write = |text: &str, mode: u32| {
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let config = format!(
+        "# the emulator\nbase_url = \"{}\"\nhost_key = \"{HOST_KEY}\"\n\n[profiles.stale]\nhost_key = \"an-old-key\"\n",
+        emu.base_url()
+    );
+    // Only the config file: no RAILGUN_* in the environment.
+    let railgun = |args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_railgun"));
+        command.arg("--config").arg(&path).args(args).env_clear().stdin(Stdio::null()).kill_on_drop(true);
+        command
+    };
+
+    write(&config, 0o600);
+    let listed = stdout_json(&run(railgun(&["partner", "host-get-all"])).await);
+    assert_eq!(listed["railguns"]["count"], 0, "{listed}");
+    let stale = run(railgun(&["--profile", "stale", "partner", "host-get-all"])).await;
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(stderr(&stale).contains("E_UNAUTH"), "{}", stderr(&stale));
+    let mut missing = railgun(&["partner", "host-get-all"]);
+    missing.env("RAILGUN_PROFILE", "eu");
+    let missing = run(missing).await;
+    assert_eq!(
+        (missing.status.code(), stderr(&missing)),
+        (Some(2), format!("error: config file {shown} has no profile `eu` ([profiles.eu])\n"))
+    );
+    let sent = emu.total_hits();
+    assert_eq!(sent, 2);
+
+    for mode in [0o640, 0o604, 0o644, 0o666] {
+        write(&config, mode);
+        let refused = run(railgun(&["partner", "host-get-all"])).await;
+        assert_eq!(
+            (refused.status.code(), stderr(&refused)),
+            (
+                Some(2),
+                format!(
+                    "error: config file {shown} holds secrets but others than its owner may read it (mode {mode:04o}): \
+                     run `chmod 600 {shown}` (or set RAILGUN_CONFIG_ANY_MODE=1 where the file system has no such \
+                     permissions)\n"
+                )
+            )
+        );
+    }
+    assert_eq!(emu.total_hits(), sent, "nothing is sent with a readable config file");
+    let mut anyway = railgun(&["partner", "host-get-all"]);
+    anyway.env("RAILGUN_CONFIG_ANY_MODE", "1");
+    stdout_json(&run(anyway).await);
+
+    write(&config.replace("base_url", "base_ur"), 0o600);
+    let typo = run(railgun(&["partner", "host-get-all"])).await;
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(stderr(&typo).starts_with(&format!("error: {shown}:2: unknown setting `base_ur` (known: base_url,")));
+    write(&config.replace(&format!("\"{HOST_KEY}\""), HOST_KEY), 0o600);
+    let unquoted = run(railgun(&["partner", "host-get-all"])).await;
+    assert_eq!(unquoted.status.code(), Some(2));
+    assert!(stderr(&unquoted).starts_with(&format!("error: {shown}:3: not valid TOML")), "{}", stderr(&unquoted));
+
+    // The config file given as the zones file: the line is named, not shown.
+    write(&config, 0o600);
+    let mistaken = run(railgun(&["partner", "fleet", "audit", "--zones", &shown])).await;
+    assert_eq!(
+        (mistaken.status.code(), stderr(&mistaken)),
+        (
+            Some(2),
+            format!("error: {shown}:2: not a domain name (the zones file holds one per line; `#` starts a comment)\n")
+        )
+    );
+    for output in [&typo, &unquoted, &mistaken] {
+        assert!(!stderr(output).contains(HOST_KEY) && !stderr(output).contains("an-old-key"), "{}", stderr(output));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// v4 credentials are also read as Cloudflare's own tools name them.
+#[tokio::test]
+async fn v4_credentials_are_read_as_cloudflare_tools_name_them() {
+    let config = Config::new().user_with_api_token(EMAIL, V4_KEY, V4_TOKEN);
+    let emu = Emulator::start(config, "127.0.0.1:0").await.unwrap();
+    for (names, values) in [
+        (&["CLOUDFLARE_API_TOKEN"][..], &[V4_TOKEN][..]),
+        (&["CF_API_TOKEN"], &[V4_TOKEN]),
+        (&["CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY"], &[EMAIL, V4_KEY]),
+        (&["CF_API_EMAIL", "CF_API_KEY"], &[EMAIL, V4_KEY]),
+    ] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_railgun"));
+        command.args(["cloudflare", "list-railguns"]).env_clear().env("RAILGUN_V4_BASE_URL", emu.base_url_v4());
+        for (name, value) in names.iter().zip(values) {
+            command.env(name, value);
+        }
+        let listed = stdout_json(&run(command).await);
+        assert_eq!(
+            (&listed["items"], &listed["info"]["total_count"]),
+            (&serde_json::json!([]), &serde_json::json!(0)),
+            "{names:?}"
+        );
+    }
+}
