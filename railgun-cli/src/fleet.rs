@@ -517,7 +517,8 @@ mod tests {
         std::fs::write(&path, "0123456789ABCDEF0123456789abcdef\nexample.com\n").unwrap();
         let err = read_zones::<AccountRailgun>(&path).err().unwrap().to_string();
         let what = "a zone identifier tag (1 to 32 letters and digits)";
-        assert_eq!(err, format!("{}:2: 'example.com' is not {what}", path.display()));
+        let hint = "(the zones file holds one per line; `#` starts a comment)";
+        assert_eq!(err, format!("{}:2: not {what} {hint}", path.display()));
         std::fs::write(&path, "0123456789ABCDEF0123456789abcdef\n").unwrap();
         assert_eq!(read_zones::<AccountRailgun>(&path).unwrap(), ["0123456789abcdef0123456789abcdef"]);
         std::fs::remove_dir_all(&dir).unwrap();

@@ -801,7 +801,8 @@ async fn v4_fleet_runs_name_the_railgun_by_account_and_tag_and_zones_by_id() {
     let output = run(command(&fleet("connect", &[]), None)).await;
     assert_eq!(output.status.code(), Some(2));
     let what = "a zone identifier tag (1 to 32 letters and digits)";
-    assert_eq!(stderr(&output), format!("error: {zones_arg}:2: 'example.com' is not {what}\n"));
+    let hint = "(the zones file holds one per line; `#` starts a comment)";
+    assert_eq!(stderr(&output), format!("error: {zones_arg}:2: not {what} {hint}\n"));
     let bad = ["cloudflare", "fleet", "enable", "--account", "not/a/tag", "--railgun", &tag, "--zones", zones_arg];
     let output = run(railgun_v4(&emu, None, &bad)).await;
     assert_eq!(output.status.code(), Some(2));

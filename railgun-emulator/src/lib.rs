@@ -53,11 +53,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod api;
 pub mod dispatch;
 mod faults;
 mod received;
 mod state;
+mod v2;
 mod v4;
 
 /// The typed dispatch `cargo xtask codegen` writes from the specs, shown
@@ -98,10 +98,10 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-pub use api::{Accounts, User};
 pub use faults::{Fault, Faults};
 pub use received::Received;
 pub use state::{ApiError, Owner, Snapshot, account_id, connection_id, zone_id};
+pub use v2::{Accounts, User};
 
 /// The emulator's accounts, faults and seed.
 #[derive(Clone, Default, Deserialize)]
@@ -499,20 +499,20 @@ async fn railgun(
         }
     };
     let fields = request_fields(get, query.as_deref(), &body);
-    let reply = api::handle(&app.accounts, &app.state, &app.received, &action, get, &fields);
+    let reply = v2::handle(&app.accounts, &app.state, &app.received, &action, get, &fields);
     if let Some(code) = reply.err_code() {
         app.count_refusal(&action, code);
     }
     let json = [(header::CONTENT_TYPE, "application/json")];
     match (fault, reply) {
         (Some(fault), reply) => faults::lose(fault, &reply.text()),
-        (None, api::Reply::Envelope(envelope)) => (json, envelope.to_string()).into_response(),
+        (None, v2::Reply::Envelope(envelope)) => (json, envelope.to_string()).into_response(),
         // A long listing goes out in pieces as it is written: the answer
         // never sits whole in memory.
-        (None, api::Reply::Listing { act, listing }) => {
+        (None, v2::Reply::Listing(listing)) => {
             const PER_PIECE: usize = 256;
             let pieces = (0..listing.len().div_ceil(PER_PIECE).max(1)).map(move |i| {
-                let piece = listing.piece(&act, i * PER_PIECE..(i + 1) * PER_PIECE);
+                let piece = listing.piece(i * PER_PIECE..(i + 1) * PER_PIECE);
                 Ok::<_, std::convert::Infallible>(Bytes::from(piece))
             });
             (json, axum::body::Body::from_stream(futures_util::stream::iter(pieces))).into_response()
@@ -570,7 +570,7 @@ async fn host_gateway(
     body: Bytes,
 ) -> Response {
     let fields = request_fields(method == Method::GET, query.as_deref(), &body);
-    let envelope = api::user_lookup(&app.accounts, &app.state, &fields);
+    let envelope = v2::user_lookup(&app.accounts, &app.state, &fields);
     ([(header::CONTENT_TYPE, "application/json")], envelope.to_string()).into_response()
 }
 

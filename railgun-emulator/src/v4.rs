@@ -1,7 +1,9 @@
 //! The v4 API: one request in, one `{success, errors, messages, result}`
 //! envelope out. The request is routed and read by the dispatch generated
-//! from the v4 spec (`generated/railgun_v4.rs`); this module says how a
-//! refusal is answered and what each operation does, over v2's state.
+//! from the v4 spec (`generated/railgun_v4.rs`); this module says what
+//! each operation does over v2's state, and writes every v4 answer: the
+//! envelope, `result_info`, each object, and refusals with their status
+//! and code.
 //!
 //! A caller is a Client API user: `X-Auth-Email` with the user's `tkn` as
 //! `X-Auth-Key` (v2's `tkn` was that same API key), or `Authorization:
@@ -13,11 +15,14 @@
 use axum::http::{HeaderMap, Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::api::Accounts;
 use crate::dispatch::{Fields, Refused};
 use crate::generated::railgun_v4::{self, Direction, Request, Route};
 use crate::received::{Log, Received};
-use crate::state::{ApiError, Owner, PageOf, PageRequest, State, account_id};
+use crate::state::{
+    ApiError, ConnectionView, DAEMON_BUILD, Diagnosis, Owner, PageOf, PageRequest, RailgunView, State, Status,
+    ZoneRailgun, ZoneView, account_id, connection_id,
+};
+use crate::v2::Accounts;
 
 /// A refusal: the HTTP status and the one entry of `errors`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,11 +98,22 @@ fn refusal(refused: Refused) -> Refusal {
     }
 }
 
-/// What a successful operation answers.
+/// What a successful operation answers: one object, a whole list, or a
+/// page of one.
 enum Answer {
     One(Value),
     All(Vec<Value>),
-    Page(PageOf, PageRequest),
+    Page(PageOf<Value>, PageRequest),
+}
+
+impl Answer {
+    fn all<T>(items: Vec<T>, render: fn(&T) -> Value) -> Answer {
+        Answer::All(items.iter().map(render).collect())
+    }
+
+    fn page<T>(page: PageOf<T>, asked: PageRequest, render: fn(&T) -> Value) -> Answer {
+        Answer::Page(PageOf { items: page.items.iter().map(render).collect(), total: page.total }, asked)
+    }
 }
 
 impl From<Value> for Answer {
@@ -183,46 +199,139 @@ fn answer(state: &State, owner: Owner, request: Request) -> Result<Answer, Refus
         | R::ListAccountRailguns { page, per_page, direction, .. }
         | R::ListOrganizationRailguns { page, per_page, direction, .. } => {
             let page = page_request(page, per_page)?;
-            Answer::Page(state.v4_railguns(owner, page, descending(direction)), page)
+            Answer::page(state.v4_railguns(owner, page, descending(direction)), page, railgun_json)
         }
         R::CreateRailgun { name: n }
         | R::CreateAccountRailgun { name: n, .. }
-        | R::CreateOrganizationRailgun { name: n, .. } => state.v4_create(owner, name(&n)?).into(),
+        | R::CreateOrganizationRailgun { name: n, .. } => railgun_json(&state.v4_create(owner, name(&n)?)).into(),
         R::RailgunDetails { railgun }
         | R::AccountRailgunDetails { railgun, .. }
-        | R::OrganizationRailgunDetails { railgun, .. } => state.v4_railgun(owner, &railgun)?.into(),
+        | R::OrganizationRailgunDetails { railgun, .. } => railgun_json(&state.v4_railgun(owner, &railgun)?).into(),
         R::EnableOrDisableRailgun { railgun, enabled }
         | R::EnableOrDisableOrganizationRailgun { railgun, enabled, .. } => {
-            state.v4_update(owner, &railgun, None, Some(enabled))?.into()
+            railgun_json(&state.v4_update(owner, &railgun, None, Some(enabled))?).into()
         }
         R::UpdateAccountRailgun { railgun, name: n, enabled, .. } => {
-            state.v4_update(owner, &railgun, Some(name(&n)?), Some(enabled))?.into()
+            railgun_json(&state.v4_update(owner, &railgun, Some(name(&n)?), Some(enabled))?).into()
         }
         R::DeleteRailgun { railgun }
         | R::DeleteAccountRailgun { railgun, .. }
-        | R::DeleteOrganizationRailgun { railgun, .. } => state.v4_delete(owner, &railgun)?.into(),
+        | R::DeleteOrganizationRailgun { railgun, .. } => {
+            state.v4_delete(owner, &railgun)?;
+            json!({"id": railgun}).into()
+        }
         R::ListRailgunZones { railgun } | R::ListOrganizationRailgunZones { railgun, .. } => {
-            Answer::All(state.v4_railgun_zones(owner, &railgun)?)
+            Answer::all(state.v4_railgun_zones(owner, &railgun)?, zone_json)
         }
-        R::ListZoneRailguns { zone } => Answer::All(state.v4_zone_railguns(owner, &zone)?),
-        R::ZoneRailgunDetails { zone, railgun } => state.v4_zone_railgun(owner, &zone, &railgun)?.into(),
+        R::ListZoneRailguns { zone } => Answer::all(state.v4_zone_railguns(owner, &zone)?, zone_railgun_json),
+        R::ZoneRailgunDetails { zone, railgun } => {
+            zone_railgun_json(&state.v4_zone_railgun(owner, &zone, &railgun)?).into()
+        }
         R::ConnectOrDisconnectZoneRailgun { zone, railgun, connected } => {
-            state.v4_zone_connect(owner, &zone, &railgun, connected)?.into()
+            zone_railgun_json(&state.v4_zone_connect(owner, &zone, &railgun, connected)?).into()
         }
-        R::TestZoneRailgunConnection { zone, railgun } => state.v4_diagnose(owner, &zone, &railgun)?.into(),
+        R::TestZoneRailgunConnection { zone, railgun } => {
+            diagnosis_json(&state.v4_diagnose(owner, &zone, &railgun)?).into()
+        }
         R::ListConnections { railgun, enabled, page, per_page, .. } => {
             let page = page_request(page, per_page)?;
-            Answer::Page(state.v4_connections(owner, &railgun, enabled, page)?, page)
+            Answer::page(state.v4_connections(owner, &railgun, enabled, page)?, page, connection_json)
         }
         R::CreateConnection { railgun, zone, enabled, .. } => {
-            state.v4_connect(owner, &railgun, &zone, enabled.unwrap_or(true))?.into()
+            connection_json(&state.v4_connect(owner, &railgun, &zone, enabled.unwrap_or(true))?).into()
         }
-        R::ConnectionDetails { railgun, connection, .. } => state.v4_connection(owner, &railgun, &connection)?.into(),
+        R::ConnectionDetails { railgun, connection, .. } => {
+            connection_json(&state.v4_connection(owner, &railgun, &connection)?).into()
+        }
         R::UpdateConnection { railgun, connection, enabled, .. } => {
-            state.v4_set_connection(owner, &railgun, &connection, enabled)?.into()
+            connection_json(&state.v4_set_connection(owner, &railgun, &connection, enabled)?).into()
         }
-        R::DeleteConnection { railgun, connection, .. } => state.v4_disconnect(owner, &railgun, &connection)?.into(),
+        R::DeleteConnection { railgun, connection, .. } => {
+            state.v4_disconnect(owner, &railgun, &connection)?;
+            json!({"id": connection}).into()
+        }
     })
+}
+
+/// A Railgun as v4 answers it.
+fn railgun_json(view: &RailgunView) -> Value {
+    let r = &view.railgun;
+    let mut json = json!({
+        "id": r.tag,
+        "name": r.name,
+        "status": if r.status == Status::Verified { "active" } else { "initializing" },
+        "enabled": r.enabled,
+        "zones_connected": view.zones_connected,
+        "activation_key": r.rtkn,
+        "created_on": rfc3339(r.created),
+        "modified_on": rfc3339(r.edited),
+    });
+    if let Some(activated) = r.activated {
+        json["activated_on"] = rfc3339(activated).into();
+        json["build"] = DAEMON_BUILD.0.into();
+        json["version"] = DAEMON_BUILD.1.into();
+        json["revision"] = DAEMON_BUILD.2.into();
+    }
+    json
+}
+
+/// A Railgun as a zone sees it.
+fn zone_railgun_json(view: &ZoneRailgun) -> Value {
+    let r = &view.railgun;
+    json!({"id": r.tag, "name": r.name, "enabled": r.enabled, "connected": view.connected})
+}
+
+/// A zone.
+fn zone_json(zone: &ZoneView) -> Value {
+    let created = rfc3339(zone.created);
+    json!({
+        "id": zone.id,
+        "name": zone.name,
+        "development_mode": 0,
+        "created_on": created,
+        "modified_on": created,
+    })
+}
+
+/// A connection of a zone to a Railgun.
+fn connection_json(view: &ConnectionView) -> Value {
+    let conn = &view.connection;
+    json!({
+        "id": connection_id(conn.id),
+        "zone": {"id": view.zone_id, "name": view.zone},
+        "enabled": conn.enabled,
+        "created_on": rfc3339(conn.created),
+        "modified_on": rfc3339(conn.modified),
+    })
+}
+
+/// A made-up request through the Railgun: its `railgun` says whether the
+/// zone's traffic would go through it.
+fn diagnosis_json(diagnosis: &Diagnosis) -> Value {
+    let zone = &diagnosis.zone;
+    json!({
+        "method": "GET",
+        "host_name": zone,
+        "http_status": 200,
+        "railgun": if diagnosis.on { "on" } else { "off" },
+        "url": format!("http://{zone}/"),
+        "response_status": "200 OK",
+        "protocol": "HTTP/1.1",
+        "elapsed_time": "0.001000s",
+        "body_size": "0 bytes",
+        "body_hash": "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+        "missing_headers": "",
+        "connection_close": false,
+        "cloudflare": "on",
+        "cf-ray": format!("{:016x}-EMU", diagnosis.railgun_id),
+        "cf-wan-error": null,
+        "cf-cache-status": null,
+    })
+}
+
+/// `2014-01-01T05:20:00.123456Z`, as the v4 API writes times.
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
+    crate::state::utc(t, 'T', "Z")
 }
 
 /// The calling user, from `X-Auth-Email` and `X-Auth-Key` or from a bearer
@@ -256,8 +365,8 @@ fn authenticate<'a>(accounts: &'a Accounts, headers: &HeaderMap) -> Result<(Owne
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::User;
     use crate::generated::railgun_v4::Operation;
+    use crate::v2::User;
 
     fn accounts() -> Accounts {
         let user = User { email: "me@example.com".into(), tkn: "key".into(), api_token: Some("token".into()) };

@@ -12,9 +12,11 @@
 //! Every operation acts for one owner and sees only that owner's Railguns:
 //! another owner's Railgun is "not found", never named.
 
-use serde_json::{Value, json};
+use std::sync::Arc;
 
-use super::{ApiError, DAEMON_BUILD, Inner, Owner, Railgun, State, Status, now, rfc3339};
+use time::OffsetDateTime;
+
+use super::{ApiError, Connection, Inner, Owner, Railgun, State, Status, now};
 
 /// Which page of a list, and how long pages are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,12 +28,64 @@ pub struct PageRequest {
 }
 
 /// One page of a list: its items and how many there are in all.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PageOf {
+#[derive(Debug, Clone)]
+pub struct PageOf<T> {
     /// The page's items.
-    pub items: Vec<Value>,
+    pub items: Vec<T>,
     /// Items on every page together.
     pub total: u64,
+}
+
+/// A Railgun as v4 shows it: itself, and how many zones it serves.
+#[derive(Debug, Clone)]
+pub struct RailgunView {
+    /// The Railgun.
+    pub railgun: Arc<Railgun>,
+    /// Zones connected to it.
+    pub zones_connected: usize,
+}
+
+/// A Railgun as a zone sees it.
+#[derive(Debug, Clone)]
+pub struct ZoneRailgun {
+    /// The Railgun.
+    pub railgun: Arc<Railgun>,
+    /// Whether the zone is connected to it.
+    pub connected: bool,
+}
+
+/// A zone the emulator knows.
+#[derive(Debug, Clone)]
+pub struct ZoneView {
+    /// Its v4 id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// When it became known.
+    pub created: OffsetDateTime,
+}
+
+/// A connection of a zone to a Railgun.
+#[derive(Debug, Clone)]
+pub struct ConnectionView {
+    /// The connection.
+    pub connection: Connection,
+    /// Its zone's v4 id.
+    pub zone_id: String,
+    /// Its zone's name.
+    pub zone: String,
+}
+
+/// What a test of a zone's Railgun connection finds.
+#[derive(Debug, Clone)]
+pub struct Diagnosis {
+    /// The zone's name.
+    pub zone: String,
+    /// The Railgun's id.
+    pub railgun_id: u64,
+    /// Whether the zone's traffic goes through the Railgun (connected, and
+    /// both the Railgun and the connection enabled).
+    pub on: bool,
 }
 
 impl PageRequest {
@@ -49,7 +103,7 @@ fn not_found(what: &str) -> ApiError {
 
 impl State {
     /// The owner's Railguns, in creation order or its reverse.
-    pub fn v4_railguns(&self, owner: Owner, page: PageRequest, descending: bool) -> PageOf {
+    pub fn v4_railguns(&self, owner: Owner, page: PageRequest, descending: bool) -> PageOf<RailgunView> {
         let s = self.lock();
         let Some(ids) = s.by_owner.get(&owner) else { return PageOf { items: Vec::new(), total: 0 } };
         let views = |ids: &mut dyn Iterator<Item = &u64>| {
@@ -60,14 +114,14 @@ impl State {
     }
 
     /// Creates a Railgun, as v2 `init` does.
-    pub fn v4_create(&self, owner: Owner, name: &str) -> Value {
+    pub fn v4_create(&self, owner: Owner, name: &str) -> RailgunView {
         let mut s = self.lock();
         let railgun = s.create(owner, Some(name), None);
         s.railgun_view(&railgun)
     }
 
     /// One of the owner's Railguns, by v4 id.
-    pub fn v4_railgun(&self, owner: Owner, tag: &str) -> Result<Value, ApiError> {
+    pub fn v4_railgun(&self, owner: Owner, tag: &str) -> Result<RailgunView, ApiError> {
         let s = self.lock();
         let id = s.own(owner, tag)?;
         Ok(s.railgun_view(&s.railguns[&id]))
@@ -81,10 +135,10 @@ impl State {
         tag: &str,
         name: Option<&str>,
         enabled: Option<bool>,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<RailgunView, ApiError> {
         let mut s = self.lock();
         let id = s.own(owner, tag)?;
-        let railgun = std::sync::Arc::make_mut(s.railguns.get_mut(&id).expect("indexed Railgun exists"));
+        let railgun = Arc::make_mut(s.railguns.get_mut(&id).expect("indexed Railgun exists"));
         if let Some(name) = name {
             railgun.name = name.to_owned();
         }
@@ -96,15 +150,15 @@ impl State {
     }
 
     /// Deletes a Railgun, as v2 `delete` does.
-    pub fn v4_delete(&self, owner: Owner, tag: &str) -> Result<Value, ApiError> {
+    pub fn v4_delete(&self, owner: Owner, tag: &str) -> Result<(), ApiError> {
         let mut s = self.lock();
         let id = s.own(owner, tag)?;
         s.remove(id);
-        Ok(json!({"id": tag}))
+        Ok(())
     }
 
     /// The zones connected to one of the owner's Railguns, by name.
-    pub fn v4_railgun_zones(&self, owner: Owner, tag: &str) -> Result<Vec<Value>, ApiError> {
+    pub fn v4_railgun_zones(&self, owner: Owner, tag: &str) -> Result<Vec<ZoneView>, ApiError> {
         let s = self.lock();
         let id = s.own(owner, tag)?;
         let mut zones: Vec<&String> = s.connected_to(id).collect();
@@ -113,7 +167,7 @@ impl State {
     }
 
     /// The owner's Railguns as zone `zone_id` sees them.
-    pub fn v4_zone_railguns(&self, owner: Owner, zone_id: &str) -> Result<Vec<Value>, ApiError> {
+    pub fn v4_zone_railguns(&self, owner: Owner, zone_id: &str) -> Result<Vec<ZoneRailgun>, ApiError> {
         let s = self.lock();
         let zone = s.zone_named(zone_id)?;
         let ids = s.by_owner.get(&owner).into_iter().flatten();
@@ -121,7 +175,7 @@ impl State {
     }
 
     /// One of the owner's Railguns as zone `zone_id` sees it.
-    pub fn v4_zone_railgun(&self, owner: Owner, zone_id: &str, tag: &str) -> Result<Value, ApiError> {
+    pub fn v4_zone_railgun(&self, owner: Owner, zone_id: &str, tag: &str) -> Result<ZoneRailgun, ApiError> {
         let s = self.lock();
         let zone = s.zone_named(zone_id)?;
         let id = s.own(owner, tag)?;
@@ -130,7 +184,13 @@ impl State {
 
     /// Connects zone `zone_id` to the Railgun (enabled), or disconnects it.
     /// Disconnecting a zone that is not connected to it changes nothing.
-    pub fn v4_zone_connect(&self, owner: Owner, zone_id: &str, tag: &str, connected: bool) -> Result<Value, ApiError> {
+    pub fn v4_zone_connect(
+        &self,
+        owner: Owner,
+        zone_id: &str,
+        tag: &str,
+        connected: bool,
+    ) -> Result<ZoneRailgun, ApiError> {
         let mut s = self.lock();
         let zone = s.zone_named(zone_id)?.to_owned();
         let id = s.own(owner, tag)?;
@@ -148,29 +208,12 @@ impl State {
     /// request whose `railgun` says whether the zone's traffic would go
     /// through the Railgun (connected, and both the Railgun and the
     /// connection enabled).
-    pub fn v4_diagnose(&self, owner: Owner, zone_id: &str, tag: &str) -> Result<Value, ApiError> {
+    pub fn v4_diagnose(&self, owner: Owner, zone_id: &str, tag: &str) -> Result<Diagnosis, ApiError> {
         let s = self.lock();
         let zone = s.zone_named(zone_id)?;
         let id = s.own(owner, tag)?;
         let on = s.railguns[&id].enabled && s.connections.get(zone).is_some_and(|c| c.railgun_id == id && c.enabled);
-        Ok(json!({
-            "method": "GET",
-            "host_name": zone,
-            "http_status": 200,
-            "railgun": if on { "on" } else { "off" },
-            "url": format!("http://{zone}/"),
-            "response_status": "200 OK",
-            "protocol": "HTTP/1.1",
-            "elapsed_time": "0.001000s",
-            "body_size": "0 bytes",
-            "body_hash": "da39a3ee5e6b4b0d3255bfef95601890afd80709",
-            "missing_headers": "",
-            "connection_close": false,
-            "cloudflare": "on",
-            "cf-ray": format!("{:016x}-EMU", id),
-            "cf-wan-error": null,
-            "cf-cache-status": null,
-        }))
+        Ok(Diagnosis { zone: zone.to_owned(), railgun_id: id, on })
     }
 
     /// The connections of one of the owner's Railguns, oldest first,
@@ -181,7 +224,7 @@ impl State {
         tag: &str,
         enabled: Option<bool>,
         page: PageRequest,
-    ) -> Result<PageOf, ApiError> {
+    ) -> Result<PageOf<ConnectionView>, ApiError> {
         let s = self.lock();
         let id = s.own(owner, tag)?;
         let mut zones: Vec<(u64, &String)> = s
@@ -197,7 +240,13 @@ impl State {
 
     /// Connects zone `zone_id` to the Railgun; a zone already connected,
     /// even to this Railgun, is refused.
-    pub fn v4_connect(&self, owner: Owner, tag: &str, zone_id: &str, enabled: bool) -> Result<Value, ApiError> {
+    pub fn v4_connect(
+        &self,
+        owner: Owner,
+        tag: &str,
+        zone_id: &str,
+        enabled: bool,
+    ) -> Result<ConnectionView, ApiError> {
         let mut s = self.lock();
         let id = s.own(owner, tag)?;
         let zone = s.zone_named(zone_id)?.to_owned();
@@ -208,7 +257,7 @@ impl State {
     }
 
     /// One connection of one of the owner's Railguns.
-    pub fn v4_connection(&self, owner: Owner, tag: &str, connection: &str) -> Result<Value, ApiError> {
+    pub fn v4_connection(&self, owner: Owner, tag: &str, connection: &str) -> Result<ConnectionView, ApiError> {
         let s = self.lock();
         let id = s.own(owner, tag)?;
         let zone = s.connection_zone(id, connection)?;
@@ -222,7 +271,7 @@ impl State {
         tag: &str,
         connection: &str,
         enabled: bool,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<ConnectionView, ApiError> {
         let mut s = self.lock();
         let id = s.own(owner, tag)?;
         let zone = s.connection_zone(id, connection)?.to_owned();
@@ -233,12 +282,12 @@ impl State {
     }
 
     /// Removes one connection, as v2 `conn_delete` does.
-    pub fn v4_disconnect(&self, owner: Owner, tag: &str, connection: &str) -> Result<Value, ApiError> {
+    pub fn v4_disconnect(&self, owner: Owner, tag: &str, connection: &str) -> Result<(), ApiError> {
         let mut s = self.lock();
         let id = s.own(owner, tag)?;
         let zone = s.connection_zone(id, connection)?.to_owned();
         s.disconnect(&zone);
-        Ok(json!({"id": connection}))
+        Ok(())
     }
 }
 
@@ -300,52 +349,23 @@ impl Inner {
             .ok_or_else(|| not_found(&format!("connection '{connection}'")))
     }
 
-    fn railgun_view(&self, r: &Railgun) -> Value {
-        let mut view = json!({
-            "id": r.tag,
-            "name": r.name,
-            "status": if r.status == Status::Verified { "active" } else { "initializing" },
-            "enabled": r.enabled,
-            "zones_connected": self.connected_to(r.id).count(),
-            "activation_key": r.rtkn,
-            "created_on": rfc3339(r.created),
-            "modified_on": rfc3339(r.edited),
-        });
-        if let Some(activated) = r.activated {
-            view["activated_on"] = rfc3339(activated).into();
-            view["build"] = DAEMON_BUILD.0.into();
-            view["version"] = DAEMON_BUILD.1.into();
-            view["revision"] = DAEMON_BUILD.2.into();
-        }
-        view
+    fn railgun_view(&self, railgun: &Arc<Railgun>) -> RailgunView {
+        RailgunView { railgun: railgun.clone(), zones_connected: self.connected_to(railgun.id).count() }
     }
 
-    fn zone_railgun_view(&self, zone: &str, r: &Railgun) -> Value {
-        let connected = self.connections.get(zone).is_some_and(|c| c.railgun_id == r.id);
-        json!({"id": r.tag, "name": r.name, "enabled": r.enabled, "connected": connected})
+    fn zone_railgun_view(&self, zone: &str, railgun: &Arc<Railgun>) -> ZoneRailgun {
+        let connected = self.connections.get(zone).is_some_and(|c| c.railgun_id == railgun.id);
+        ZoneRailgun { railgun: railgun.clone(), connected }
     }
 
-    fn zone_view(&self, zone: &str) -> Value {
+    fn zone_view(&self, zone: &str) -> ZoneView {
         let known = &self.directory[zone];
-        let created = rfc3339(known.created);
-        json!({
-            "id": known.id,
-            "name": zone,
-            "development_mode": 0,
-            "created_on": created,
-            "modified_on": created,
-        })
+        ZoneView { id: known.id.clone(), name: zone.to_owned(), created: known.created }
     }
 
-    fn connection_view(&self, zone: &str) -> Value {
-        let conn = &self.connections[zone];
-        json!({
-            "id": connection_id(conn.id),
-            "zone": {"id": self.directory[zone].id, "name": zone},
-            "enabled": conn.enabled,
-            "created_on": rfc3339(conn.created),
-            "modified_on": rfc3339(conn.modified),
-        })
+    fn connection_view(&self, zone: &str) -> ConnectionView {
+        let connection = self.connections[zone].clone();
+        ConnectionView { connection, zone_id: self.directory[zone].id.clone(), zone: zone.to_owned() }
     }
 }
 

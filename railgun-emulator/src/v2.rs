@@ -1,7 +1,11 @@
 //! The v2 API: one request in, one envelope out. The request is read into
 //! the typed request generated from the spec (`generated/railgun.rs`),
 //! which checks the family, the method and every argument; this module
-//! says how a refusal is answered and what each action does.
+//! says what each action does and writes every v2 answer: the
+//! `{result, msg, response}` envelope, refusals with their `err_code`,
+//! listings streamed in pieces, and the Host API's `user_lookup`.
+
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -11,7 +15,7 @@ use crate::dispatch::{Fields, Problem, Refused};
 use crate::generated::railgun::{self as v2, Mode};
 use crate::generated::railgun_emulator as own;
 use crate::received::{Log, Received};
-use crate::state::{ApiError, Listing, Owner, State};
+use crate::state::{ApiError, DAEMON_BUILD, Owner, Railgun, State, Status};
 
 /// A Client API account.
 #[derive(Clone, PartialEq, Eq)]
@@ -57,13 +61,9 @@ impl std::fmt::Debug for Accounts {
 pub enum Reply {
     /// A whole envelope: a success or a refusal.
     Envelope(Value),
-    /// A successful listing, written after the state's lock is released.
-    Listing {
-        /// The answer's `act`.
-        act: String,
-        /// The Railguns.
-        listing: Listing,
-    },
+    /// A successful listing, written after the state's lock is released
+    /// (in pieces: [`Listing::piece`]).
+    Listing(Listing),
 }
 
 impl Reply {
@@ -71,7 +71,7 @@ impl Reply {
     pub fn err_code(&self) -> Option<&str> {
         match self {
             Reply::Envelope(envelope) => envelope.get("err_code").and_then(Value::as_str),
-            Reply::Listing { .. } => None,
+            Reply::Listing(_) => None,
         }
     }
 
@@ -79,7 +79,7 @@ impl Reply {
     pub fn text(&self) -> String {
         match self {
             Reply::Envelope(envelope) => envelope.to_string(),
-            Reply::Listing { act, listing } => listing.envelope(act),
+            Reply::Listing(listing) => listing.envelope(),
         }
     }
 }
@@ -87,7 +87,7 @@ impl Reply {
 /// What an action's success answers with.
 enum Body {
     Json(Value),
-    Listing(Listing),
+    Listing(Vec<Arc<Railgun>>),
 }
 
 impl From<Value> for Body {
@@ -103,7 +103,7 @@ pub fn handle(accounts: &Accounts, state: &State, log: &Log, action: &str, get: 
             response["act"] = Value::String(act.to_owned());
             Reply::Envelope(json!({"msg": null, "response": response, "result": "success"}))
         }
-        Ok((act, Body::Listing(listing))) => Reply::Listing { act: act.to_owned(), listing },
+        Ok((act, Body::Listing(railguns))) => Reply::Listing(Listing { act, railguns }),
         Err(e) => Reply::Envelope(json!({"msg": e.msg, "response": null, "result": "error", "err_code": e.code})),
     }
 }
@@ -126,7 +126,10 @@ fn answer(
         log.push(Received::Emulator(request.clone()));
         let act = request.act();
         return match request {
-            own::Request::Activate { rtkn } => Ok((act, state.activate(rtkn.expose_secret())?.into())),
+            own::Request::Activate { rtkn } => {
+                let id = state.activate(rtkn.expose_secret())?;
+                Ok((act, json!({"railgun_id": id.to_string(), "railgun_status": Status::Verified.wire()}).into()))
+            }
         };
     }
     if !v2::knows(action) {
@@ -141,39 +144,164 @@ fn answer(
     // zone `example.com`, not a second one.
     let zone = |name: String| name.to_ascii_lowercase();
     let on = |mode: Mode| mode == Mode::Active;
+    let id = |id: u64| json!({"railgun_id": id.to_string()});
     use v2::Request as R;
     let response = match request {
         R::ClientUserGetAll {} | R::PartnerHostGetAll {} => return Ok((act, Body::Listing(state.get_all(owner)))),
-        R::ClientInit { name, pubname } => state.init(owner, Some(&name), Some(&pubname))?,
-        R::PartnerInit { name, pubname } => state.init(owner, name.as_deref(), pubname.as_deref())?,
-        R::ClientDelete { rtkn } | R::PartnerDelete { rtkn } => state.delete(owner, rtkn.expose_secret())?,
+        R::ClientInit { name, pubname } => made(&state.init(owner, Some(&name), Some(&pubname))),
+        R::PartnerInit { name, pubname } => made(&state.init(owner, name.as_deref(), pubname.as_deref())),
+        R::ClientDelete { rtkn } | R::PartnerDelete { rtkn } => id(state.delete(owner, rtkn.expose_secret())?),
         R::ClientZoneConnGetActive { zone: z } | R::PartnerZoneConnGetActive { zone: z } => {
-            state.zone_conn_get_active(owner, &zone(z))
+            let obj = state.zone_conn_get_active(owner, &zone(z)).map(|(conn, status)| {
+                json!({
+                    "railgun_conn_id": conn.id.to_string(),
+                    "railgun_id": conn.railgun_id.to_string(),
+                    "railgun_conn_status": status.wire(),
+                    "railgun_conn_mode": flag01(conn.enabled),
+                    "railgun_enabled": flag_tf(conn.enabled),
+                })
+            });
+            json!({"railgun_conn": {"obj": obj}})
         }
         R::PartnerSuggestionSet { zone: z, rtkn, auto_enabled } => {
-            state.suggestion_set(owner, &zone(z), rtkn.expose_secret(), on(auto_enabled))?
+            id(state.suggestion_set(owner, &zone(z), rtkn.expose_secret(), on(auto_enabled))?)
         }
         R::ClientConnSet { zone: z, rtkn, mode } | R::PartnerConnSet { zone: z, rtkn, mode } => {
-            let (id, conn, rec_name) = state.conn_set(owner, &zone(z), rtkn.expose_secret(), on(mode))?;
+            let (railgun, conn, rec_name) = state.conn_set(owner, &zone(z), rtkn.expose_secret(), on(mode))?;
             match owner {
-                Owner::User(_) => json!({"railgun_id": id.to_string()}),
+                Owner::User(_) => id(railgun),
                 Owner::Host(_) => json!({"railgun_conn_id": conn.id.to_string(), "railgun_rec_name": rec_name}),
             }
         }
         R::ClientConnSetmodeEnabled { zone: z, rtkn } | R::PartnerConnSetmodeEnabled { zone: z, rtkn } => {
-            state.conn_setmode(owner, &zone(z), rtkn.expose_secret(), true)?
+            id(state.conn_setmode(owner, &zone(z), rtkn.expose_secret(), true)?)
         }
         R::ClientConnSetmodeDisabled { zone: z, rtkn } | R::PartnerConnSetmodeDisabled { zone: z, rtkn } => {
-            state.conn_setmode(owner, &zone(z), rtkn.expose_secret(), false)?
+            id(state.conn_setmode(owner, &zone(z), rtkn.expose_secret(), false)?)
         }
         R::ClientConnDelete { zone: z, rtkn } | R::PartnerConnDelete { zone: z, rtkn } => {
-            state.conn_delete(owner, &zone(z), rtkn.expose_secret())?
+            id(state.conn_delete(owner, &zone(z), rtkn.expose_secret())?)
         }
         R::PartnerIprSet { rtkn, ranges } => {
-            state.ipr_set(owner, rtkn.expose_secret(), ranges.iter().map(ToString::to_string).collect())?
+            id(state.ipr_set(owner, rtkn.expose_secret(), ranges.iter().map(ToString::to_string).collect())?)
         }
     };
     Ok((act, Body::Json(response)))
+}
+
+/// `init`'s answer: the new Railgun, with the token it is activated with.
+fn made(railgun: &Railgun) -> Value {
+    json!({
+        "railgun_id": railgun.id.to_string(),
+        "railgun_name": railgun.name,
+        "railgun_status": railgun.status.wire(),
+        "rtkn": railgun.rtkn,
+    })
+}
+
+/// A successful listing: its `act` and the Railguns, copied under the
+/// state's lock and written after it is released, without a tree of JSON
+/// values.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    act: &'static str,
+    railguns: Vec<Arc<Railgun>>,
+}
+
+impl Listing {
+    /// How many Railguns.
+    pub fn len(&self) -> usize {
+        self.railguns.len()
+    }
+
+    /// The part of the answer that holds the Railguns `range`: the piece
+    /// starting at 0 opens the envelope, the one ending at [`Listing::len`]
+    /// closes it. Pieces written in order make the whole answer; a listing
+    /// is streamed that way.
+    pub fn piece(&self, range: std::ops::Range<usize>) -> Vec<u8> {
+        let n = self.railguns.len();
+        let range = range.start.min(n)..range.end.min(n);
+        let mut out = Vec::with_capacity(1024 * range.len() + 96);
+        if range.start == 0 {
+            out.extend_from_slice(b"{\"msg\":null,\"response\":{\"act\":");
+            out.extend_from_slice(Value::from(self.act).to_string().as_bytes());
+            out.extend_from_slice(format!(",\"railguns\":{{\"count\":{n},\"objs\":[").as_bytes());
+        }
+        for i in range.clone() {
+            if i > 0 {
+                out.push(b',');
+            }
+            // Writing strings and maps into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut out, &Listed(&self.railguns[i]));
+        }
+        if range.end == n {
+            out.extend_from_slice(b"]}},\"result\":\"success\"}");
+        }
+        out
+    }
+
+    /// The whole envelope at once.
+    pub fn envelope(&self) -> String {
+        String::from_utf8(self.piece(0..self.len())).unwrap_or_default()
+    }
+}
+
+/// A Railgun as the service lists it, keys in alphabetical order.
+struct Listed<'a>(&'a Railgun);
+
+impl serde::Serialize for Listed<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let r = self.0;
+        let (user_id, host_id) = match r.owner {
+            Owner::User(id) => (Some(id.to_string()), None),
+            Owner::Host(id) => (None, Some(id.to_string())),
+        };
+        let activated = r.status == Status::Verified;
+        let props: [(&str, Option<&str>); 3] = if activated {
+            [("build", Some(DAEMON_BUILD.0)), ("number", Some(DAEMON_BUILD.1)), ("revision", Some(DAEMON_BUILD.2))]
+        } else {
+            [("build", None), ("number", None), ("revision", None)]
+        };
+        let mut map = serializer.serialize_map(Some(19))?;
+        map.serialize_entry("cdate", &pg_timestamp(r.created))?;
+        map.serialize_entry("edate", &pg_timestamp(r.edited))?;
+        map.serialize_entry("props", &std::collections::BTreeMap::from(props))?;
+        map.serialize_entry("railgun_activated_on", &r.activated.map(pg_timestamp))?;
+        // The Railgun's token: Cloudflare's cPanel plugin sent this value
+        // back as `rtkn` (see railgun_api::fleet).
+        map.serialize_entry("railgun_api_key", &r.rtkn)?;
+        map.serialize_entry("railgun_deleted_on", &r.deleted.map(pg_timestamp))?;
+        map.serialize_entry("railgun_host_id", &host_id)?;
+        map.serialize_entry("railgun_id", &r.id.to_string())?;
+        map.serialize_entry("railgun_ip", &None::<&str>)?;
+        map.serialize_entry("railgun_mode", flag01(r.enabled))?;
+        map.serialize_entry("railgun_name", &r.name)?;
+        map.serialize_entry("railgun_port", "2408")?;
+        map.serialize_entry("railgun_pubname", &r.pubname)?;
+        map.serialize_entry("railgun_rec_id", &r.rec_id.map(|id| id.to_string()))?;
+        map.serialize_entry("railgun_rec_name", &r.rec_name)?;
+        map.serialize_entry("railgun_status", r.status.wire())?;
+        map.serialize_entry("railgun_tag", &r.tag)?;
+        map.serialize_entry("railgun_type", if matches!(r.owner, Owner::User(_)) { "user" } else { "host" })?;
+        map.serialize_entry("railgun_user_id", &user_id)?;
+        map.end()
+    }
+}
+
+/// A flag as v2 writes a mode: `"1"` or `"0"`.
+fn flag01(on: bool) -> &'static str {
+    if on { "1" } else { "0" }
+}
+
+/// A flag as Postgres writes a boolean: `"t"` or `"f"`.
+fn flag_tf(on: bool) -> &'static str {
+    if on { "t" } else { "f" }
+}
+
+/// `2012-10-27 16:34:37.718746+00`, as Postgres prints a `timestamptz`.
+pub fn pg_timestamp(t: time::OffsetDateTime) -> String {
+    crate::state::utc(t, ' ', "+00")
 }
 
 /// How v2 answers a request that was not read: `family` is the title of
@@ -399,5 +527,46 @@ mod tests {
         assert_eq!(set["result"], "success", "{set}");
         assert_eq!(state.snapshot().ranges[&1], ["203.0.0.0/8", "207.0.0.7", "be81::2c3:b44f:fe1e:8329/112"]);
         assert_eq!(log.all().iter().map(Received::action).collect::<Vec<_>>(), ["init", "ipr_set"]);
+    }
+    #[test]
+    fn a_listing_written_in_pieces_is_the_whole_answer() {
+        const HOST: Owner = Owner::Host(1);
+        let state = State::new(3);
+        for i in 0..5 {
+            state.init(if i == 2 { Owner::User(1) } else { HOST }, Some(&format!("rg-{i}")), None);
+        }
+        let listing = Listing { act: "railgun_host_get_all", railguns: state.get_all(HOST) };
+        let whole = listing.envelope();
+        let pieces: Vec<u8> = [0..2, 2..3, 3..4].into_iter().flat_map(|r| listing.piece(r)).collect();
+        assert_eq!(String::from_utf8(pieces).unwrap(), whole);
+        let v: Value = serde_json::from_str(&whole).unwrap();
+        assert_eq!(
+            (&v["result"], &v["msg"], &v["response"]["act"]),
+            (&json!("success"), &Value::Null, &json!("railgun_host_get_all"))
+        );
+        assert_eq!(v["response"]["railguns"]["count"], 4);
+        let names: Vec<&str> = v["response"]["railguns"]["objs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["railgun_name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["rg-0", "rg-1", "rg-3", "rg-4"]);
+        let first = &v["response"]["railguns"]["objs"][0];
+        assert_eq!(
+            (&first["railgun_id"], &first["railgun_status"], &first["railgun_host_id"]),
+            (&json!("1"), &json!("INI"), &json!("1"))
+        );
+        assert_eq!(first["props"], json!({"build": null, "number": null, "revision": null}));
+        assert_eq!(
+            Listing { act: "a", railguns: State::new(1).get_all(HOST) }.envelope(),
+            r#"{"msg":null,"response":{"act":"a","railguns":{"count":0,"objs":[]}},"result":"success"}"#
+        );
+    }
+
+    #[test]
+    fn timestamps_look_like_postgres() {
+        let t = time::macros::datetime!(2012-10-27 16:34:37.718746 UTC);
+        assert_eq!(pg_timestamp(t), "2012-10-27 16:34:37.718746+00");
     }
 }
