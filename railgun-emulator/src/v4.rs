@@ -435,6 +435,26 @@ mod tests {
     }
 
     #[test]
+    fn an_encoded_slash_in_any_path_parameter_names_no_route() {
+        for &operation in Operation::ALL {
+            let template = operation.template();
+            for sneaked in ["a%2Fzones", "a%2fconnections%2F1", "%2F", "a%2Fdiagnose"] {
+                let path: Vec<&str> = template
+                    .split('/')
+                    .map(|segment| if segment.starts_with('{') { sneaked } else { segment })
+                    .collect();
+                if !template.contains('{') {
+                    continue;
+                }
+                for method in [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
+                    let refused = route(&method, &path.join("/")).unwrap_err();
+                    assert_eq!((refused.status, refused.code), (StatusCode::NOT_FOUND, 7000), "{method} {path:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn arguments_are_refused_as_the_spec_says() {
         let accounts = accounts();
         let state = State::new(1);

@@ -572,10 +572,15 @@ fn rest_json_reading(api: &Api) -> TokenStream {
 
         /// The operation `method` (upper case) and `path` (below the base
         /// URL, as sent: percent-encoded) name: [`Refused::NoRoute`] when
-        /// none has that path, [`Refused::Method`] when another method's
-        /// does.
+        /// none has that path (a segment holding an encoded `/` matches
+        /// none), [`Refused::Method`] when another method's does.
         pub fn route(method: &str, path: &str) -> ::std::result::Result<Route, Refused> {
             let segments: ::std::vec::Vec<&str> = path.split('/').collect();
+            // A segment holding an encoded `/` (or one that is not UTF-8
+            // once decoded) matches no template, whatever the method.
+            if !segments.iter().all(|segment| path_segment(segment).is_ok()) {
+                return ::std::result::Result::Err(Refused::NoRoute);
+            }
             let mut allowed: ::std::option::Option<&'static [&'static str]> = ::std::option::Option::None;
             #(#routes)*
             ::std::result::Result::Err(match allowed {

@@ -548,10 +548,13 @@ impl Route {
 }
 /// The operation `method` (upper case) and `path` (below the base
 /// URL, as sent: percent-encoded) name: [`Refused::NoRoute`] when
-/// none has that path, [`Refused::Method`] when another method's
-/// does.
+/// none has that path (a segment holding an encoded `/` matches
+/// none), [`Refused::Method`] when another method's does.
 pub fn route(method: &str, path: &str) -> ::std::result::Result<Route, Refused> {
     let segments: ::std::vec::Vec<&str> = path.split('/').collect();
+    if !segments.iter().all(|segment| path_segment(segment).is_ok()) {
+        return ::std::result::Result::Err(Refused::NoRoute);
+    }
     let mut allowed: ::std::option::Option<&'static [&'static str]> = ::std::option::Option::None;
     if segments.len() == 1 && segments[0] == "railguns" {
         match method {

@@ -95,3 +95,51 @@ async fn hostile_requests_neither_crash_nor_corrupt() {
     assert!(listed.starts_with("HTTP/1.1 200 OK"), "{listed:.200}");
     assert!(listed.contains(r#""railgun_name":"keep""#), "the emulator still answers: {listed:.300}");
 }
+
+/// A v4 path parameter holding an encoded `/` names no route: a `DELETE`
+/// of Railgun `<tag>%2Fconnections%2F<id>` must not delete that
+/// connection (nor the Railgun), however the slash is written.
+#[tokio::test]
+async fn an_encoded_slash_in_a_path_parameter_names_no_route() {
+    const EMAIL: &str = "me@example.com";
+    const TOKEN: &str = "t0ken";
+    let config = Config::new().user_with_api_token(EMAIL, "k3y", TOKEN).zones(["example.com"]);
+    let emulator = Emulator::start(config, "127.0.0.1:0").await.unwrap();
+    let account = railgun_emulator::account_id(EMAIL);
+    let send = |method: &str, path: &str, body: &str| {
+        format!(
+            "{method} /client/v4/{path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {TOKEN}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    };
+    let json = |answer: &str| -> serde_json::Value {
+        serde_json::from_str(answer.split_once("\r\n\r\n").map(|(_, body)| body).unwrap_or_default()).unwrap()
+    };
+    let made = json(&raw(&emulator, &send("POST", "railguns", r#"{"name":"edge"}"#)).await);
+    let (tag, rtkn) = (made["result"]["id"].as_str().unwrap(), made["result"]["activation_key"].as_str().unwrap());
+    emulator.activate(rtkn).unwrap();
+    let zone = railgun_emulator::zone_id("example.com");
+    let path = format!("accounts/{account}/railguns/{tag}/connections");
+    let connected = json(&raw(&emulator, &send("POST", &path, &format!(r#"{{"zone":{{"id":"{zone}"}}}}"#))).await);
+    let connection = connected["result"]["id"].as_str().unwrap().to_owned();
+    let before = emulator.snapshot();
+    assert_eq!(before.connections.len(), 1);
+
+    for slash in ["%2F", "%2f"] {
+        for sneaked in [
+            format!("accounts/{account}/railguns/{tag}{slash}connections{slash}{connection}"),
+            format!("railguns/{tag}{slash}zones"),
+            format!("zones/{zone}{slash}railguns/{tag}"),
+            format!("zones/{zone}/railguns/{tag}{slash}diagnose"),
+        ] {
+            for method in ["GET", "DELETE", "PATCH"] {
+                let answer = raw(&emulator, &send(method, &sneaked, r#"{"enabled":false,"connected":false}"#)).await;
+                assert!(answer.starts_with("HTTP/1.1 404"), "{method} {sneaked}: {answer}");
+                assert_eq!(json(&answer)["errors"][0]["code"], 7000, "{method} {sneaked}");
+            }
+        }
+    }
+    assert_eq!(emulator.snapshot(), before, "nothing changed");
+}
