@@ -241,6 +241,7 @@ pub async fn run<A>(
     op: &str,
     matches: &ArgMatches,
     config: &Config,
+    service: &str,
 ) -> Result<Summary, Failure>
 where
     A: Connections,
@@ -249,7 +250,7 @@ where
     let zones = read_zones::<A::Railgun>(matches.get_one::<PathBuf>("zones").expect("has a default"))?;
     let desired = desired(op, matches, config)?;
     let dry_run = matches.get_flag("dry-run");
-    let job = job_name(&desired);
+    let job = format!("{} on {service}", job_name(&desired));
     let journal_path = matches.get_one::<PathBuf>("journal");
     let done: HashSet<String> = match journal_path {
         Some(path) => read_journal(path, &job)?,
@@ -258,13 +259,7 @@ where
     let todo: Vec<String> = zones.iter().filter(|z| !done.contains(*z)).cloned().collect();
     let skipped = zones.len() - todo.len();
     let mut journal = match journal_path.filter(|_| !dry_run) {
-        Some(path) => Some(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|e| Failure::Usage(format!("cannot open journal {}: {e}", path.display())))?,
-        ),
+        Some(path) => Some(open_journal(path)?),
         None => None,
     };
 
@@ -440,31 +435,49 @@ fn read_zones<T: Named>(path: &Path) -> Result<Vec<String>, Failure> {
     Ok(zones)
 }
 
-/// The zones of `job` the journal holds. A last line cut short by a kill is
-/// ignored; any other line that does not parse is an error, not a zone
-/// silently done again.
+/// The zones the journal holds for `job`. A last line without its end
+/// (a crash while it was written) does not count: its zone is done again,
+/// which is safe, since every fleet step reads a zone before it changes
+/// it. Any other line that does not parse, or that another job wrote (other
+/// operation, Railgun, desired state or service), is an error: not a zone
+/// silently done again, nor a journal shared by two jobs.
 fn read_journal(path: &Path, job: &str) -> Result<HashSet<String>, Failure> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    let text = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
         Err(e) => return Err(Failure::Usage(format!("cannot read journal {}: {e}", path.display()))),
     };
-    let complete = text.ends_with('\n');
-    let lines: Vec<&str> = text.lines().collect();
+    // Whole lines only: up to the last line end.
+    let whole = text.iter().rposition(|&b| b == b'\n').map_or(&text[..0], |end| &text[..=end]);
     let mut done = HashSet::new();
-    for (n, line) in lines.iter().enumerate() {
-        match serde_json::from_str::<Done>(line) {
-            Ok(entry) if entry.job == job => {
-                done.insert(entry.zone);
-            }
-            Ok(_) => {}
-            Err(_) if n + 1 == lines.len() && !complete => {}
-            Err(_) => {
-                return Err(Failure::Usage(format!("journal {}:{} is not a journal line", path.display(), n + 1)));
-            }
+    for (n, line) in whole.split(|&b| b == b'\n').filter(|line| !line.is_empty()).enumerate() {
+        let not_a_line = || Failure::Usage(format!("journal {}:{} is not a journal line", path.display(), n + 1));
+        let entry = serde_json::from_slice::<Done>(line).map_err(|_| not_a_line())?;
+        if entry.job != job {
+            return Err(Failure::Usage(format!(
+                "journal {} is another job's (line {}: {}), not this run's ({job}): give this run a journal of its \
+                 own",
+                path.display(),
+                n + 1,
+                entry.job
+            )));
         }
+        done.insert(entry.zone);
     }
     Ok(done)
+}
+
+/// Opens the journal to append to, first cutting a last line a crash left
+/// without its end: what is appended then starts a line of its own.
+fn open_journal(path: &Path) -> Result<std::fs::File, Failure> {
+    let failed = |e: std::io::Error| Failure::Usage(format!("cannot open journal {}: {e}", path.display()));
+    let file = std::fs::OpenOptions::new().create(true).read(true).append(true).open(path).map_err(failed)?;
+    let text = std::fs::read(path).map_err(failed)?;
+    if !text.is_empty() && !text.ends_with(b"\n") {
+        let whole = text.iter().rposition(|&b| b == b'\n').map_or(0, |end| end + 1);
+        file.set_len(whole as u64).map_err(failed)?;
+    }
+    Ok(file)
 }
 
 fn record(journal: &mut std::fs::File, job: &str, report: &ZoneReport) -> Result<(), Failure> {
@@ -481,18 +494,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn journals_skip_other_jobs_and_a_torn_last_line() {
+    fn journals_drop_a_torn_last_line_and_refuse_another_jobs() {
         let dir = std::env::temp_dir().join(format!("railgun-journal-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("journal");
-        std::fs::write(
-            &path,
-            "{\"job\":\"connect:1:active\",\"zone\":\"a.com\"}\n{\"job\":\"disconnect:1\",\"zone\":\"b.com\"}\n{\"job\":\"conn",
-        )
-        .unwrap();
-        let done = read_journal(&path, "connect:1:active").unwrap();
-        assert_eq!(done, HashSet::from(["a.com".to_owned()]));
-        std::fs::write(&path, "garbage\n{\"job\":\"connect:1:active\",\"zone\":\"a.com\"}\n").unwrap();
+        let a = "{\"job\":\"connect:1:active\",\"zone\":\"a.com\"}\n";
+        let b = "{\"job\":\"connect:1:active\",\"zone\":\"b.com\"}\n";
+        // Cut anywhere in its last line, b.com counts as not done; once
+        // opened to append to, the fragment is gone.
+        for cut in 0..b.len() {
+            std::fs::write(&path, format!("{a}{}", &b[..cut])).unwrap();
+            let done = read_journal(&path, "connect:1:active").unwrap();
+            assert_eq!(done, HashSet::from(["a.com".to_owned()]), "cut at {cut}");
+            let mut journal = open_journal(&path).unwrap();
+            journal.write_all(b.as_bytes()).unwrap();
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("{a}{b}"), "cut at {cut}");
+        }
+        std::fs::write(&path, format!("{a}{{\"job\":\"disconnect:1\",\"zone\":\"b.com\"}}\n")).unwrap();
+        let err = read_journal(&path, "connect:1:active").err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "journal {} is another job's (line 2: disconnect:1), not this run's (connect:1:active): give this run \
+                 a journal of its own",
+                path.display()
+            )
+        );
+        std::fs::write(&path, format!("garbage\n{a}")).unwrap();
         let err = read_journal(&path, "connect:1:active").err().unwrap();
         assert_eq!(err.to_string(), format!("journal {}:1 is not a journal line", path.display()));
         std::fs::remove_dir_all(&dir).unwrap();

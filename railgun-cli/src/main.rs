@@ -89,17 +89,21 @@ impl Family {
             Family::V2(V2Family::Client) => {
                 let api = generated::railgun::client::api(context)?;
                 let shared = api.clone();
-                fleet::run(api, Arc::new(move || shared.pauses()), op, args, &context.config).await
+                let service = service(context, "client", "base_url");
+                fleet::run(api, Arc::new(move || shared.pauses()), op, args, &context.config, &service).await
             }
             Family::V2(V2Family::Partner) => {
                 let api = generated::railgun::partner::api(context)?;
                 let shared = api.clone();
-                fleet::run(api, Arc::new(move || shared.pauses()), op, args, &context.config).await
+                let service = service(context, "partner", "base_url");
+                fleet::run(api, Arc::new(move || shared.pauses()), op, args, &context.config, &service).await
             }
             Family::V4(V4Family::Cloudflare) => {
                 let api = generated::railgun_v4::cloudflare::api(context)?;
                 let shared = api.clone();
-                fleet::run(ByConnection::new(api), Arc::new(move || shared.pauses()), op, args, &context.config).await
+                let service = service(context, "cloudflare", "v4_base_url");
+                let pauses = Arc::new(move || shared.pauses());
+                fleet::run(ByConnection::new(api), pauses, op, args, &context.config, &service).await
             }
         }
     }
@@ -111,6 +115,13 @@ impl Family {
             Family::V4(family) => family.run(matches, context).await,
         }
     }
+}
+
+/// Which service a fleet run works on, for its journal: the family and
+/// the base URL given (a journal is not shared by two services).
+fn service(context: &Context, family: &str, setting: &str) -> String {
+    let url = context.given_base_url(setting).unwrap_or_else(|| "the default base URL".to_owned());
+    format!("{family} at {url}")
 }
 
 /// The options every command takes, and the config file.

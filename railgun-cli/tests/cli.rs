@@ -1449,3 +1449,59 @@ async fn v4_credentials_are_read_as_cloudflare_tools_name_them() {
         );
     }
 }
+
+/// A journal whose last line a crash cut short, at any byte: the next run
+/// does that zone again (it reads before it writes, so it changes nothing)
+/// and finishes, and so does the run after it; every zone is connected
+/// exactly once in all, counted at the emulator. A journal another job
+/// wrote is refused.
+#[tokio::test]
+async fn a_journal_torn_at_any_byte_of_its_last_line_resumes() {
+    let dir = temp_dir("torn");
+    let (zones_path, zones) = zones_file(&dir, 3);
+    let journal = dir.join("journal");
+    let emu = emulator(Faults::default()).await;
+    let (id, rtkn) = make_railgun(&emu).await;
+    let id_arg = id.to_string();
+    let fleet = |op: &'static str| {
+        let args = [
+            "partner",
+            "fleet",
+            op,
+            "--railgun",
+            &id_arg,
+            "--zones",
+            zones_path.to_str().unwrap(),
+            "--journal",
+            journal.to_str().unwrap(),
+        ];
+        let mut command = railgun(&emu, &args);
+        command.env("RAILGUN_RTKN", &rtkn);
+        command
+    };
+    let first = run(fleet("connect")).await;
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let whole = std::fs::read_to_string(&journal).unwrap();
+    let last = whole.trim_end_matches('\n').rsplit('\n').next().unwrap().len() + 1;
+    assert_eq!(emu.hits("conn_set"), 3);
+
+    for cut in 1..last {
+        std::fs::write(&journal, &whole[..whole.len() - cut]).unwrap();
+        let output = run(fleet("connect")).await;
+        assert_eq!(output.status.code(), Some(0), "cut {cut}: {}", stderr(&output));
+        assert!(stderr(&output).contains(", 2 skipped (done in the journal)"), "cut {cut}: {}", stderr(&output));
+        // Whole again, so the run after it reads it as any other.
+        assert_eq!(std::fs::read_to_string(&journal).unwrap(), whole, "cut {cut}");
+    }
+    let again = run(fleet("connect")).await;
+    assert!(stderr(&again).contains(", 3 skipped (done in the journal)"), "{}", stderr(&again));
+    assert_eq!(emu.hits("conn_set"), 3, "each zone connected exactly once");
+    let connections = emu.snapshot().connections;
+    assert!(zones.iter().all(|z| connections[z] == (id, true)));
+
+    let other = run(fleet("disconnect")).await;
+    assert_eq!(other.status.code(), Some(2));
+    assert!(stderr(&other).contains("is another job's (line 1: connect:"), "{}", stderr(&other));
+    assert_eq!(emu.hits("conn_delete"), 0);
+    std::fs::remove_dir_all(dir).unwrap();
+}
