@@ -804,7 +804,7 @@ pub mod cloudflare {
         }
         /// Every item of [`Self::list_railguns`]'s list, page after page from the first.
         ///
-        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned. A list longer than the client's [`max_list_items`](railgun_runtime::ApiBuilder::max_list_items) ends with [`railgun_runtime::Error::ListTooLong`] after that many items.
+        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned. A list longer than the client's [`max_list_items`](railgun_runtime::ApiBuilder::max_list_items) ends with [`railgun_runtime::Error::ListTooLong`] after that many items; one that goes on past its [`max_list_pages`](railgun_runtime::ApiBuilder::max_list_pages) or [`max_list_time`](railgun_runtime::ApiBuilder::max_list_time), or whose page repeats the one before it, ends with [`railgun_runtime::Error::ListStopped`].
         pub fn list_railguns_stream<'a>(
             &'a self,
             per_page: ::std::option::Option<u64>,
@@ -813,7 +813,7 @@ pub mod cloudflare {
             Item = ::std::result::Result<super::types::Railgun, ::railgun_runtime::Error>,
         > + 'a {
             ::railgun_runtime::__private::pages(
-                self.session.max_list_items(),
+                self.session.list_limits(),
                 "list_railguns",
                 per_page,
                 move |page| {
@@ -1382,7 +1382,7 @@ pub mod cloudflare {
         }
         /// Every item of [`Self::list_account_railguns`]'s list, page after page from the first.
         ///
-        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned. A list longer than the client's [`max_list_items`](railgun_runtime::ApiBuilder::max_list_items) ends with [`railgun_runtime::Error::ListTooLong`] after that many items.
+        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned. A list longer than the client's [`max_list_items`](railgun_runtime::ApiBuilder::max_list_items) ends with [`railgun_runtime::Error::ListTooLong`] after that many items; one that goes on past its [`max_list_pages`](railgun_runtime::ApiBuilder::max_list_pages) or [`max_list_time`](railgun_runtime::ApiBuilder::max_list_time), or whose page repeats the one before it, ends with [`railgun_runtime::Error::ListStopped`].
         pub fn list_account_railguns_stream<'a>(
             &'a self,
             account: &'a str,
@@ -1392,7 +1392,7 @@ pub mod cloudflare {
             Item = ::std::result::Result<super::types::Railgun, ::railgun_runtime::Error>,
         > + 'a {
             ::railgun_runtime::__private::pages(
-                self.session.max_list_items(),
+                self.session.list_limits(),
                 "list_account_railguns",
                 per_page,
                 move |page| {
@@ -1748,7 +1748,7 @@ pub mod cloudflare {
         }
         /// Every item of [`Self::list_connections`]'s list, page after page from the first.
         ///
-        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned. A list longer than the client's [`max_list_items`](railgun_runtime::ApiBuilder::max_list_items) ends with [`railgun_runtime::Error::ListTooLong`] after that many items.
+        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned. A list longer than the client's [`max_list_items`](railgun_runtime::ApiBuilder::max_list_items) ends with [`railgun_runtime::Error::ListTooLong`] after that many items; one that goes on past its [`max_list_pages`](railgun_runtime::ApiBuilder::max_list_pages) or [`max_list_time`](railgun_runtime::ApiBuilder::max_list_time), or whose page repeats the one before it, ends with [`railgun_runtime::Error::ListStopped`].
         pub fn list_connections_stream<'a>(
             &'a self,
             account: &'a str,
@@ -1762,7 +1762,7 @@ pub mod cloudflare {
             >,
         > + 'a {
             ::railgun_runtime::__private::pages(
-                self.session.max_list_items(),
+                self.session.list_limits(),
                 "list_connections",
                 per_page,
                 move |page| {
@@ -2168,7 +2168,7 @@ pub mod cloudflare {
         }
         /// Every item of [`Self::list_organization_railguns`]'s list, page after page from the first.
         ///
-        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned. A list longer than the client's [`max_list_items`](railgun_runtime::ApiBuilder::max_list_items) ends with [`railgun_runtime::Error::ListTooLong`] after that many items.
+        /// Each page is asked for once the items before it are taken; the stream ends after the last page (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own would have returned. A list longer than the client's [`max_list_items`](railgun_runtime::ApiBuilder::max_list_items) ends with [`railgun_runtime::Error::ListTooLong`] after that many items; one that goes on past its [`max_list_pages`](railgun_runtime::ApiBuilder::max_list_pages) or [`max_list_time`](railgun_runtime::ApiBuilder::max_list_time), or whose page repeats the one before it, ends with [`railgun_runtime::Error::ListStopped`].
         #[deprecated(
             note = "Deprecated by Cloudflare (end of life 2020-02-04) in favor of the `/accounts` equivalent APIs, which have a broader range of features and are backwards compatible with these API."
         )]
@@ -2182,7 +2182,7 @@ pub mod cloudflare {
             Item = ::std::result::Result<super::types::Railgun, ::railgun_runtime::Error>,
         > + 'a {
             ::railgun_runtime::__private::pages(
-                self.session.max_list_items(),
+                self.session.list_limits(),
                 "list_organization_railguns",
                 per_page,
                 move |page| {

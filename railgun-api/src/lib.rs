@@ -58,10 +58,10 @@
 #![deny(missing_docs)]
 
 pub use railgun_runtime::{
-    ApiBuilder, ApiMessage, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_MAX_LIST_ITEMS, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
-    ErrCode, Error, HttpMethod, MalformedKind, Page, ParseIpRangeError, ParseTimestampError, Pauses, ResultInfo,
-    RetryDecision, RetryPolicy, Secret, StopReason, Stream, Timestamp, check_domain_name, http_client_builder,
-    is_domain_name, reqwest,
+    ApiBuilder, ApiMessage, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_MAX_LIST_ITEMS, DEFAULT_MAX_LIST_PAGES,
+    DEFAULT_MAX_LIST_TIME, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ErrCode, Error, HttpMethod, ListLimits, ListStop,
+    MalformedKind, Page, ParseIpRangeError, ParseTimestampError, Pauses, ResultInfo, RetryDecision, RetryPolicy,
+    Secret, StopReason, Stream, Timestamp, check_domain_name, http_client_builder, is_domain_name, reqwest,
 };
 
 railgun_runtime::generate_api!("spec/railgun.yaml");

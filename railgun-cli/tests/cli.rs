@@ -1505,3 +1505,58 @@ async fn a_journal_torn_at_any_byte_of_its_last_line_resumes() {
     assert_eq!(emu.hits("conn_delete"), 0);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// `--all` against a service whose pages never end: the JSON array is
+/// streamed as pages arrive, and the walk stops at the client's page limit
+/// with the typed error, exit 1, after a bounded number of requests.
+#[tokio::test]
+async fn all_pages_of_an_endless_list_stop_at_the_page_limit() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    let asked = std::sync::Arc::new(AtomicU64::new(0));
+    let counter = asked.clone();
+    let endless = move |uri: axum::http::Uri| {
+        let counter = counter.clone();
+        async move {
+            counter.fetch_add(1, Ordering::Relaxed);
+            let page: u64 = url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+                .find(|(k, _)| k == "page")
+                .map_or(1, |(_, v)| v.parse().unwrap());
+            let items: Vec<Value> = (0..5)
+                .map(|i| {
+                    serde_json::json!({"id": format!("r{page}-{i}"), "name": "edge", "status": "active",
+                        "enabled": true, "zones_connected": 0, "activation_key": "k",
+                        "created_on": "2014-01-01T05:20:00Z", "modified_on": "2014-01-01T05:20:00Z"})
+                })
+                .collect();
+            let info =
+                serde_json::json!({"page": page, "per_page": 5, "count": 5, "total_count": 1_000_000_000_000u64});
+            serde_json::json!({"success": true, "errors": [], "messages": [], "result": items, "result_info": info})
+                .to_string()
+        }
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/client/v4/", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, axum::Router::new().fallback(endless)).await;
+    });
+    let mut command = Command::new(env!("CARGO_BIN_EXE_railgun"));
+    command
+        .args(["cloudflare", "list-railguns", "--all", "--per-page", "5"])
+        .env_clear()
+        .env("RAILGUN_V4_BASE_URL", &url)
+        .env("RAILGUN_API_TOKEN", V4_TOKEN);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "note: secrets not printed: activation_key (--show-secrets prints them)\n\
+         error: list_railguns: the list goes on past the limit of 1000 pages\n",
+        "the typed error, in words"
+    );
+    assert_eq!(asked.load(Ordering::Relaxed), 1_000);
+    // What was printed is the 5,000 items, a whole JSON array.
+    let printed: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed.len(), 5_000);
+    server.abort();
+}

@@ -9,6 +9,7 @@ use url::Url;
 
 use crate::error::error_chain;
 use crate::gate::{Gate, RateLimit};
+use crate::page::ListLimits;
 use crate::retry::StatusSet;
 use crate::session::{FromSession, Session};
 use crate::settings::{Credential, HttpMethod, Settings};
@@ -41,6 +42,8 @@ pub struct ApiBuilder<T> {
     retry_statuses: StatusSet,
     max_answer_size: usize,
     max_list_items: usize,
+    max_list_pages: u64,
+    max_list_time: Duration,
     rate_limit: Option<RateLimit>,
     client: PhantomData<fn() -> T>,
 }
@@ -58,6 +61,17 @@ pub const DEFAULT_MAX_ANSWER_SIZE: usize = 8 * 1024 * 1024;
 /// any account holds, and a bound on what a service that never stops
 /// saying "more pages follow" can make a client collect.
 pub const DEFAULT_MAX_LIST_ITEMS: usize = 1_000_000;
+
+/// The most pages a paginated list's stream asks for unless
+/// [`ApiBuilder::max_list_pages`] says otherwise: a thousand, 50,000
+/// Railguns or connections at the v4 API's largest page, and a bound on the
+/// requests a list of one item per page can draw.
+pub const DEFAULT_MAX_LIST_PAGES: u64 = 1_000;
+
+/// The longest a paginated list's stream may take, from asking for its
+/// first page, unless [`ApiBuilder::max_list_time`] says otherwise: ten
+/// minutes.
+pub const DEFAULT_MAX_LIST_TIME: Duration = Duration::from_secs(600);
 
 /// The `User-Agent` sent unless [`ApiBuilder::user_agent`] says otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!("railgun-runtime/", env!("CARGO_PKG_VERSION"));
@@ -77,6 +91,8 @@ pub fn new_builder<T>(base_url: &str, credentials: Vec<Credential>, retry_status
         retry: RetryPolicy::default(),
         max_answer_size: DEFAULT_MAX_ANSWER_SIZE,
         max_list_items: DEFAULT_MAX_LIST_ITEMS,
+        max_list_pages: DEFAULT_MAX_LIST_PAGES,
+        max_list_time: DEFAULT_MAX_LIST_TIME,
         rate_limit: None,
         client: PhantomData,
     }
@@ -139,6 +155,22 @@ impl<T> ApiBuilder<T> {
     /// without asking for another page.
     pub fn max_list_items(mut self, items: usize) -> Self {
         self.max_list_items = items;
+        self
+    }
+
+    /// The most pages a paginated list's stream asks for;
+    /// [`DEFAULT_MAX_LIST_PAGES`] unless set. A stream whose pages go on
+    /// past it ends with [`Error::ListStopped`] without asking for another.
+    pub fn max_list_pages(mut self, pages: u64) -> Self {
+        self.max_list_pages = pages;
+        self
+    }
+
+    /// The longest a paginated list's stream may take, from asking for its
+    /// first page; [`DEFAULT_MAX_LIST_TIME`] unless set. A walk still under
+    /// way then ends with [`Error::ListStopped`].
+    pub fn max_list_time(mut self, time: Duration) -> Self {
+        self.max_list_time = time;
         self
     }
 
@@ -205,6 +237,12 @@ impl<T: FromSession> ApiBuilder<T> {
         if self.max_list_items == 0 {
             return Err(invalid("max_list_items", "must be at least one item"));
         }
+        if self.max_list_pages == 0 {
+            return Err(invalid("max_list_pages", "must be at least one page"));
+        }
+        if self.max_list_time == Duration::ZERO {
+            return Err(invalid("max_list_time", "must be longer than zero"));
+        }
         if let Some(limit) = self.rate_limit {
             if limit.per_second == 0 {
                 return Err(invalid("rate_limit", "must allow at least one call a second"));
@@ -230,7 +268,7 @@ impl<T: FromSession> ApiBuilder<T> {
             retry: self.retry,
             retry_statuses: self.retry_statuses,
             max_answer_size: self.max_answer_size,
-            max_list_items: self.max_list_items,
+            list: ListLimits::new(self.max_list_items, self.max_list_pages, self.max_list_time),
             gate: Gate::new(self.rate_limit),
         })))
     }
@@ -254,6 +292,8 @@ impl<T> fmt::Debug for ApiBuilder<T> {
             .field("retry_statuses", &self.retry_statuses)
             .field("max_answer_size", &self.max_answer_size)
             .field("max_list_items", &self.max_list_items)
+            .field("max_list_pages", &self.max_list_pages)
+            .field("max_list_time", &self.max_list_time)
             .field("rate_limit", &self.rate_limit)
             .finish()
     }

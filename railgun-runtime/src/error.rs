@@ -103,6 +103,20 @@ pub enum Error {
         limit: usize,
     },
 
+    /// Walking a paginated list stopped before its end, as a list the
+    /// service does not bring to an end must: past the client's limit of
+    /// pages or time ([`ApiBuilder::max_list_pages`](crate::ApiBuilder::max_list_pages),
+    /// [`max_list_time`](crate::ApiBuilder::max_list_time)), or at a page
+    /// that holds the very items of the one before it. No further page was
+    /// asked for.
+    #[error("{action}: {reason}")]
+    ListStopped {
+        /// The paginated action being walked.
+        action: &'static str,
+        /// Which bound stopped it.
+        reason: ListStop,
+    },
+
     /// The answer was plainly not the service's: an HTML page, a body cut
     /// short, or something else that is not JSON. Proxies and CDNs answer
     /// this way (Cloudflare's "Error 520" pages come with status 200), so
@@ -244,6 +258,31 @@ impl fmt::Display for ErrCode {
     }
 }
 
+/// Why walking a list stopped ([`Error::ListStopped`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ListStop {
+    /// The list goes on past this many pages.
+    #[error("the list goes on past the limit of {limit} pages")]
+    Pages {
+        /// The limit, in pages.
+        limit: u64,
+    },
+    /// This page holds the same items as the page before it: the service
+    /// does not page through the list.
+    #[error("page {page} holds the very items of page {previous}: the service does not page through the list", previous = page - 1)]
+    RepeatedPage {
+        /// The page that repeats its predecessor.
+        page: u64,
+    },
+    /// Walking the list took longer than this.
+    #[error("walking the list took longer than the limit of {} s", limit.as_secs_f64())]
+    Time {
+        /// The limit.
+        limit: std::time::Duration,
+    },
+}
+
 impl Error {
     /// The action the error belongs to, if it happened during a call.
     pub fn action(&self) -> Option<&'static str> {
@@ -255,6 +294,7 @@ impl Error {
             | Error::Redirect { action, .. }
             | Error::TooLarge { action, .. }
             | Error::ListTooLong { action, .. }
+            | Error::ListStopped { action, .. }
             | Error::Malformed { action, .. }
             | Error::Api { action, .. }
             | Error::ApiErrors { action, .. }
@@ -279,6 +319,7 @@ impl Error {
             | Error::Transport { .. }
             | Error::Timeout { .. }
             | Error::ListTooLong { .. }
+            | Error::ListStopped { .. }
             | Error::Build { .. } => None,
         }
     }
@@ -295,7 +336,7 @@ impl Error {
     /// Never retryable: what the service refused (`result: error`,
     /// `success: false` other than with such a status), input refused
     /// before sending, redirects, answers over the size limit and lists
-    /// over the item limit.
+    /// stopped at a bound.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } | Error::Malformed { .. } => true,
@@ -304,6 +345,7 @@ impl Error {
             | Error::Redirect { .. }
             | Error::TooLarge { .. }
             | Error::ListTooLong { .. }
+            | Error::ListStopped { .. }
             | Error::Api { .. }
             | Error::UnexpectedAct { .. }
             | Error::Decode { .. }
@@ -324,7 +366,7 @@ impl Error {
         match self {
             Error::InvalidInput { .. } | Error::Build { .. } | Error::Api { .. } => false,
             // Every page was answered; walking a list reads it.
-            Error::ListTooLong { .. } => false,
+            Error::ListTooLong { .. } | Error::ListStopped { .. } => false,
             Error::Transport { cause, .. } => !cause.is_connect(),
             Error::Http { status, .. } => *status != StatusCode::TOO_MANY_REQUESTS,
             Error::ApiErrors { .. } => false,

@@ -58,14 +58,17 @@ mod timestamp;
 mod tls;
 mod wire;
 
-pub use builder::{ApiBuilder, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_MAX_LIST_ITEMS, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
-pub use error::{ApiMessage, ErrCode, Error, MalformedKind};
+pub use builder::{
+    ApiBuilder, DEFAULT_MAX_ANSWER_SIZE, DEFAULT_MAX_LIST_ITEMS, DEFAULT_MAX_LIST_PAGES, DEFAULT_MAX_LIST_TIME,
+    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+};
+pub use error::{ApiMessage, ErrCode, Error, ListStop, MalformedKind};
 /// The trait of what the `<action>_stream` methods of paginated
 /// operations return (`futures_util::StreamExt` has its methods).
 pub use futures_util::stream::Stream;
 pub use gate::Pauses;
 pub use ip_range::{IpRange, IpRangeProblem, ParseIpRangeError, normalize_ip_range};
-pub use page::{Page, ResultInfo};
+pub use page::{ListLimits, Page, ResultInfo};
 /// Expands a spec into client types and models; see the crate docs and
 /// `spec/README.md` in `railgun-api` for the format.
 #[cfg(feature = "macros")]

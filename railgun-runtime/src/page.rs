@@ -6,12 +6,14 @@
 //! the first through [`pages`].
 
 use std::future::Future;
+use std::time::Duration;
 
 use futures_util::stream::{self, Stream, TryStreamExt};
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer};
 
 use crate::Error;
+use crate::error::ListStop;
 #[cfg(doc)]
 use crate::session::Session;
 use crate::wire::optional;
@@ -81,43 +83,105 @@ fn items<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Res
     Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
+/// What bounds walking a list: a service that never says the list is over
+/// cannot make a client collect, or ask, without end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListLimits {
+    /// The most items yielded ([`ApiBuilder::max_list_items`](crate::ApiBuilder::max_list_items)).
+    pub items: usize,
+    /// The most pages asked for ([`ApiBuilder::max_list_pages`](crate::ApiBuilder::max_list_pages)).
+    pub pages: u64,
+    /// The longest the walk may take, from asking for its first page
+    /// ([`ApiBuilder::max_list_time`](crate::ApiBuilder::max_list_time)).
+    pub time: Duration,
+}
+
+impl ListLimits {
+    /// Limits of `items` items, `pages` pages and `time`.
+    pub fn new(items: usize, pages: u64, time: Duration) -> ListLimits {
+        ListLimits { items, pages, time }
+    }
+}
+
 /// Every item of a paginated list, page after page from page 1: `fetch`
 /// gets each page by its number, asking for `per_page` items. The stream
 /// ends after the last page ([`Page::has_next`]) or with the first error;
 /// a page is asked for only once the items before it have been taken.
 ///
-/// At most `limit` items are yielded (the client's
-/// [`max_list_items`](crate::ApiBuilder::max_list_items), from
-/// [`Session::max_list_items`]): a list that goes on past them ends with
-/// [`Error::ListTooLong`] for `action` instead of its next item, and no
-/// further page is asked for.
+/// The walk is bounded by `limits` (the client's, from
+/// [`Session::list_limits`]). A list that goes on past `limits.items` ends
+/// with [`Error::ListTooLong`] for `action` instead of its next item; one
+/// that goes on past `limits.pages` pages, or past `limits.time`, or whose
+/// page holds the very items of the page before it (a service that ignores
+/// `page`), ends with [`Error::ListStopped`]. No further page is asked for
+/// then.
 pub fn pages<'a, T, F, Fut>(
-    limit: usize,
+    limits: ListLimits,
     action: &'static str,
     per_page: Option<u64>,
     fetch: F,
 ) -> impl Stream<Item = Result<T, Error>> + 'a
 where
-    T: 'a,
+    T: PartialEq + Clone + 'a,
     F: FnMut(u64) -> Fut + 'a,
     Fut: Future<Output = Result<Page<T>, Error>> + 'a,
 {
-    stream::try_unfold((Some(1), 0, fetch), move |(next, taken, mut fetch)| async move {
-        let Some(number) = next else { return Ok(None) };
-        let mut page = fetch(number).await?;
-        let mut next = page.has_next(number, per_page).then_some(number + 1);
-        let room = limit - taken;
+    let stopped = move |reason| Err(Error::ListStopped { action, reason });
+    let walk = Walk { next: Some(1), taken: 0, fetch, previous: Vec::new(), deadline: None };
+    stream::try_unfold(walk, move |mut walk| async move {
+        let Some(number) = walk.next else { return Ok(None) };
+        if number > limits.pages {
+            return Ok(Some((stream::iter(vec![stopped(ListStop::Pages { limit: limits.pages })]), walk.stop())));
+        }
+        let deadline = *walk.deadline.get_or_insert_with(|| tokio::time::Instant::now() + limits.time);
+        let mut page = match tokio::time::timeout_at(deadline, (walk.fetch)(number)).await {
+            Ok(page) => page?,
+            Err(_) => {
+                return Ok(Some((stream::iter(vec![stopped(ListStop::Time { limit: limits.time })]), walk.stop())));
+            }
+        };
+        if number > 1 && !page.items.is_empty() && page.items == walk.previous {
+            return Ok(Some((stream::iter(vec![stopped(ListStop::RepeatedPage { page: number })]), walk.stop())));
+        }
+        walk.next = page.has_next(number, per_page).then_some(number + 1);
+        let room = limits.items - walk.taken;
         let over = page.items.len() > room;
         if over {
             page.items.truncate(room);
-            next = None;
+            walk.next = None;
         }
-        let taken = taken + page.items.len();
-        let too_long = over.then_some(Err(Error::ListTooLong { action, limit }));
-        let items = page.items.into_iter().map(Ok).chain(too_long);
-        Ok(Some((stream::iter(items), (next, taken, fetch))))
+        walk.taken += page.items.len();
+        if walk.next.is_some() {
+            walk.previous.clone_from(&page.items);
+        }
+        let too_long = over.then_some(Err(Error::ListTooLong { action, limit: limits.items }));
+        let items: Vec<Result<T, Error>> = page.items.into_iter().map(Ok).chain(too_long).collect();
+        Ok(Some((stream::iter(items), walk)))
     })
     .try_flatten()
+}
+
+/// Where a walk through a list stands.
+struct Walk<T, F> {
+    /// The page to ask for next, if any.
+    next: Option<u64>,
+    /// Items yielded so far.
+    taken: usize,
+    fetch: F,
+    /// The items of the page before, to tell a page that repeats it.
+    previous: Vec<T>,
+    /// When the walk must be over, set as the first page is asked for.
+    deadline: Option<tokio::time::Instant>,
+}
+
+impl<T, F> Walk<T, F> {
+    /// The walk, with no page left to ask for.
+    fn stop(mut self) -> Self {
+        self.next = None;
+        self.previous = Vec::new();
+        self
+    }
 }
 
 #[cfg(test)]
@@ -127,6 +191,13 @@ mod tests {
     use futures_util::StreamExt;
 
     use super::*;
+
+    /// Limits of `n` items, and pages and time to spare.
+    fn limit(n: usize) -> ListLimits {
+        ListLimits::new(n, DEFAULT_PAGES, Duration::from_secs(60))
+    }
+
+    const DEFAULT_PAGES: u64 = crate::DEFAULT_MAX_LIST_PAGES;
 
     fn page(items: &[u32], info: Option<ResultInfo>) -> Page<u32> {
         Page { items: items.to_vec(), info }
@@ -173,7 +244,7 @@ mod tests {
         let asked = Arc::new(Mutex::new(Vec::new()));
         let list: Vec<u32> = (1..=7).collect();
         let seen = asked.clone();
-        let stream = pages(7, "list", Some(3), move |number| {
+        let stream = pages(limit(7), "list", Some(3), move |number| {
             seen.lock().unwrap().push(number);
             let start = ((number - 1) * 3) as usize;
             let items = list[start.min(7)..(start + 3).min(7)].to_vec();
@@ -186,7 +257,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_stream_stops_at_the_first_error() {
-        let stream = pages(100, "list", None, |number| async move {
+        let stream = pages(limit(100), "list", None, |number| async move {
             match number {
                 1 => Ok(Page { items: vec![1, 2], info: info(1, Some(2), Some(6)) }),
                 _ => Err(Error::InvalidInput { action: Some("list"), param: "page", reason: "no".into() }),
@@ -204,7 +275,7 @@ mod tests {
         // the list is over.
         let asked = Arc::new(Mutex::new(Vec::new()));
         let seen = asked.clone();
-        let stream = pages(10, "list_widgets", None, move |number| {
+        let stream = pages(limit(10), "list_widgets", None, move |number| {
             seen.lock().unwrap().push(number);
             let first = (number as u32 - 1) * 4;
             async move { Ok(Page { items: (first..first + 4).collect(), info: info(number, Some(4), None) }) }
@@ -219,12 +290,57 @@ mod tests {
         assert_eq!(*asked.lock().unwrap(), [1, 2, 3], "no page is asked for past the limit");
 
         // A list of exactly the limit is whole: the page after it is empty.
-        let stream = pages(8, "list", None, |number| async move {
+        let stream = pages(limit(8), "list", None, |number| async move {
             let items = if number <= 2 { vec![number as u32; 4] } else { Vec::new() };
             Ok(Page { items, info: info(number, Some(4), None) })
         });
         let got: Vec<Result<u32, Error>> = stream.collect().await;
         assert_eq!(got.len(), 8);
         assert!(got.iter().all(Result::is_ok), "{got:?}");
+    }
+
+    #[tokio::test]
+    async fn a_walk_stops_past_its_pages_at_a_repeated_page_and_past_its_time() {
+        // One item a page, every page a new one, never an end: stopped
+        // after the limit of pages, no page past it asked for.
+        let asked = Arc::new(Mutex::new(0u64));
+        let seen = asked.clone();
+        let limits = ListLimits::new(1_000_000, 5, Duration::from_secs(60));
+        let stream = pages(limits, "list", Some(1), move |number| {
+            *seen.lock().unwrap() = number;
+            async move { Ok(Page { items: vec![number as u32], info: info(number, Some(1), None) }) }
+        });
+        let got: Vec<Result<u32, Error>> = stream.collect().await;
+        assert_eq!(got.len(), 6);
+        let err = got[5].as_ref().unwrap_err();
+        assert!(matches!(err, Error::ListStopped { action: "list", reason: ListStop::Pages { limit: 5 } }), "{err:?}");
+        assert_eq!(err.to_string(), "list: the list goes on past the limit of 5 pages");
+        assert!(!err.is_retryable() && !err.may_have_been_applied());
+        assert_eq!(*asked.lock().unwrap(), 5);
+
+        // A service that ignores `page`: page 2 is page 1 again.
+        let stream = pages(limit(1_000), "list", Some(2), |number| async move {
+            Ok(Page { items: vec![1, 2], info: info(number, Some(2), Some(100)) })
+        });
+        let got: Vec<Result<u32, Error>> = stream.collect().await;
+        assert!(matches!(got[..2], [Ok(1), Ok(2)]), "{got:?}");
+        let err = got[2].as_ref().unwrap_err();
+        assert!(matches!(err, Error::ListStopped { reason: ListStop::RepeatedPage { page: 2 }, .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "list: page 2 holds the very items of page 1: the service does not page through the list"
+        );
+        assert_eq!(got.len(), 3);
+
+        // Pages that come slower than the walk may take.
+        let limits = ListLimits::new(1_000, 1_000, Duration::from_millis(50));
+        let stream = pages(limits, "list", Some(1), |number| async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Ok(Page { items: vec![number as u32], info: info(number, Some(1), None) })
+        });
+        let got: Vec<Result<u32, Error>> = stream.collect().await;
+        let last = got.last().unwrap().as_ref().unwrap_err();
+        assert!(matches!(last, Error::ListStopped { reason: ListStop::Time { .. }, .. }), "{last:?}");
+        assert!((2..=3).contains(&(got.len() - 1)), "{got:?}");
     }
 }

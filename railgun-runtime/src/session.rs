@@ -42,7 +42,7 @@ impl fmt::Debug for Session {
             .field("credentials", &s.credentials)
             .field("retry", &s.retry)
             .field("max_answer_size", &s.max_answer_size)
-            .field("max_list_items", &s.max_list_items)
+            .field("list", &s.list)
             .finish_non_exhaustive()
     }
 }
@@ -55,7 +55,15 @@ impl Session {
     /// The most items a list's stream yields
     /// ([`ApiBuilder::max_list_items`](crate::ApiBuilder::max_list_items)).
     pub fn max_list_items(&self) -> usize {
-        self.inner.max_list_items
+        self.inner.list.items
+    }
+
+    /// What bounds walking a list: items, pages and time
+    /// ([`ApiBuilder::max_list_items`](crate::ApiBuilder::max_list_items),
+    /// [`max_list_pages`](crate::ApiBuilder::max_list_pages),
+    /// [`max_list_time`](crate::ApiBuilder::max_list_time)).
+    pub fn list_limits(&self) -> crate::page::ListLimits {
+        self.inner.list
     }
 
     /// The pauses 429 answers imposed on this session so far.

@@ -149,7 +149,8 @@ pub struct Settings {
     /// the policy lists its own.
     pub(crate) retry_statuses: StatusSet,
     pub(crate) max_answer_size: usize,
-    pub(crate) max_list_items: usize,
+    /// What bounds walking a paginated list.
+    pub(crate) list: crate::page::ListLimits,
     /// The rate limit and 429 pauses, shared by the client's clones.
     pub(crate) gate: Gate,
 }

@@ -521,6 +521,33 @@ async fn a_list_that_never_ends_is_cut_at_the_clients_limit() {
 }
 
 #[tokio::test]
+async fn a_list_of_endless_small_pages_stops_at_the_page_limit_by_default() {
+    // The smallest pages the spec allows (5), and always a next one: with
+    // the default limits the walk ends after a thousand requests, far
+    // below the million items it would otherwise take.
+    let server = TestServer::responding(paged_server(1_000_000_000_000)).await;
+    let api = token_client(&server);
+    let mut stream = std::pin::pin!(api.list_railguns_stream(Some(5), None));
+    let (mut items, mut last) = (0, None);
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(_) => items += 1,
+            Err(err) => last = Some(err),
+        }
+    }
+    assert_eq!(items, 5_000);
+    let err = last.unwrap();
+    assert!(
+        matches!(
+            err,
+            Error::ListStopped { action: "list_railguns", reason: railgun_api::ListStop::Pages { limit: 1_000 } }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.requests().len(), railgun_api::DEFAULT_MAX_LIST_PAGES as usize);
+}
+
+#[tokio::test]
 async fn a_service_that_ignores_page_is_an_error_not_an_endless_list() {
     // Always the first page of a list of 10, whatever is asked.
     let server = TestServer::responding(|_| {

@@ -93,7 +93,10 @@ fn stream_method(ep: &Endpoint, pagination: Pagination, item: &TokenStream) -> T
          (see [`railgun_runtime::Page::has_next`]) or with the first error, which a call of its own \
          would have returned. A list longer than the client's \
          [`max_list_items`](railgun_runtime::ApiBuilder::max_list_items) ends with \
-         [`railgun_runtime::Error::ListTooLong`] after that many items.",
+         [`railgun_runtime::Error::ListTooLong`] after that many items; one that goes on past its \
+         [`max_list_pages`](railgun_runtime::ApiBuilder::max_list_pages) or \
+         [`max_list_time`](railgun_runtime::ApiBuilder::max_list_time), or whose page repeats the \
+         one before it, ends with [`railgun_runtime::Error::ListStopped`].",
     ]));
     // A deprecated method's stream is deprecated too, and calls it.
     let deprecated = deprecated(ep).map(|attr| quote! { #attr #[allow(deprecated)] });
@@ -103,7 +106,7 @@ fn stream_method(ep: &Endpoint, pagination: Pagination, item: &TokenStream) -> T
         pub fn #name<#lifetime>(&#lifetime self, #(#args),*)
             -> impl #stream<Item = ::std::result::Result<#item, #error>> + #lifetime
         {
-            #pages(self.session.max_list_items(), #action, #per_page, move |#page| self.#method(#(#passed),*))
+            #pages(self.session.list_limits(), #action, #per_page, move |#page| self.#method(#(#passed),*))
         }
     }
 }
