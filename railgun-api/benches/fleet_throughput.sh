@@ -22,4 +22,5 @@ fi
 wrk --version 2>&1 | head -1 || true
 python3 --version
 
-exec cargo bench --locked -p railgun-api --bench fleet_throughput
+# --workspace: the release build the other benchmarks use, not one of its own.
+exec cargo bench --locked --workspace --bench fleet_throughput

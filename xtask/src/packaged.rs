@@ -92,12 +92,15 @@ pub fn run(root: &Path, work: &Path) -> Result<(), String> {
     }
 
     let lock = std::fs::read(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    // A target directory of their own (their `railgun` must not replace
+    // the workspace's), without debug info: they are built to be run once,
+    // not debugged, and debug info is much of a debug build's time.
     let target = root.join("target/packaged");
     for user in [&sdk_user, &runtime_user].into_iter().chain(&tools) {
         std::fs::write(user.join("Cargo.lock"), &lock).map_err(|e| e.to_string())?;
         println!("packaged: cargo run in {}", user.display());
         let mut build = cargo(user);
-        build.env("CARGO_TARGET_DIR", &target).args(["run", "--quiet"]);
+        build.env("CARGO_TARGET_DIR", &target).env("CARGO_PROFILE_DEV_DEBUG", "false").args(["run", "--quiet"]);
         if tools.contains(user) {
             build.args(["--", "--version"]);
         }
