@@ -160,7 +160,9 @@ fn serve(config: Config) -> ExitCode {
         // Accounts are counted and named by email, never by token: tokens
         // are secrets.
         println!("railgun-emulator listening on {}", emulator.base_url());
-        println!("v4 API at {}", emulator.base_url_v4());
+        // Without the trailing slash: python-cloudflare and cli4 append
+        // `/railguns` to it; the SDK and the CLI take it either way.
+        println!("v4 API at {}", emulator.base_url_v4().trim_end_matches('/'));
         println!("{users} Client API account(s), {hosts} host key(s), faults {}", if faults { "on" } else { "off" });
         for email in &emails {
             println!("v4 account of {email}: {}", railgun_emulator::account_id(email));

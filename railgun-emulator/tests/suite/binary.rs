@@ -52,6 +52,8 @@ fn the_start_up_lines_name_the_v4_ids_of_accounts_and_zones() {
     assert!(printed.iter().all(|line| !line.contains(TKN)), "a token was printed: {printed:?}");
     assert!(printed[0].starts_with("railgun-emulator listening on http://127.0.0.1:"), "{}", printed[0]);
     let v4_url = printed[1].strip_prefix("v4 API at ").unwrap().to_owned();
+    assert!(v4_url.ends_with("/client/v4"), "as python-cloudflare and cli4 take it: {v4_url}");
+    let v4_url = format!("{v4_url}/");
     printed[0] = String::new();
     printed[1] = String::new();
     let account = railgun_emulator::account_id(EMAIL);
