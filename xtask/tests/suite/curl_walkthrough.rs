@@ -10,7 +10,7 @@ use std::process::Command;
 use railgun_emulator::{Config, Emulator};
 use serde_json::Value;
 
-const PAGE: &str = include_str!("../../spec/docs/optimized-partner-api/using-curl-with-the-api.md");
+const PAGE: &str = include_str!("../../../spec/docs/optimized-partner-api/using-curl-with-the-api.md");
 const HOST_KEY: &str = "e111dff66d1fddfda6a888c9992d4366";
 
 /// One `$ curl …` line of the page and the answer printed under it.
