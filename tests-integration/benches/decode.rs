@@ -13,7 +13,7 @@
 //! success: a price paid once per bad answer, bounded by the client's
 //! answer size limit). Each
 //! round decodes with both, in alternating order; the median of the rounds'
-//! ratios is printed. Run with `cargo bench -p railgun-api --bench decode`
+//! ratios is printed. Run with `cargo bench -p tests-integration --bench decode`
 //! (`ROUNDS=n` to change the number of rounds).
 
 #[path = "support/mod.rs"]

@@ -16,7 +16,7 @@
 //! time and once with 64 in flight; each round yields ratios of CPU time
 //! per call, and the medians of the rounds are printed (on this shared
 //! machine only ratios mean anything). Run with
-//! `cargo bench -p railgun-api --bench call_overhead` (`ROUNDS=n` to change
+//! `cargo bench -p tests-integration --bench call_overhead` (`ROUNDS=n` to change
 //! the number of rounds).
 
 #[path = "support/mod.rs"]

@@ -23,7 +23,7 @@
 //! verify: three requests each) is printed too. The fleet's every answer
 //! is checked; wrk's must all be 200s.
 //!
-//! Needs `wrk` and `python3` on the PATH: `railgun-api/benches/fleet_throughput.sh`
+//! Needs `wrk` and `python3` on the PATH: `tests-integration/benches/fleet_throughput.sh`
 //! installs wrk (Debian's package) and runs this. `ROUNDS=n` changes the
 //! number of rounds.
 
@@ -70,7 +70,7 @@ fn load_generator(server: &Server, dir: &std::path::Path, threads: usize) -> f64
         .arg(&script)
         .arg(format!("{}zone_conn_get_active", server.base_url))
         .output()
-        .expect("wrk runs (railgun-api/benches/fleet_throughput.sh installs it)");
+        .expect("wrk runs (tests-integration/benches/fleet_throughput.sh installs it)");
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success() && !text.contains("Non-2xx"), "wrk failed:\n{text}");
     let rate = text.lines().find_map(|line| line.strip_prefix("Requests/sec:")).expect("wrk's rate");

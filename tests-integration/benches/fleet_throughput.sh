@@ -22,6 +22,4 @@ fi
 wrk --version 2>&1 | head -1 || true
 python3 --version
 
-# Both benchmark packages named: the release build the other benchmarks use
-# (.ci/run), not one of its own.
-exec cargo bench --locked -p railgun-api -p tests-integration --bench fleet_throughput
+exec cargo bench --locked -p tests-integration --bench fleet_throughput

@@ -4,7 +4,7 @@
 //! with [`RetryPolicy::never`], in alternating rounds, so both see the same
 //! machine. Prints the ratio of their times; on this shared, noisy machine
 //! only the ratio means anything. Run with
-//! `cargo bench -p railgun-api --bench retry_overhead`.
+//! `cargo bench -p tests-integration --bench retry_overhead`.
 
 use std::time::{Duration, Instant};
 

@@ -1,5 +1,5 @@
 //! Load: many concurrent clients against one emulator, then a consistency
-//! check. Run with `cargo bench -p railgun-api --bench load`.
+//! check. Run with `cargo bench -p tests-integration --bench load`.
 //!
 //! 64 tasks each make 1,000 requests of mixed actions on their own Railgun
 //! and zones, through one shared `PartnerApi`. Each task keeps a model of
